@@ -123,6 +123,10 @@ _ZH_PATTERNS = [
 ]
 
 
+ACCEPTED = ("可用写法：2021H1、2021H2、2021、2021Q2、2021-03，"
+            "或 2021年上半年、2021年第二季度、2021年3月份、2021年度")
+
+
 def _cn_int(text: str) -> int:
     return int(text) if text.isdigit() else _CN_DIGITS[text]
 
@@ -135,17 +139,17 @@ def parse_period(text: str | Period) -> Period:
     if isinstance(text, Period):
         return text
     raw = unicodedata.normalize("NFKC", str(text)).strip()
-    for pattern, build in _CODE_PATTERNS:
-        m = pattern.match(raw)
-        if m:
-            return build(m)
-    found = find_period(raw)
+    try:
+        for pattern, build in _CODE_PATTERNS:
+            m = pattern.match(raw)
+            if m:
+                return build(m)
+        found = find_period(raw)
+    except PeriodError as exc:
+        raise PeriodError(f"不是可识别的期间：{text!r}（{exc}）。{ACCEPTED}") from None
     if found is not None:
         return found
-    raise PeriodError(
-        f"不是可识别的期间：{text!r}。可用写法：2021H1、2021H2、2021、2021Q2、2021-03，"
-        "或 2021年上半年、2021年第二季度、2021年3月份、2021年度"
-    )
+    raise PeriodError(f"不是可识别的期间：{text!r}。{ACCEPTED}")
 
 
 def find_period(text: str) -> Period | None:

@@ -1,0 +1,233 @@
+"""The named data-quality checks, each attached to the table (frame) it guards.
+
+A check is one Great Expectations expectation plus what the office needs around it: a finding
+code, a severity, whether it blocks a final bulletin, a Chinese description and a message built
+from the offending rows GX returns. The three frames come from the warehouse:
+
+- ``rows``   — ``stg_reported_rows``: one printed row (unit, count, rank, provenance);
+- ``tables`` — ``category_period_totals``: one attachment table, its sum and printed 合计;
+- ``period`` — ``period_totals``: the total stated in the text and the sum of the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+FRAMES = ("rows", "tables", "period")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    code: str
+    frame: str
+    severity: str  # error | warning
+    description: str
+    expectation: Callable[[], Any]  # builds the GX expectation (GX is imported lazily)
+    index_columns: tuple[str, ...]
+    message: Callable[[dict], str]  # one finding message from one offending row
+    applies: Callable[[dict], bool] = lambda frames: True  # frames → whether the check runs
+    group_by: str | None = None  # merge offending rows into one finding per value of this column
+    blocking: bool | None = None  # default: severity == "error"
+    # frames → (observed, expected) for run.json; default: offending rows against 0
+    summarize: Callable[[dict], tuple[Any, Any]] | None = None
+
+    @property
+    def blocking_default(self) -> bool:
+        return self.severity == "error" if self.blocking is None else self.blocking
+
+
+def _gxe():
+    import great_expectations.expectations as gxe  # lazy: GX takes seconds to import
+
+    return gxe
+
+
+def _n(value: Any) -> str:
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None or value != value else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _registry_loaded(frames: dict) -> bool:
+    rows = frames["rows"]
+    return bool(len(rows)) and bool(rows["registry_loaded"].any())
+
+
+def _has_ranks(frames: dict) -> bool:
+    rows = frames["rows"]
+    return bool(len(rows)) and bool(rows["has_rank_column"].any())
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        name="table_totals_match",
+        code="table_total_mismatch",
+        frame="tables",
+        severity="error",
+        description="每张附件表的“合计”等于表中各单位条数之和。",
+        expectation=lambda: _gxe().ExpectColumnPairValuesToBeEqual(
+            column_A="sum", column_B="printed_total", ignore_row_if="either_value_is_missing"),
+        index_columns=("table_no", "category", "sum", "printed_total", "total_where"),
+        summarize=lambda f: (
+            {str(r["category"]): _int(r["printed_total"]) for r in f["tables"].to_dict("records")},
+            {str(r["category"]): _int(r["sum"]) for r in f["tables"].to_dict("records")},
+        ),
+        message=lambda r: (
+            f"附件{_n(r['table_no'])}（{r['category']}）合计栏为{_n(r['printed_total'])}条，"
+            f"各单位相加为{_n(r['sum'])}条（相差{abs(int(r['sum']) - int(r['printed_total']))}条）"
+        ),
+    ),
+    Check(
+        name="table_totals_printed",
+        code="table_total_missing",
+        frame="tables",
+        severity="warning",
+        description="每张附件表列出了整数“合计”。",
+        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="printed_total"),
+        index_columns=("table_no", "category", "printed_total_raw", "total_where"),
+        message=lambda r: f"附件{_n(r['table_no'])}（{r['category']}）没有可读的合计栏"
+        + (f"（写作“{r['printed_total_raw']}”）" if r.get("printed_total_raw") else ""),
+    ),
+    Check(
+        name="overall_total_matches_tables",
+        code="overall_total_mismatch",
+        frame="period",
+        severity="error",
+        description="正文所述全县公开总数等于各附件表合计之和。",
+        expectation=lambda: _gxe().ExpectColumnPairValuesToBeEqual(
+            column_A="stated_in_text", column_B="sum_of_tables", ignore_row_if="either_value_is_missing"),
+        index_columns=("stated_in_text", "sum_of_tables", "stated_total_where"),
+        summarize=lambda f: (
+            _int(f["period"]["stated_in_text"].iloc[0]) if len(f["period"]) else None,
+            _int(f["period"]["sum_of_tables"].iloc[0]) if len(f["period"]) else None,
+        ),
+        message=lambda r: (
+            f"正文所述公开总数{_n(r['stated_in_text'])}条与附件合计{_n(r['sum_of_tables'])}条不一致"
+            f"（相差{abs(int(r['sum_of_tables']) - int(r['stated_in_text']))}条）"
+        ),
+    ),
+    Check(
+        name="overall_total_stated",
+        code="overall_total_missing",
+        frame="period",
+        severity="warning",
+        description="正文写明了全县公开总数（“共公开政府信息N条”）。",
+        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="stated_in_text"),
+        index_columns=("source_name",),
+        message=lambda r: "正文未写明全县公开总数，无法与附件合计核对",
+        applies=lambda frames: bool(len(frames["period"]))
+        and bool((frames["period"]["source_kind"] == "bulletin").any()),
+    ),
+    Check(
+        name="units_unique",
+        code="duplicate_unit",
+        frame="rows",
+        severity="error",
+        description="同一单位（含简称、别名）在附件表中只出现一次。",
+        expectation=lambda: _gxe().ExpectColumnValuesToBeUnique(column="unit_key"),
+        index_columns=("unit_key", "unit", "unit_raw", "where"),
+        group_by="unit_key",
+        message=lambda r: f"“{r['unit']}”在附件表中出现{len(r['where'])}次（{'、'.join(r['where'])}）",
+    ),
+    Check(
+        name="counts_are_integers",
+        code="bad_count",
+        frame="rows",
+        severity="error",
+        description="每个单位的条数是整数。",
+        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="count"),
+        index_columns=("unit", "count_raw", "where"),
+        message=lambda r: f"{r['unit']}的条数“{r['count_raw'] or ''}”不是整数（{r['where']}）",
+    ),
+    Check(
+        name="counts_non_negative",
+        code="bad_count",
+        frame="rows",
+        severity="error",
+        description="每个单位的条数不小于0。",
+        expectation=lambda: _gxe().ExpectColumnValuesToBeBetween(column="count", min_value=0),
+        index_columns=("unit", "count_raw", "where"),
+        message=lambda r: f"{r['unit']}的条数“{r['count_raw']}”为负数（{r['where']}）",
+    ),
+    Check(
+        name="ranks_follow_counts",
+        code="rank_inconsistent",
+        frame="rows",
+        severity="error",
+        description="排名与条数一致：条数多的单位不排在条数少的单位之后。",
+        expectation=lambda: _gxe().ExpectColumnValuesToBeBetween(column="rank_conflicts", min_value=0, max_value=0),
+        index_columns=("unit", "count", "rank", "rank_conflicts", "where"),
+        message=lambda r: (
+            f"{r['unit']}（{_n(r['count'])}条）排第{_n(r['rank'])}名，"
+            f"却排在{_n(r['rank_conflicts'])}个条数更少的单位之后（{r['where']}）"
+        ),
+        applies=_has_ranks,
+    ),
+    Check(
+        name="ranks_present",
+        code="rank_inconsistent",
+        frame="rows",
+        severity="error",
+        description="有排名列的附件表中，每个单位都有整数排名。",
+        expectation=lambda: _gxe().ExpectColumnValuesToBeInSet(column="rank_missing", value_set=[False]),
+        index_columns=("unit", "rank_raw", "where"),
+        message=lambda r: f"{r['unit']}的排名“{r['rank_raw'] or ''}”缺失或不是整数（{r['where']}）",
+        applies=_has_ranks,
+    ),
+    Check(
+        name="units_known",
+        code="unknown_unit",
+        frame="rows",
+        severity="warning",
+        description="附件表中的每个单位都能在单位名册中找到（含简称、别名及有效期）。",
+        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="unit_id"),
+        index_columns=("unit_raw", "where"),
+        message=lambda r: f"“{r['unit_raw']}”不在单位名册中（{r['where']}）：请核对名称，或在名册中补充别名",
+        applies=_registry_loaded,
+    ),
+)
+
+CHECKS_BY_NAME = {c.name: c for c in CHECKS}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    where: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "message": self.message, "where": self.where}
+
+
+@dataclass
+class CheckResult:
+    name: str
+    code: str
+    severity: str
+    blocking: bool
+    success: bool
+    description: str
+    observed: Any = None
+    expected: Any = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "code": self.code, "severity": self.severity, "blocking": self.blocking,
+            "success": self.success, "description": self.description,
+            "observed": self.observed, "expected": self.expected,
+            "findings": [f.to_dict() for f in self.findings],
+        }

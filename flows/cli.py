@@ -1,0 +1,188 @@
+"""The ``zwgk`` command line.
+
+Exit codes: 0 done (and clean), 3 done but something was found (a draft bulletin, findings in a
+check), 2 the input could not be read or the command was used wrongly, 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows import prefect_env  # noqa: F401
+from flows.bulletin_model import BulletinParseError
+from flows.config import DEFAULT_CONFIG, ConfigError, load_config
+from flows.periods import PeriodError, parse_period
+from flows.registry import RegistryError
+
+EXIT_FOUND = 3
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="zwgk",
+    help="政务公开通报流水线：导入通报与报送数据，DuckDB 汇总排名，Great Expectations 核查，生成通报。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+console = Console()
+err = Console(stderr=True)
+
+INPUT_ERRORS = (BulletinParseError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    err.print(f"[bold red]错误[/]：{message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command("check")
+def check_command(
+    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）或单位报送表（.csv / .xlsx）")],
+    registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
+    period: Annotated[Optional[str], typer.Option(help="期间（如 2021H1），文件标题中读不到时用")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
+    docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
+) -> None:
+    """Proofread a bulletin before it is published: totals, duplicates, ranks, counts, unit names."""
+    from flows.pipeline import proofread
+
+    try:
+        report = proofread(file, registry=registry, period=period, docs_dir=docs)
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps({k: report[k] for k in ("period", "tables", "overall", "findings")}
+                         | {"file": report["file"], "county": report["county"]}, ensure_ascii=False, indent=2))
+    else:
+        _print_check(report)
+    raise typer.Exit(EXIT_FOUND if report["findings"] else 0)
+
+
+def _print_check(report: dict) -> None:
+    console.print(f"[bold]{report['file']}[/]  {report['county'] or ''} {report['period']}", highlight=False)
+    table = Table("附件", "类别", "单位数", "各单位相加", "合计栏")
+    for i, t in enumerate(report["tables"], start=1):
+        table.add_row(str(i), t["category"], str(t["rows"]), str(t["sum"]),
+                      "" if t["printed_total"] is None else str(t["printed_total"]))
+    console.print(table)
+    overall = report["overall"]
+    console.print(f"正文所述总数：{overall['in_text']}　附件合计：{overall['sum_of_tables']}", highlight=False)
+    if not report["findings"]:
+        console.print("[green]未发现问题。[/]")
+        return
+    for f in report["findings"]:
+        colour = "red" if f["severity"] == "error" else "yellow"
+        label = "错误" if f["severity"] == "error" else "提醒"
+        console.print(f"[{colour}]{label}[/] {f['code']}：{f['message']}", highlight=False)
+    if report.get("validation"):
+        console.print(f"核查报告：{report['validation']}", highlight=False)
+
+
+@app.command("run")
+def run_command(
+    config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
+    period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取配置")] = None,
+    out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
+    warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    draft_ok: Annotated[bool, typer.Option("--draft-ok", help="草稿也以 0 退出（供 make run 使用）")] = False,
+) -> None:
+    """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
+    try:
+        cfg = load_config(config)
+        code = parse_period(period or cfg.default_period or "").code
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
+    from flows.bulletin_flow import half_yearly_bulletin
+
+    try:
+        summary = half_yearly_bulletin(county=cfg.slug, period=code, config=str(config), out_dir=str(out),
+                                       warehouse=str(warehouse))
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
+    _print_run(summary)
+    if summary["status"] == "draft" and not draft_ok:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def _print_run(summary: dict) -> None:
+    out_dir = Path(summary["out_dir"])
+    console.rule(f"{summary['county']} {summary['period_label']} 政务公开通报")
+    totals = summary["totals"]
+    parts = [f"{k} {v} 条" for k, v in totals.items() if k not in {"all", "stated_in_text"}]
+    console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；正文原述 {totals['stated_in_text']} 条",
+                  highlight=False)
+    failed = [c for c in summary["checks"] if not c["success"]]
+    if summary["status"] == "draft":
+        console.print("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发：", highlight=False)
+    else:
+        console.print("[bold green]结果：正式稿[/] —— 全部阻断性检查通过。", highlight=False)
+    for c in failed:
+        tag = "阻断" if c["blocking"] else "提醒"
+        for m in c["messages"] or [c["name"]]:
+            console.print(f"  [{tag}] {m}", highlight=False)
+    console.print(f"输出目录：{out_dir}", highlight=False)
+    for name, rel in summary["outputs"].items():
+        console.print(f"  {name}: {out_dir / rel}", highlight=False)
+
+
+@app.command("ingest")
+def ingest_command(
+    files: Annotated[list[Path], typer.Argument(help="通报（.txt/.docx）或单位报送表（.csv/.xlsx）")],
+    config: Annotated[Path, typer.Option(help="县级配置（TOML），提供县名、名册")] = DEFAULT_CONFIG,
+    period: Annotated[Optional[str], typer.Option(help="期间；通报标题中有则可省")] = None,
+    warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+) -> None:
+    """Load past bulletins or unit reports into the warehouse (one transaction per file) and rebuild their marts."""
+    from flows import pipeline
+    from flows.registry import load_registry
+    from flows.warehouse import load_registry as load_registry_into
+    from transforms import runner
+
+    try:
+        cfg = load_config(config)
+        code = parse_period(period).code if period else None
+        con = runner.connect(warehouse)
+        try:
+            if cfg.registry:
+                load_registry_into(con, load_registry(cfg.registry, cfg.county), cfg.slug)
+            for file in files:
+                parsed, result = pipeline.ingest_file(con, file, county_slug=cfg.slug, county=cfg.county,
+                                                      period=code)
+                chosen = code or parse_period(parsed.period).code
+                marts = runner.run_marts(con, cfg.slug, chosen)
+                state = "已导入" if result.new else "已存在（未重复导入）"
+                console.print(f"{file}: {chosen} {state}，{result.rows} 行；汇总 {marts}", highlight=False)
+        finally:
+            con.close()
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
+
+
+@app.command("transform")
+def transform_command(
+    warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+) -> None:
+    """Rebuild every mart for every county and period in the warehouse."""
+    from transforms import runner
+
+    con = runner.connect(warehouse)
+    try:
+        n = runner.run_all(con)
+    finally:
+        con.close()
+    console.print(f"已重建 {n} 个县·期间的汇总表。")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

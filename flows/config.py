@@ -1,0 +1,124 @@
+"""County job configuration (TOML). Relative paths resolve against the config file's folder.
+
+    county = "华容县"                          # as the bulletin names it
+    slug = "huarong"                           # folder and key name: reports/out/huarong/…
+    registry = "../registry/huarong.csv"
+    default_period = "2021H1"
+    issuer = "华容县政务公开领导小组办公室"      # who signs the bulletin
+
+    [[sources]]                                # past bulletins and unit reports to ingest
+    path = "../bulletins/huarong_2021H1.txt"
+    kind = "bulletin"                          # bulletin | unit_report
+    period = "2021H1"                          # optional for bulletins: read from the title
+
+    [ranking]
+    method = "ordinal"                         # ordinal (1..N, ties by display order) | competition
+
+    [checks.blocking]                          # override which checks make the bulletin a draft
+    units_known = false
+
+    [alerts]
+    urls = []                                  # apprise URLs; ZWGK_ALERT_URLS adds more
+    notify_success = false
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.periods import PeriodError, parse_period
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "data" / "counties" / "huarong.toml"
+SOURCE_KINDS = ("bulletin", "unit_report")
+RANKING_METHODS = ("ordinal", "competition")
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; the message names the file, the key and what was expected."""
+
+
+@dataclass
+class Source:
+    path: Path
+    kind: str = "bulletin"
+    period: str | None = None
+
+
+@dataclass
+class CountyConfig:
+    path: Path
+    county: str
+    slug: str
+    registry: Path | None
+    default_period: str | None = None
+    issuer: str = ""
+    sources: list[Source] = field(default_factory=list)
+    ranking: str = "ordinal"
+    blocking: dict[str, bool] = field(default_factory=dict)
+    alert_urls: list[str] = field(default_factory=list)
+    notify_success: bool = False
+    crawl_config: Path | None = None
+    raw: dict = field(default_factory=dict)
+
+    def sources_for(self, period: str) -> list[Source]:
+        """Sources whose declared period is this one, plus undeclared ones (period read from the file)."""
+        code = parse_period(period).code
+        return [s for s in self.sources if s.period is None or parse_period(s.period).code == code]
+
+
+def load_config(path: str | Path) -> CountyConfig:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: 配置文件不存在") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: 不是有效的 TOML：{exc}") from None
+    base = path.resolve().parent
+
+    def need(key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: 缺少 {key}（应为非空字符串）")
+        return value.strip()
+
+    def rel(value: str | None) -> Path | None:
+        return None if not value else (base / value).resolve()
+
+    sources = []
+    for i, item in enumerate(data.get("sources", []), start=1):
+        if not isinstance(item, dict) or "path" not in item:
+            raise ConfigError(f"{path}: sources 第{i}项缺少 path")
+        kind = item.get("kind", "bulletin")
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(f"{path}: sources 第{i}项 kind 应为 {' / '.join(SOURCE_KINDS)}，实为 {kind!r}")
+        period = item.get("period")
+        if period is not None:
+            try:
+                period = parse_period(str(period)).code
+            except PeriodError as exc:
+                raise ConfigError(f"{path}: sources 第{i}项 period：{exc}") from None
+        sources.append(Source(path=rel(item["path"]), kind=kind, period=period))
+    ranking = data.get("ranking", {}).get("method", "ordinal")
+    if ranking not in RANKING_METHODS:
+        raise ConfigError(f"{path}: ranking.method 应为 {' / '.join(RANKING_METHODS)}，实为 {ranking!r}")
+    blocking = data.get("checks", {}).get("blocking", {})
+    if not all(isinstance(v, bool) for v in blocking.values()):
+        raise ConfigError(f"{path}: checks.blocking 的值应为 true / false")
+    alerts = data.get("alerts", {})
+    default_period = data.get("default_period")
+    if default_period:
+        try:
+            default_period = parse_period(default_period).code
+        except PeriodError as exc:
+            raise ConfigError(f"{path}: default_period：{exc}") from None
+    return CountyConfig(
+        path=path.resolve(), county=need("county"), slug=need("slug"), registry=rel(data.get("registry")),
+        default_period=default_period, issuer=data.get("issuer", ""), sources=sources, ranking=ranking,
+        blocking=dict(blocking), alert_urls=list(alerts.get("urls", [])),
+        notify_success=bool(alerts.get("notify_success", False)),
+        crawl_config=rel(data.get("crawl", {}).get("config")), raw=data,
+    )

@@ -1,0 +1,257 @@
+"""The plain functions the flow's tasks call, one per step: ingest, transform, validate, render.
+
+Nothing here imports Prefect: tests call these directly, the flow only orchestrates them.
+Tasks exchange paths and small dicts (never connections or DataFrames), so Prefect can hash them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flows.bulletin_model import BulletinParseError, ParsedBulletin
+from flows.config import CountyConfig
+from flows.periods import parse_period
+from flows.registry import Registry, load_registry
+from flows.warehouse import LoadResult, load_parsed
+from flows.warehouse import load_registry as load_registry_into
+from transforms import runner
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def parse_source(path: str | Path, kind: str = "auto", period: str | None = None,
+                 county: str | None = None) -> ParsedBulletin:
+    """Parse a bulletin (.txt/.docx) or a unit report (.csv/.xlsx)."""
+    suffix = Path(path).suffix.lower()
+    if kind == "unit_report" or (kind == "auto" and suffix in {".csv", ".xlsx"}):
+        from flows.unit_report import parse_unit_report
+
+        return parse_unit_report(path, period=period, county=county)
+    from flows.bulletin import parse_bulletin
+
+    return parse_bulletin(path)
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class IngestReport:
+    loads: list[dict] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+
+
+def ingest_file(con, path: str | Path, *, county_slug: str, county: str, period: str | None = None,
+                kind: str = "auto") -> tuple[ParsedBulletin, LoadResult]:
+    """Parse one source and load it into the warehouse (one transaction)."""
+    parsed = parse_source(path, kind=kind, period=period, county=county)
+    chosen = period or parsed.period
+    if chosen is None:
+        raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请在配置或命令行中指定 period")
+    if period and parsed.period and parse_period(period).code != parse_period(parsed.period).code:
+        raise BulletinParseError(
+            str(path), "标题", f"文件所述期间为 {parsed.period}，与指定的 {parse_period(period).code} 不一致")
+    source_kind = "unit_report" if parsed.file_format in {"csv", "xlsx"} else "bulletin"
+    result = load_parsed(con, parsed, county_slug=county_slug, county=county,
+                         period=parse_period(chosen).code, source_kind=source_kind)
+    return parsed, result
+
+
+def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> dict:
+    """Load the registry and every source of the period named in the config."""
+    con = runner.connect(warehouse)
+    try:
+        units = 0
+        if config.registry:
+            units = load_registry_into(con, load_registry(config.registry, config.county), config.slug)
+        loads = []
+        for source in config.sources_for(period):
+            parsed, result = ingest_file(con, source.path, county_slug=config.slug, county=config.county,
+                                         period=source.period, kind=source.kind)
+            loads.append({"source": str(source.path), "sha256": parsed.sha256, "load_id": result.load_id,
+                          "new": result.new, "rows": result.rows, "period": source.period or parsed.period})
+    finally:
+        con.close()
+    return {"registry_units": units, "loads": loads}
+
+
+def transform(warehouse: str | Path, county_slug: str, period: str) -> dict[str, int]:
+    con = runner.connect(warehouse)
+    try:
+        return runner.run_marts(con, county_slug, parse_period(period).code)
+    finally:
+        con.close()
+
+
+def frames_for(con, county_slug: str, period: str) -> dict:
+    params = {"county_slug": county_slug, "period": parse_period(period).code}
+    return {
+        "rows": runner.query(con, "rows_to_validate", **params),
+        "tables": runner.query(con, "tables_to_validate", **params),
+        "period": runner.query(con, "period_to_validate", **params),
+    }
+
+
+def validate_period(warehouse: str | Path, county_slug: str, period: str, *, docs_dir: str | Path | None,
+                    blocking: dict[str, bool] | None = None) -> dict:
+    """Run the GX checks on the period's marts; returns the results as plain dicts."""
+    from expectations.runner import validate
+
+    con = runner.connect(warehouse, read_only=False)
+    try:
+        frames = frames_for(con, county_slug, period)
+    finally:
+        con.close()
+    if frames["period"].empty:
+        raise LookupError(f"仓库中没有 {county_slug} {period} 的数据：请先导入该期通报或单位报送表")
+    outcome = validate(frames, blocking=blocking, docs_dir=docs_dir, run_name=f"{county_slug}.{period}")
+    return {
+        "checks": [r.to_dict() for r in outcome.results],
+        "docs_index": str(outcome.docs_index) if outcome.docs_index else None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Proofreading a single bulletin (zwgk check): the same parse → SQL → GX path, in memory.
+# --------------------------------------------------------------------------------------------
+
+
+def proofread(path: str | Path, *, registry: str | Path | Registry | None = None, period: str | None = None,
+              docs_dir: str | Path | None = None) -> dict:
+    """Check one bulletin before it is published. Returns the ``zwgk check --json`` object."""
+    from expectations.runner import validate
+
+    parsed = parse_source(path, period=period)
+    chosen = period or parsed.period
+    if chosen is None:
+        raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请用 --period 指定")
+    code = parse_period(chosen).code
+    con = runner.connect(":memory:")
+    try:
+        if registry is not None:
+            reg = registry if isinstance(registry, Registry) else load_registry(registry, parsed.county or "")
+            load_registry_into(con, reg, "check")
+        load_parsed(con, parsed, county_slug="check", county=parsed.county or "", period=code,
+                    source_kind="unit_report" if parsed.file_format in {"csv", "xlsx"} else "bulletin")
+        runner.run_marts(con, "check", code)
+        frames = frames_for(con, "check", code)
+    finally:
+        con.close()
+    outcome = validate(frames, docs_dir=docs_dir, run_name="check")
+    tables = [
+        {"category": r["category"], "rows": int(r["rows"]), "sum": int(r["sum"]),
+         "printed_total": None if r["printed_total"] != r["printed_total"] or r["printed_total"] is None
+         else int(r["printed_total"])}
+        for r in frames["tables"].to_dict("records")
+    ]
+    return {
+        "file": str(path),
+        "county": parsed.county,
+        "period": code,
+        "tables": tables,
+        "overall": {"in_text": parsed.stated_total, "sum_of_tables": sum(t["sum"] for t in tables)},
+        "findings": [f.to_dict() for f in outcome.findings],
+        "checks": [{"name": r.name, "success": r.success} for r in outcome.results],
+        "validation": str(outcome.docs_index) if outcome.docs_index else None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs: written to a temporary folder, then swapped in, so a failed run leaves the last good one.
+# --------------------------------------------------------------------------------------------
+
+
+def staging_dir(out_root: str | Path, county_slug: str, period: str) -> Path:
+    """A fresh private folder beside the final one (same filesystem, so the swap is a rename)."""
+    parent = Path(out_root) / county_slug
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{parse_period(period).code}.", dir=parent))
+
+
+def publish_dir(staged: str | Path, out_root: str | Path, county_slug: str, period: str) -> Path:
+    """Replace ``out_root/county/period`` by the staged folder (rename; the old one is removed after)."""
+    final = Path(out_root) / county_slug / parse_period(period).code
+    staged = Path(staged)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old.{os.getpid()}")
+        final.rename(old)
+    staged.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def now_iso() -> str:
+    return datetime.now(TZ).isoformat(timespec="seconds")
+
+
+def write_json(path: str | Path, data: dict) -> Path:
+    path = Path(path)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, validation: dict,
+                   out_dir: str | Path, extra: dict | None = None) -> dict:
+    """Build the render context from the warehouse, write every output and run.json into out_dir."""
+    from reports.context import build_context
+    from reports.render import render_all
+
+    out_dir = Path(out_dir)
+    docs = validation.get("docs_index")
+    docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs
+    con = runner.connect(warehouse, read_only=False)
+    try:
+        context = build_context(
+            con, county_slug=config.slug, period=period, checks=validation["checks"], issuer=config.issuer,
+            ranking=config.ranking, validation_index=docs_rel,
+        )
+    finally:
+        con.close()
+    outputs = render_all(context, out_dir)
+    if docs_rel:
+        outputs["validation"] = docs_rel
+    outputs["run.json"] = "run.json"
+    summary = run_summary(context, outputs, extra or {})
+    write_json(out_dir / "run.json", summary)
+    return summary
+
+
+def run_summary(context: dict, outputs: dict, extra: dict) -> dict:
+    """The run.json object: what ran, what it found, where the outputs are."""
+    checks = [
+        {"name": c["name"], "success": c["success"], "observed": c.get("observed"), "expected": c.get("expected"),
+         "severity": c.get("severity"), "blocking": c.get("blocking"), "code": c.get("code"),
+         "messages": [f["message"] for f in c.get("findings", [])]}
+        for c in context["checks"]
+    ]
+    return {
+        "county": context["county"],
+        "county_slug": context["county_slug"],
+        "period": context["period"],
+        "period_label": context["period_label"],
+        "status": context["status"],
+        "totals": context["totals"],
+        "units": context["units"],
+        "checks": checks,
+        "outputs": outputs,
+        "source": context["source"],
+        "started_at": extra.get("started_at"),
+        "finished_at": now_iso(),
+        "ingest": extra.get("ingest"),
+        "marts": extra.get("marts"),
+    }

@@ -1,0 +1,128 @@
+"""Loading parsed inputs into the DuckDB warehouse, one transaction per source.
+
+The raw tables are append-only: a file already loaded for a county and period (same sha256) is
+not loaded twice; a new file for a period supersedes the older one in staging (the newest load
+counts), while the older rows stay for the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows.bulletin_model import ParsedBulletin
+from flows.periods import parse_period
+from flows.registry import Registry, normalize_name
+from transforms.runner import execute, scalar, sql, transaction
+
+
+@dataclass
+class LoadResult:
+    load_id: str
+    new: bool  # False when this very file was already loaded for this county and period
+    rows: int
+    tables: int
+
+
+def load_registry(con: duckdb.DuckDBPyConnection, registry: Registry, county_slug: str) -> int:
+    """Replace the county's registry tables with this registry (one transaction)."""
+    units = pd.DataFrame(
+        [
+            {
+                "county_slug": county_slug, "unit_id": u.unit_id, "unit": u.unit, "short_name": u.short_name,
+                "category": u.category, "display_order": u.display_order, "valid_from": u.valid_from,
+                "valid_to": u.valid_to, "successor_of": u.successor_of,
+            }
+            for u in registry.units
+        ],
+        columns=["county_slug", "unit_id", "unit", "short_name", "category", "display_order",
+                 "valid_from", "valid_to", "successor_of"],
+    )
+    units["valid_from"] = pd.to_datetime(units["valid_from"]).dt.date
+    units["valid_to"] = pd.to_datetime(units["valid_to"]).dt.date
+    names = pd.DataFrame(
+        [{"county_slug": county_slug, "name": name, "unit_id": unit.unit_id} for name, unit in registry.name_rows()],
+        columns=["county_slug", "name", "unit_id"],
+    )
+    con.register("incoming_units", units)
+    con.register("incoming_unit_names", names)
+    try:
+        with transaction(con):
+            for statement in _statements(sql("load/replace_registry")):
+                execute(con, statement, {"county_slug": county_slug} if "$county_slug" in statement else None)
+    finally:
+        con.unregister("incoming_units")
+        con.unregister("incoming_unit_names")
+    return len(units)
+
+
+def _statements(text: str) -> list[str]:
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+def load_parsed(
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedBulletin,
+    *,
+    county_slug: str,
+    county: str,
+    period: str,
+    source_kind: str = "bulletin",
+) -> LoadResult:
+    """Load one parsed bulletin or unit report as a single transaction."""
+    p = parse_period(period)
+    load_id = hashlib.sha256(f"{parsed.sha256}|{county_slug}|{p.code}".encode()).hexdigest()[:20]
+    exists = scalar(con, "SELECT count(*) FROM raw_loads WHERE load_id = $id", {"id": load_id})
+    rows = [
+        {
+            "load_id": load_id, "table_no": t.table_no, "row_no": i, "unit_raw": r.unit_raw,
+            "unit_name": normalize_name(r.unit_raw), "count_raw": r.count_raw, "count": r.count,
+            "rank_raw": r.rank_raw, "rank": r.rank, "line": r.line, "table_row": r.table_row, "where": r.where,
+        }
+        for t in parsed.tables
+        for i, r in enumerate(t.rows, start=1)
+    ]
+    if exists:
+        return LoadResult(load_id, False, len(rows), len(parsed.tables))
+    tables = pd.DataFrame(
+        [
+            {
+                "load_id": load_id, "table_no": t.table_no, "category": t.category, "title": t.title,
+                "has_rank_column": t.has_rank_column, "printed_total_raw": t.printed_total_raw,
+                "printed_total": t.printed_total, "total_where": t.total_where, "table_where": t.where,
+            }
+            for t in parsed.tables
+        ],
+        columns=["load_id", "table_no", "category", "title", "has_rank_column", "printed_total_raw",
+                 "printed_total", "total_where", "table_where"],
+    )
+    row_frame = pd.DataFrame(
+        rows, columns=["load_id", "table_no", "row_no", "unit_raw", "unit_name", "count_raw", "count",
+                       "rank_raw", "rank", "line", "table_row", "where"],
+    ).astype({"count": "Int64", "rank": "Int64", "line": "Int64", "table_row": "Int64"})
+    tables = tables.astype({"printed_total": "Int64"})
+    con.register("incoming_tables", tables)
+    con.register("incoming_rows", row_frame)
+    try:
+        with transaction(con):
+            execute(con, sql("load/insert_load"), {
+                "load_id": load_id, "county_slug": county_slug, "county": county, "period": p.code,
+                "period_kind": p.kind, "period_start": p.start, "period_end": p.end,
+                "source_kind": source_kind, "file_format": parsed.file_format,
+                "source_path": str(Path(parsed.path).resolve()), "source_name": Path(parsed.path).name,
+                "source_sha256": parsed.sha256, "title": parsed.title, "stated_total": parsed.stated_total,
+                "stated_total_where": parsed.stated_total_where,
+                "stated_total_sentence": parsed.stated_total_sentence,
+                "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None),
+            })
+            execute(con, sql("load/insert_reported_tables"))
+            execute(con, sql("load/insert_reported_rows"))
+    finally:
+        con.unregister("incoming_tables")
+        con.unregister("incoming_rows")
+    return LoadResult(load_id, True, len(rows), len(parsed.tables))

@@ -1,0 +1,119 @@
+"""The render context: every number and sentence part a bulletin shows, taken from the warehouse.
+
+All renderers (Markdown, HTML, and the Word/Excel/PDF ones) take this one dict, so what the
+office reads is the same in every format. It is also the core of ``run.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flows.periods import parse_period
+from transforms import runner
+
+DEFAULT_MOST = 4  # the seed names the top 4 of each table as publishing most (domain.md §1)
+DEFAULT_FEWEST = (5, 2)  # …and the bottom 5 departments and bottom 2 townships as publishing least
+
+
+def _int(value):
+    try:
+        return None if value is None or value != value else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def count_header(period_label: str, kind: str) -> str:
+    """The attachment's count column header as the seed writes it: 2021年上半年度更新条数."""
+    suffix = "度" if kind in {"half", "year"} else ""
+    return f"{period_label}{suffix}更新条数"
+
+
+def build_context(
+    con,
+    *,
+    county_slug: str,
+    period: str,
+    checks: Sequence[dict] = (),
+    issuer: str = "",
+    issued_on: str | None = None,
+    ranking: str = "ordinal",
+    most: int = DEFAULT_MOST,
+    fewest: Sequence[int] = DEFAULT_FEWEST,
+    validation_index: str | None = None,
+) -> dict:
+    p = parse_period(period)
+    params = {"county_slug": county_slug, "period": p.code}
+    units = runner.query(con, "units_for_period", **params).to_dict("records")
+    tables_rows = runner.query(con, "tables_to_validate", **params).to_dict("records")
+    totals_rows = runner.query(con, "period_to_validate", **params).to_dict("records")
+    if not totals_rows:
+        raise LookupError(f"仓库中没有 {county_slug} {p.code} 的数据：请先导入该期通报或单位报送表")
+    head = totals_rows[0]
+    county = head["county"] or ""
+    rank_key = "rank_competition" if ranking == "competition" else "rank"
+
+    tables = []
+    for i, t in enumerate(tables_rows):
+        rows = [
+            {"unit": u["unit"], "short_name": u["short_name"], "unit_id": u["unit_id"],
+             "count": _int(u["count"]), "rank": _int(u[rank_key]), "rank_printed": _int(u["rank_printed"])}
+            for u in units if u["category"] == t["category"]
+        ]
+        rows.sort(key=lambda r: (_int(r["rank"]) or 10**9))
+        township = "乡镇" in str(t["category"])
+        tables.append({
+            "no": int(t["table_no"]),
+            "category": t["category"],
+            "title": t["title"] or f"{county}{'各乡镇' if township else t['category']}{p.label}信息公开情况统计",
+            "name_header": "乡镇名称" if township else "单位名称",
+            "count_header": count_header(p.label, p.kind),
+            "rows": rows,
+            "total": sum(r["count"] or 0 for r in rows),
+            "printed_total": _int(t["printed_total"]),
+            "most": [r["short_name"] for r in rows[:most]],
+            "fewest": [r["short_name"] for r in reversed(rows[-fewest[min(i, len(fewest) - 1)]:])]
+            if rows and fewest else [],
+        })
+
+    failed = [c for c in checks if not c.get("success", True)]
+    blocking = [c for c in failed if c.get("blocking")]
+    status = "draft" if blocking else "final"
+    totals = {t["category"]: t["total"] for t in tables}
+    totals["all"] = sum(t["total"] for t in tables)
+    totals["stated_in_text"] = _int(head["stated_in_text"])
+
+    return {
+        "county": county,
+        "county_slug": county_slug,
+        "period": p.code,
+        "period_label": p.label,
+        "period_short": p.short_label,
+        "status": status,
+        "status_label": "草稿" if status == "draft" else "正式",
+        "title": f"关于{p.label}全县政务公开工作情况的通报",
+        "addressee": "各乡镇人民政府、县直各单位：",
+        "issuer": issuer,
+        "issued_on": issued_on,
+        "ranking": ranking,
+        "source": {"name": head["source_name"], "sha256": head["source_sha256"], "kind": head["source_kind"],
+                   "title": head["title"]},
+        "totals": totals,
+        "tables": tables,
+        "most": [name for t in tables for name in t["most"]],
+        "fewest": [name for t in tables for name in t["fewest"]],
+        "quality": {
+            "blocking": [f["message"] for c in blocking for f in c.get("findings", [])],
+            "warnings": [f["message"] for c in failed if not c.get("blocking") for f in c.get("findings", [])],
+        },
+        "checks": list(checks),
+        "validation_index": validation_index,
+        "units": [
+            {"unit": r["unit"], "category": t["category"], "count": r["count"], "rank": r["rank"]}
+            for t in tables for r in t["rows"]
+        ],
+    }
+
+
+def chinese_date(day) -> str:
+    """2021年7月15日 — Arabic numerals, no leading zeros (GB/T 9704-2012 §7.3.5.3)."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -1,0 +1,68 @@
+from datetime import date
+
+import pytest
+
+from flows.registry import RegistryError, load_registry, normalize_name
+
+
+def test_huarong_registry_has_the_seed_units(registry_path):
+    reg = load_registry(registry_path, "华容县")
+    h1 = reg.valid_units(date(2021, 1, 1), date(2021, 6, 30))
+    assert len([u for u in h1 if u.category == "县直部门"]) == 36
+    assert len([u for u in h1 if u.category == "乡镇"]) == 14
+
+
+@pytest.mark.parametrize("alias, canonical", [
+    ("生态环境局", "市生态环境局华容分局"), ("文旅广电局", "文化旅游广电局"), ("电视台", "广播电视台"),
+    ("小集成洪泛区", "小集成洪泛区管委会"), ("县自然资源局", "自然资源局"), ("华容县公安局", "公安局"),
+    ("人 社 局", "人社局"), ("医疗保障局", "医保局"),
+])
+def test_aliases_resolve(registry_path, alias, canonical):
+    reg = load_registry(registry_path, "华容县")
+    assert reg.resolve(alias, date(2021, 1, 1), date(2021, 6, 30)).unit == canonical
+
+
+def test_validity_periods(registry_path):
+    reg = load_registry(registry_path, "华容县")
+    assert reg.resolve("扶贫办", date(2021, 1, 1), date(2021, 6, 30)).unit == "扶贫办"
+    assert reg.resolve("扶贫办", date(2022, 1, 1), date(2022, 6, 30)) is None
+    assert reg.resolve("乡村振兴局", date(2021, 1, 1), date(2021, 6, 30)) is None
+    successor = reg.resolve("乡村振兴局", date(2022, 1, 1), date(2022, 6, 30))
+    assert successor.successor_of == reg.resolve("扶贫办").unit_id
+
+
+def test_normalize_name():
+    assert normalize_name("　公安局 ") == "公安局"
+    assert normalize_name("（Ａ）") == "(A)"
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "reg.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_missing_column_names_file_and_columns(tmp_path):
+    path = _write(tmp_path, "unit_id,unit\nD1,公安局\n")
+    with pytest.raises(RegistryError, match=r"reg\.csv.*第1行.*category"):
+        load_registry(path)
+
+
+def test_bad_order_names_row(tmp_path):
+    path = _write(tmp_path, "unit_id,unit,category,display_order\nD1,公安局,县直部门,1\nD2,民政局,县直部门,x\n")
+    with pytest.raises(RegistryError, match="第3行 display_order"):
+        load_registry(path)
+
+
+def test_ambiguous_alias_rejected(tmp_path):
+    path = _write(tmp_path, "unit_id,unit,category,display_order,aliases\n"
+                  "D1,公安局,县直部门,1,局\nD2,民政局,县直部门,2,局\n")
+    with pytest.raises(RegistryError, match="第2行与第3行"):
+        load_registry(path)
+
+
+def test_duplicate_id_and_bad_date(tmp_path):
+    with pytest.raises(RegistryError, match="重复"):
+        load_registry(_write(tmp_path, "unit_id,unit,category,display_order\nD1,a,县直部门,1\nD1,b,县直部门,2\n"))
+    with pytest.raises(RegistryError, match="valid_from"):
+        load_registry(_write(tmp_path, "unit_id,unit,category,display_order,valid_from\nD1,a,县直部门,1,2021/1/1\n"))

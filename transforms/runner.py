@@ -1,0 +1,161 @@
+"""The small runner that applies the SQL in this folder to a DuckDB warehouse.
+
+- ``raw/*.sql``      DDL of the append-only raw tables and the registry tables (idempotent).
+- ``staging/*.sql``  one SELECT per file, created as a view named after the file.
+- ``marts/*.sql``    one SELECT per file, parameterised by ``$county_slug`` and ``$period``,
+                     materialised into a table named after the file, one county and period at a
+                     time: the period's rows are deleted and inserted again in one transaction,
+                     so a rerun replaces a period atomically and leaves the other periods alone.
+- ``load/*.sql``, ``queries/*.sql``  statements the ingest and the renderers run with parameters.
+
+Models are ordered by the names they reference (a mart that reads another mart runs after it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent
+LAYERS = ("staging", "marts")
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of ``transforms/<name>.sql`` (e.g. ``queries/units_for_period``)."""
+    path = SQL_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def models(layer: str) -> dict[str, str]:
+    """name → SQL for every model of a layer, in dependency order."""
+    found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / layer).glob("*.sql"))}
+    return {name: found[name] for name in _toposort(found)}
+
+
+def _toposort(found: Mapping[str, str]) -> list[str]:
+    deps = {
+        name: {other for other in found if other != name and re.search(rf"\b{other}\b", _strip_comments(text))}
+        for name, text in found.items()
+    }
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        if name in visiting:
+            raise RuntimeError(f"transforms: models reference each other in a cycle at {name}")
+        visiting.add(name)
+        for dep in sorted(deps[name]):
+            visit(dep)
+        visiting.discard(name)
+        order.append(name)
+
+    for name in sorted(found):
+        visit(name)
+    return order
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"--[^\n]*", "", text)
+
+
+def execute(con: duckdb.DuckDBPyConnection, statement: str, params=None) -> list[tuple]:
+    """Run one statement and consume its result (DuckDB 2 refuses new work while one is pending)."""
+    return con.execute(statement, params).fetchall() if params else con.execute(statement).fetchall()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, statement: str, params=None):
+    rows = execute(con, statement, params)
+    return rows[0][0] if rows else None
+
+
+def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None
+            ) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse and make sure the raw tables and staging views exist."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if memory_limit:
+        execute(con, "SELECT set_config('memory_limit', $limit)", {"limit": memory_limit})
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
+        for path in sorted((SQL_DIR / "raw").glob("*.sql")):
+            execute(con, path.read_text(encoding="utf-8"))
+        for name, text in models("staging").items():
+            execute(con, f'CREATE OR REPLACE VIEW "{name}" AS\n{text}')
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN … COMMIT, or ROLLBACK on any error: nothing is half-written."""
+    execute(con, "BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        execute(con, "ROLLBACK")
+        raise
+    execute(con, "COMMIT")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
+    rows = execute(
+        con,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position",
+        {"t": table},
+    )
+    return [r[0] for r in rows] or None
+
+
+def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> dict[str, int]:
+    """Materialise every mart for one county and period, atomically. Returns rows per mart."""
+    params = {"county_slug": county_slug, "period": period}
+    counts: dict[str, int] = {}
+    rebuild: list[str] = []
+    with transaction(con):
+        for name, text in models("marts").items():
+            probe = con.execute(f"SELECT * FROM ({text}) LIMIT 0", params)
+            wanted = [d[0] for d in probe.description]
+            probe.fetchall()
+            existing = _columns(con, name)
+            if existing is not None and existing != wanted:
+                # The model's columns changed: rebuild it, and later every other period it held.
+                others = execute(con, f'SELECT DISTINCT county_slug, period FROM "{name}"')
+                rebuild.extend(f"{c}\t{p}" for c, p in others if (c, p) != (county_slug, period))
+                execute(con, f'DROP TABLE "{name}"')
+                existing = None
+            if existing is None:
+                execute(con, f'CREATE TABLE "{name}" AS SELECT * FROM ({text}) LIMIT 0', params)
+            execute(con, f'DELETE FROM "{name}" WHERE county_slug = $county_slug AND period = $period', params)
+            execute(con, f'INSERT INTO "{name}" BY NAME {text}', params)
+            counts[name] = scalar(
+                con, f'SELECT count(*) FROM "{name}" WHERE county_slug = $county_slug AND period = $period', params
+            )
+    for key in dict.fromkeys(rebuild):
+        other_county, other_period = key.split("\t")
+        run_marts(con, other_county, other_period)
+    return counts
+
+
+def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | None = None) -> int:
+    """Rebuild the marts for every county and period loaded (or the pairs given)."""
+    todo = list(pairs) if pairs is not None else execute(con, sql("queries/periods_loaded"))
+    for county_slug, period in todo:
+        run_marts(con, county_slug, period)
+    return len(todo)
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params):
+    """Run ``queries/<name>.sql`` with named parameters; returns a pandas DataFrame."""
+    return con.execute(sql(f"queries/{name}"), params).df()
