@@ -21,6 +21,18 @@ URLs are apprise URLs, e.g. ``wecombot://KEY``, ``dingtalk://TOKEN/`` or
 `send_alert` never raises for a bad URL or a receiver that is down or slow: each URL is sent
 on its own (one `apprise.Apprise` per URL, so we know which one failed), concurrently, with
 socket timeouts set from ``timeout`` and a hard overall deadline.
+
+Known apprise limitations (apprise 2.0.1; the same plugins in 1.x):
+
+* ``wecombot://`` and ``dingtalk://`` post to fixed hosts (qyapi.weixin.qq.com,
+  oapi.dingtalk.com); the URL cannot point them elsewhere. A proxy via HTTPS_PROXY works.
+  Tests retarget the plugin class's ``notify_url`` at a local receiver.
+* Both plugins only look at the HTTP status: WeCom/DingTalk answer HTTP 200 with
+  ``{"errcode": 93000, ...}`` for a wrong key or a missing keyword, and apprise reports that as
+  sent. DingTalk bots with a keyword rule need a keyword from our title (e.g. "数据核查").
+* ``json://`` can rename, drop and add top-level payload keys (``:message=content``,
+  ``:title=``, ``:msgtype=text``) but not nest them, so it cannot produce WeCom's
+  ``{"msgtype": "text", "text": {"content": ...}}`` body.
 """
 
 from __future__ import annotations
@@ -265,17 +277,16 @@ def _url_secrets(url: str) -> set[str]:
     rest = m["rest"]
     rest, _, query = rest.partition("?")
     rest = rest.partition("#")[0]
-    netloc, slash, path = rest.partition("/")
+    netloc, _, path = rest.partition("/")
     secrets: set[str] = set()
     userinfo, at, hostport = netloc.rpartition("@")
     if at:
         user, colon, password = userinfo.partition(":")
         if colon:
             secrets |= _variants(password)
-        if scheme not in _HOST_SCHEMES or not colon:
-            # dingtalk://SECRET@TOKEN; a lone user of a non-host scheme is usually a token
-            if scheme not in _HOST_SCHEMES:
-                secrets |= _variants(user)
+        if scheme not in _HOST_SCHEMES:
+            # dingtalk://SECRET@TOKEN/: the "user" of a token scheme is itself a secret
+            secrets |= _variants(user)
     segments = [s for s in path.split("/") if s]
     if scheme not in _HOST_SCHEMES:
         # wecombot://KEY, dingtalk://TOKEN/, discord://ID/TOKEN ...: host and path are tokens

@@ -321,6 +321,14 @@ def test_receiver_down_is_reported_not_raised(hook):
     assert len(hook.wait_for(1)) == 1
 
 
+def test_receiver_error_status_is_failed():
+    with WebhookReceiver(status=500, response_body={"error": "boom"}) as broken:
+        result = send_alert([broken.url("json", "/hook")], "标题", "正文", timeout=3)
+        assert len(broken.wait_for(1)) == 1
+    assert result.sent == [] and len(result.failed) == 1
+    assert "500" in result.errors[0]
+
+
 def test_receiver_that_hangs_is_bounded_by_timeout():
     """Accepts TCP connections but never answers."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
