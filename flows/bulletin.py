@@ -234,16 +234,25 @@ def _is_cell_line(text: str, tabbed: bool) -> bool:
     return "\t" in text if tabbed else bool(text.strip())
 
 
-def _collect_block(items: list[_Item], i: int, tabbed: bool) -> tuple[list[tuple[str, _Item]], int]:
-    """The cells of the block starting at items[i], and the index after it."""
-    cells: list[tuple[str, _Item]] = []
+def _collect_block(items: list[_Item], i: int, tabbed: bool) -> tuple[list[tuple[str, int]], int]:
+    """The cells of the block starting at items[i] as (text, item index), and the index after it."""
+    cells: list[tuple[str, int]] = []
     j = i
     while j < len(items) and not items[j].is_row and _is_cell_line(items[j].text, tabbed):
         stripped = items[j].text.strip()
         parts = [c.strip() for c in stripped.split("\t")] if stripped else [""]
-        cells.extend((c, items[j]) for c in parts)
+        cells.extend((c, j) for c in parts)
         j += 1
     return cells, j
+
+
+def _chunks(block: list[tuple[str, int]], n: int):
+    """A block's rows of n cells: a stray TAB on a separator line glues two rows with a blank cell."""
+    while len(block) > n and not block[n][0]:
+        yield block[:n]
+        block = block[n + 1:]
+    if block:
+        yield block
 
 
 # --- finding and reading tables ----------------------------------------------------------------
@@ -261,9 +270,13 @@ def _header_at(items: list[_Item], i: int) -> tuple[_Header, str, int] | None:
     for tabbed in (True, False):
         if _is_cell_line(item.text, tabbed) and (tabbed or "\t" not in item.text):
             block, end = _collect_block(items, i, tabbed)
-            header = _header([c for c, _ in block])
-            if header:
-                return header, "block-tab" if tabbed else "block", end
+            texts = [c for c, _ in block]
+            # A stray TAB on a separator line may glue the header to the first row.
+            cut = next((k for k, t in enumerate(texts) if not t and any(texts[:k])), len(texts))
+            for cells, after in ((texts, end), (texts[:cut], block[cut][1] + 1 if cut < len(block) else end)):
+                header = _header(cells)
+                if header:
+                    return header, "block-tab" if tabbed else "block", after
     return None
 
 
@@ -354,8 +367,8 @@ class _TableReader:
         return cells
 
     def read_blocks(self, j: int, tabbed: bool) -> int:
-        items, n = self.doc.items, self.header.ncols
-        while j < len(items) and not self.done:
+        items = self.doc.items
+        while j < len(items):
             item = items[j]
             if item.is_row:
                 break
@@ -365,15 +378,13 @@ class _TableReader:
                 j += 1
                 continue
             block, end = _collect_block(items, j, tabbed)
-            texts = [c for c, _ in block]
-            if _header(texts) or _is_heading(texts):
-                break
-            # A stray TAB on a separator line glues two rows together: split at the blank cell.
-            while len(block) > n and not block[n][0] and not self.done:
-                self.take([c for c, _ in block[:n]], block[0][1])
-                block = block[n + 1:]
-            if block and not self.done:
-                self.take([c for c, _ in block], block[0][1])
+            for chunk in _chunks(block, self.header.ncols):
+                texts, first = [c for c, _ in chunk], chunk[0][1]
+                if _header(texts) or _is_heading(texts):
+                    return first  # the next table's header or title: the scan resumes there
+                self.take(texts, items[first])
+                if self.done:
+                    return chunk[-1][1] + 1
             j = end
         return j
 
@@ -438,8 +449,9 @@ def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, s
 
 _COUNTY_AT_START = re.compile(r"^([\u4e00-\u9fff]{1,6}?[县区市旗])")
 _COUNTY_AFTER_CITY = re.compile(r"^([\u4e00-\u9fff]{1,5}?[县区])(?=县直|区直|各|直属|部门|乡镇|人民政府|政府)")
+# In free text only at the start of a line or clause, before words that follow a county's name.
 _COUNTY_IN_TEXT = re.compile(
-    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,5}?[县区旗])(?=人民政府|政府|县直|区直|各|委|政务公开)"
+    r"(?:^|[|\s，。；：、（(])([\u4e00-\u9fff]{1,5}?[县区旗])(?=人民政府|县直|区直|各乡镇|各部门|政务公开)"
 )
 _NOT_COUNTY = set("全各本我该此省年月日于")
 
