@@ -66,6 +66,8 @@ def validate(
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    _quiet_gx()  # again: importing GX (or Prefect's logging set-up) may have reset the levels
+
     missing = [f for f in FRAMES if f not in frames]
     if missing:
         raise ValueError(f"validate() needs frames {FRAMES}; missing {missing}")
@@ -77,7 +79,7 @@ def validate(
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     site_names: list[str] = []
     if docs_dir is not None:
-        docs_dir = Path(docs_dir)
+        docs_dir = Path(docs_dir).resolve()
         if docs_dir.exists():
             shutil.rmtree(docs_dir)
         context.add_data_docs_site(site_name="zwgk", site_config={

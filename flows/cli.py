@@ -80,7 +80,7 @@ def _print_check(report: dict) -> None:
     for f in report["findings"]:
         colour = "red" if f["severity"] == "error" else "yellow"
         label = "错误" if f["severity"] == "error" else "提醒"
-        console.print(f"[{colour}]{label}[/] {f['code']}：{f['message']}", highlight=False)
+        console.print(f"[{colour}]{label}[/] {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
     if report.get("validation"):
         console.print(f"核查报告：{report['validation']}", highlight=False)
 
@@ -124,6 +124,8 @@ def _print_run(summary: dict) -> None:
     else:
         console.print("[bold green]结果：正式稿[/] —— 全部阻断性检查通过。", highlight=False)
     for c in failed:
+        if isinstance(c.get("observed"), int) and isinstance(c.get("expected"), int):
+            console.print(f"  {c['name']}: {c['observed']} ≠ {c['expected']}", highlight=False)
         tag = "阻断" if c["blocking"] else "提醒"
         for m in c["messages"] or [c["name"]]:
             console.print(f"  [{tag}] {m}", highlight=False)

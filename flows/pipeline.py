@@ -211,7 +211,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     from reports.context import build_context
     from reports.render import render_all
 
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     docs = validation.get("docs_index")
     docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs
     con = runner.connect(warehouse, read_only=False)

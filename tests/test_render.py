@@ -1,0 +1,84 @@
+"""The rendered bulletin from the seed, through the plain pipeline functions (no Prefect)."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from flows import pipeline
+from flows.bulletin import parse_bulletin
+from flows.config import DEFAULT_CONFIG, load_config
+from reports.render import render_template
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("render")
+    cfg = load_config(DEFAULT_CONFIG)
+    warehouse = tmp / "wh.duckdb"
+    pipeline.ingest_config(cfg, warehouse, "2021H1")
+    pipeline.transform(warehouse, cfg.slug, "2021H1")
+    out = tmp / "out"
+    out.mkdir()
+    validation = pipeline.validate_period(warehouse, cfg.slug, "2021H1", docs_dir=out / "validation")
+    summary = pipeline.render_outputs(cfg, warehouse, "2021H1", validation, out, {})
+    return summary, out
+
+
+def test_bulletin_md_matches_golden(seed_run):
+    """Golden file: reviewed output. Regenerate with ZWGK_UPDATE_GOLDEN=1 and review the diff."""
+    _, out = seed_run
+    text = (out / "bulletin.md").read_text(encoding="utf-8")
+    golden = GOLDEN / "huarong_2021H1_bulletin.md"
+    if os.environ.get("ZWGK_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_run_json_matches_seed_tables_row_for_row(seed_run, seed_path):
+    summary, out = seed_run
+    data = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    parsed = parse_bulletin(seed_path)
+    printed = [(r.unit_raw, r.count, r.rank, t.category) for t in parsed.tables for r in t.rows]
+    produced = [(u["unit"], u["count"], u["rank"], u["category"]) for u in data["units"]]
+    assert produced == printed
+    assert data["totals"] == {"县直部门": 915, "乡镇": 383, "all": 1298, "stated_in_text": 1267}
+    assert data["status"] == "draft"
+    failed = [c for c in data["checks"] if not c["success"]]
+    assert [(c["name"], c["observed"], c["expected"]) for c in failed] == [
+        ("overall_total_matches_tables", 1267, 1298)]
+    assert data["outputs"]["validation"] == "validation/index.html"
+    assert (out / "validation" / "index.html").exists()
+
+
+def test_markdown_tables_match_seed(seed_run, seed_path):
+    _, out = seed_run
+    lines = (out / "bulletin.md").read_text(encoding="utf-8").splitlines()
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines if line.startswith("| ")]
+    body = [r for r in rows if r[0] not in {"单位名称", "乡镇名称", "合计"} and not r[0].startswith("---")]
+    parsed = parse_bulletin(seed_path)
+    assert body == [[r.unit_raw, str(r.count), str(r.rank)] for t in parsed.tables for r in t.rows]
+    totals = [r[1] for r in rows if r[0] == "合计"]
+    assert totals == ["915", "383"]
+
+
+def test_draft_mark_and_quality_note(seed_run):
+    _, out = seed_run
+    html = (out / "bulletin.html").read_text(encoding="utf-8")
+    assert "草稿" in html and "1267" in html and "1298" in html
+    assert 'class="table-wrap"' in html
+
+
+def test_html_autoescapes_parsed_text(seed_run):
+    summary, _ = seed_run
+    ctx = {"title": "<script>alert(1)</script>", "status": "final", "addressee": "x", "period_short": "上半年",
+           "totals": {"all": 1}, "tables": [{"category": "<b>", "total": 1, "title": "t", "name_header": "n",
+                                            "count_header": "c", "rows": [{"unit": "<img src=x>", "count": 1,
+                                                                           "rank": 1}]}],
+           "most": [], "fewest": [], "quality": {"blocking": [], "warnings": []}, "issuer": "", "issued_on": None,
+           "source": {"name": "a", "sha256": "0" * 64}, "validation_index": None}
+    html = render_template("bulletin.html", ctx)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<img src=x>" not in html
