@@ -162,8 +162,11 @@ class _Item:
 
     def parts(self) -> list[str]:
         """The item's non-blank pieces: Word cells, or the line's TAB-separated parts."""
-        raw = self.cells if self.is_row else self.text.split("\t")
-        return [c.strip() for c in raw if c.strip()]
+        if self.is_row:
+            return [c.strip() for c in self.cells if c.strip()]
+        if _PIPE_RULE.match(self.text):
+            return []  # blank, or a rule line such as |---|---|
+        return [c.strip() for c in self.text.split("\t") if c.strip()]
 
 
 @dataclass
@@ -267,6 +270,8 @@ def _header_at(items: list[_Item], i: int) -> tuple[_Header, str, int] | None:
         header = _header(cells) if cells else None
         if header:
             return header, mode, i + 1
+    if len(compact(item.text)) > 24:
+        return None  # too long for a header cell
     for tabbed in (True, False):
         if _is_cell_line(item.text, tabbed) and (tabbed or "\t" not in item.text):
             block, end = _collect_block(items, i, tabbed)
@@ -396,7 +401,9 @@ def _title_before(items: list[_Item], i: int, barrier: int) -> tuple[str, int | 
         if not parts:
             continue
         if len(parts) > 1:
-            return "", None
+            if any(parse_count(p) is not None for p in parts):
+                return "", None  # a data row
+            continue  # the upper level of a two-level header
         if _is_marker(parts[0]):
             continue
         return (_clean_title(parts[0]), k) if _is_title_like(parts[0]) else ("", None)
@@ -404,7 +411,9 @@ def _title_before(items: list[_Item], i: int, barrier: int) -> tuple[str, int | 
 
 
 def _scan(doc: _Doc) -> list[_Found]:
-    items, found, i, barrier = doc.items, [], 0, 0
+    items, found, i = doc.items, [], 0
+    # The document's own title (its first line) is no table's title.
+    barrier = next((k + 1 for k, item in enumerate(items) if not item.is_row and item.parts()), 0)
     while i < len(items):
         hit = _header_at(items, i)
         if hit is None:

@@ -178,6 +178,31 @@ def test_docx_merged_title_row_serial_column_and_blank_row(tmp_path):
     assert (towns.printed_total, towns.total_where) == (22, "表1第6行")
 
 
+def test_docx_two_level_header_with_title_inside_table(tmp_path):
+    path = tmp_path / "two_level.docx"
+    doc = Document()
+    doc.add_paragraph("关于2021年上半年政务公开工作情况的通报")
+    doc.add_paragraph("全县共公开信息90条。")
+    table = doc.add_table(rows=6, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "附件1：华容县县直部门信息公开情况统计"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "单位名称"
+    table.cell(1, 1).merge(table.cell(1, 2)).text = "2021年上半年"
+    table.cell(2, 1).text, table.cell(2, 2).text = "更新条数", "排名"
+    for r, row in enumerate([("公安局", "50", "1"), ("财政局", "40", "2"), ("合计", "90", "")], start=3):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    doc.save(path)
+
+    bulletin = parse_bulletin(path)
+    (dept,) = bulletin.tables
+    assert dept.title == "华容县县直部门信息公开情况统计"
+    assert dept.where == "表1第3行"
+    assert rows_of(dept) == [("公安局", 50, 1), ("财政局", 40, 2)]
+    assert (dept.printed_total, dept.total_where) == (90, "表1第6行")
+    assert bulletin.paragraphs == [("全县共公开信息90条。", "第2段")]
+    assert (bulletin.county, bulletin.stated_total_where) == ("华容县", "第2段")
+
+
 def test_docx_text_table_in_paragraphs(tmp_path):
     rows = table_rows(SEED_TOWNS[:3], name_header="乡镇名称")
     paragraphs = ["关于2021年下半年政务公开工作情况的通报", "全县共公开信息100条。", SEED_TOWNS_TITLE,
@@ -308,6 +333,37 @@ def test_space_layout_with_blank_count_and_ideographic_spaces(tmp_path):
     assert [(r.unit_raw, r.count_raw, r.count, r.rank) for r in table.rows] == [
         ("禹山镇", "61", 61, 1), ("团洲乡", "", None, 2)]
     assert (bulletin.period, bulletin.stated_total, table.printed_total) == ("2021H2", 88, 61)
+
+
+def test_pipe_table_with_alignment_rules_and_total_in_name_column(tmp_path):
+    text = "\n".join([
+        "关于2021年下半年安乡县政务公开情况的通报", "全县共发布1,234条信息。", "",
+        "附件1：安乡县县直部门2021年下半年统计表",
+        "|:---|---:|--:|",
+        "| 序号 | 单位 | 数量 |",
+        "|:---|:---:|---:|",
+        "| 1 | 县公安局 | 5 |",
+        "| 2 | 县 财政局 | ５条 |",
+        "| | 合计 | 10 |",
+    ])
+    bulletin = parse_text(tmp_path, text)
+    (table,) = bulletin.tables
+    assert table.title == "安乡县县直部门2021年下半年统计表"
+    assert [(r.unit_raw, r.count_raw, r.count, r.line) for r in table.rows] == [
+        ("县公安局", "5", 5, 8), ("县 财政局", "５条", 5, 9)]
+    assert not table.has_rank_column
+    assert (table.printed_total, table.total_where) == (10, "第10行")
+    assert (bulletin.county, bulletin.period, bulletin.stated_total) == ("安乡县", "2021H2", 1234)
+
+
+def test_document_title_is_not_a_table_title(tmp_path):
+    text = "通报 2021年度\n\t单位名称\t条数\t排名\n\t县公安局\t5\t1\n"
+    bulletin = parse_text(tmp_path, text)
+    assert bulletin.title == "通报2021年度"
+    assert bulletin.period == "2021"
+    (table,) = bulletin.tables
+    assert table.title == "" and table.category == "县直部门"
+    assert rows_of(table) == [("县公安局", 5, 1)]
 
 
 def test_category_from_units_when_title_is_silent(tmp_path):
