@@ -31,14 +31,14 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 INPUT_ERRORS = (BulletinParseError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    err.print(f"[bold red]错误[/]：{message}", highlight=False)
+    err.print(f"[bold red]错误[/]：{message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -1,0 +1,133 @@
+"""`zwgk check` on the seed and on bulletins it has never seen, .txt and .docx alike."""
+
+import json
+
+import pytest
+from bulletin_fixtures import SEED_DEPARTMENTS, SEED_TOWNS, seed_body, seed_docx, table_rows, text_bulletin, \
+    write_docx_bulletin, write_text_bulletin
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+def check(*args):
+    result = runner.invoke(app, ["check", *map(str, args)])
+    return result
+
+
+def check_json(*args):
+    result = check(*args, "--json")
+    return result.exit_code, (json.loads(result.stdout) if result.stdout.strip().startswith("{") else None), result
+
+
+def test_seed_only_error_is_overall_total(seed_path, registry_path):
+    code, data, _ = check_json(seed_path, "--registry", registry_path)
+    assert code == 3
+    assert data["period"] == "2021H1"
+    assert data["tables"] == [
+        {"category": "县直部门", "rows": 36, "sum": 915, "printed_total": 915},
+        {"category": "乡镇", "rows": 14, "sum": 383, "printed_total": 383},
+    ]
+    assert data["overall"] == {"in_text": 1267, "sum_of_tables": 1298}
+    assert [(f["code"], f["severity"]) for f in data["findings"]] == [("overall_total_mismatch", "error")]
+    assert "1267" in data["findings"][0]["message"] and "1298" in data["findings"][0]["message"]
+
+
+def test_seed_as_docx_gives_the_same_answer(tmp_path, registry_path):
+    code, data, _ = check_json(seed_docx(tmp_path / "seed.docx"), "--registry", registry_path)
+    assert code == 3
+    assert data["overall"] == {"in_text": 1267, "sum_of_tables": 1298}
+    assert [f["code"] for f in data["findings"]] == ["overall_total_mismatch"]
+
+
+def _body(total):
+    return [line.replace("1267条", f"{total}条") for line in seed_body()]
+
+
+def _unseen(tmp_path, fmt, departments, towns, total, dep_total=None, layout="tab"):
+    dep_rows = table_rows(departments)
+    if dep_total is not None:
+        dep_rows[-1][1] = str(dep_total)
+    tables = [("某县县直部门2022年第一季度信息公开情况统计", dep_rows),
+              ("某县各乡镇2022年第一季度信息公开情况统计", table_rows(towns, name_header="乡镇名称"))]
+    body = [line.replace("2021年上半年", "2022年第一季度") for line in _body(total)]
+    if fmt == "docx":
+        return write_docx_bulletin(tmp_path / "unseen.docx", body, tables, markers=True)
+    return write_text_bulletin(tmp_path / "unseen.txt", text_bulletin(tables, layout=layout, body=body))
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_clean_unseen_bulletin_exits_0(tmp_path, fmt):
+    deps, towns = [("甲局", 9, 1), ("乙局", 5, 2)], [("丙镇", 3, 1)]
+    code, data, result = check_json(_unseen(tmp_path, fmt, deps, towns, 17))
+    assert code == 0, result.output
+    assert data["period"] == "2022Q1" and data["findings"] == []
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_unseen_bulletin_with_every_kind_of_error(tmp_path, fmt, registry_path):
+    deps = [("公安局", 9, 2), ("民政局", 12, 1), ("县公安局", 5, 3), ("火星局", 6, 4)]
+    towns = [("禹山镇", 3, 1)]
+    path = _unseen(tmp_path, fmt, deps, towns, total=40, dep_total=31)
+    code, data, result = check_json(path, "--registry", registry_path, "--period", "2021H1")
+    assert code == 3, result.output
+    codes = {f["code"] for f in data["findings"]}
+    assert codes == {"table_total_mismatch", "overall_total_mismatch", "duplicate_unit", "rank_inconsistent",
+                     "unknown_unit"}, data["findings"]
+    dup = next(f for f in data["findings"] if f["code"] == "duplicate_unit")
+    assert "公安局" in dup["message"]
+
+
+def test_bad_count_is_found_not_crashed(tmp_path):
+    rows = table_rows([("甲局", 9, 1), ("乙局", 5, 2)])
+    rows[2][1] = "五"
+    path = write_text_bulletin(tmp_path / "b.txt", text_bulletin([("某县县直部门2021年上半年统计", rows)],
+                                                                 body=_body(14)))
+    code, data, _ = check_json(path)
+    assert code == 3
+    assert any(f["code"] == "bad_count" and "“五”" in f["message"] for f in data["findings"])
+
+
+def test_human_output_and_data_docs(seed_path, registry_path, tmp_path):
+    result = check(seed_path, "--registry", registry_path, "--docs", tmp_path / "docs")
+    assert result.exit_code == 3
+    assert "overall_total_mismatch" in result.output and "1298" in result.output
+    assert (tmp_path / "docs" / "index.html").exists()
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (None, "不存在"),
+    (b"", "unreadable.txt"),
+    (b"\xff\xfe\x00garbage\x00\x00" * 3, "unreadable.txt"),
+    ("关于2021年上半年的通报\n正文没有附件表。\n".encode(), "附件"),
+])
+def test_unreadable_input_exits_2_naming_the_file(tmp_path, content, fragment):
+    path = tmp_path / "unreadable.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = check(path)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "unreadable.txt" in result.output
+
+
+def test_unsupported_format_exits_2(tmp_path):
+    path = tmp_path / "b.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    result = check(path)
+    assert result.exit_code == 2 and "b.pdf" in result.output
+
+
+def test_raw_file_is_never_modified(seed_path, tmp_path):
+    before = seed_path.read_bytes()
+    check(seed_path)
+    assert seed_path.read_bytes() == before
+
+
+def test_help_lists_every_command():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("check", "run", "ingest", "transform"):
+        assert command in result.output
