@@ -40,6 +40,8 @@ _MARKER = re.compile(r"^附\s*[件表]\s*[0-9一二三四五六七八九十]*\s*
 _LIST_NO = re.compile(r"^[0-9]+\s*[、.．]\s*")
 _SPACE_RUN = re.compile(r"[ \u00a0]{2,}|\u3000[ \u3000\u00a0]*|\t")
 _PIPE_RULE = re.compile(r"^[\s|｜:：\-—–=+]*$")
+_NOTE = re.compile(r"^(注|备注|说明|数据来源|制表|填表|审核)\s*[:：\d]")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+\s*[、.]|[(][一二三四五六七八九十\d]+[)]|\d+\s*[、.]\D)|[:：]$")
 
 
 # --- small text helpers, shared with the unit-report parser ------------------------------------
@@ -192,7 +194,6 @@ class _Found:
     title_at: int | None = None
     rows: list[ReportedRow] = field(default_factory=list)
     total: ReportedRow | None = None
-    end: int = 0
 
 
 # --- layouts ---------------------------------------------------------------------------------------
@@ -249,6 +250,14 @@ def _collect_block(items: list[_Item], i: int, tabbed: bool) -> tuple[list[tuple
     return cells, j
 
 
+def _trim(cells: list[str], n: int, from_end: bool) -> list[str]:
+    """Drop blank edge cells until n remain: trailing ones first when from_end, else leading first."""
+    for side in ((-1, 0) if from_end else (0, -1)):
+        while len(cells) > n and not cells[side]:
+            cells = cells[:-1] if side == -1 else cells[1:]
+    return cells
+
+
 def _chunks(block: list[tuple[str, int]], n: int):
     """A block's rows of n cells: a stray TAB on a separator line glues two rows with a blank cell."""
     while len(block) > n and not block[n][0]:
@@ -286,11 +295,14 @@ def _header_at(items: list[_Item], i: int) -> tuple[_Header, str, int] | None:
 
 
 def _is_heading(cells: list[str]) -> bool:
-    """A title, attachment marker or paragraph where a table row was expected."""
+    """A title, attachment marker, note or paragraph where a table row was expected."""
     nonblank = [c for c in cells if c]
     if any(_is_prose(c) for c in nonblank):
         return True
-    return len(nonblank) == 1 and (_is_marker(nonblank[0]) or _is_title_like(nonblank[0]))
+    if len(nonblank) != 1:
+        return False
+    text = nfkc(nonblank[0])
+    return _is_marker(text) or _is_title_like(text) or bool(_NOTE.match(text) or _HEADING.search(text))
 
 
 def _is_total(cells: list[str], header: _Header) -> bool:
@@ -309,16 +321,20 @@ class _TableReader:
     def fit(self, cells: list[str], item: _Item) -> list[str]:
         """Cells padded to the header's width; stray blank edge cells dropped; too many is an error."""
         n = self.header.ncols
-        while len(cells) > n and not cells[-1]:
-            cells = cells[:-1]
-        while len(cells) > n and not cells[0]:
-            cells = cells[1:]
+        if len(cells) > n:
+            # Drop stray blank cells at the ends; prefer the way that leaves a name in the name column.
+            options = [_trim(cells, n, from_end) for from_end in (True, False)]
+            cells = next((o for o in options if len(o) <= n and self.named(o)), options[0])
         if len(cells) > n:
             raise self.doc.error(item, (
                 f"该行有{len(cells)}个单元格，多于表头的{n}列（{self.header.describe()}）："
                 f"每行应有{n}个单元格"
             ))
         return cells + [""] * (n - len(cells))
+
+    def named(self, cells: list[str]) -> bool:
+        name = cells[self.header.name] if self.header.name < len(cells) else ""
+        return bool(name) and parse_count(name) is None
 
     def take(self, cells: list[str], item: _Item) -> None:
         """One row's cells: skipped when blank, the total row ends the table."""
@@ -350,11 +366,21 @@ class _TableReader:
         while j < len(items) and not self.done:
             item = items[j]
             cells = self.row_cells(item)
-            if cells is None or _header(cells) or _is_heading(cells):
+            if cells is None or self.ends_at(cells):
                 break
-            self.take(cells, item)
+            if not self.repeats_header(cells):
+                self.take(cells, item)
             j += 1
         return j
+
+    def ends_at(self, cells: list[str]) -> bool:
+        """The next table's header, or a heading / paragraph where a row was expected."""
+        return bool(_header(cells) and not self.repeats_header(cells)) or _is_heading(cells)
+
+    def repeats_header(self, cells: list[str]) -> bool:
+        """The header printed again (a Word table's header repeated on a new page)."""
+        header = _header(cells)
+        return bool(header) and header.cells == self.header.cells
 
     def row_cells(self, item: _Item) -> list[str] | None:
         """The item's cells ([] to skip it), or None when it is not part of this table."""
@@ -385,6 +411,8 @@ class _TableReader:
             block, end = _collect_block(items, j, tabbed)
             for chunk in _chunks(block, self.header.ncols):
                 texts, first = [c for c, _ in chunk], chunk[0][1]
+                if self.repeats_header(texts):
+                    continue
                 if _header(texts) or _is_heading(texts):
                     return first  # the next table's header or title: the scan resumes there
                 self.take(texts, items[first])
@@ -427,7 +455,7 @@ def _scan(doc: _Doc) -> list[_Found]:
             raise doc.error(items[i], (
                 f"表头（{header.describe()}）之后没有数据行：应至少有一行单位名称和条数"
             ))
-        table.end = barrier = i = end
+        barrier = i = end
         found.append(table)
     return found
 

@@ -262,6 +262,10 @@ def test_gbk_encoded(tmp_path):
     assert bulletin.title == SEED_TITLE
 
 
+def test_utf16_with_bom(tmp_path):
+    assert_seed_tables(parse_text(tmp_path, SEED.read_text(encoding="utf-8"), encoding="utf-16"))
+
+
 def test_block_layout_without_tabs(tmp_path):
     text = "\n".join(line.strip() for line in SEED.read_text(encoding="utf-8").split("\n"))
     bulletin = parse_text(tmp_path, text)
@@ -364,6 +368,28 @@ def test_document_title_is_not_a_table_title(tmp_path):
     (table,) = bulletin.tables
     assert table.title == "" and table.category == "县直部门"
     assert rows_of(table) == [("县公安局", 5, 1)]
+
+
+def test_tab_table_edges(tmp_path):
+    """A repeated header is skipped, a stray leading TAB is dropped, a TAB-indented paragraph ends it."""
+    text = "\n".join([
+        "通报", "华容县各乡镇2021年上半年统计", "乡镇\t条数", "禹山镇\t5", "乡镇\t条数",
+        "\t团洲乡\t\t", "\t三、工作要求", "\t各单位要加强。",
+    ])
+    (table,) = parse_text(tmp_path, text).tables
+    assert [(r.unit_raw, r.count_raw, r.line) for r in table.rows] == [("禹山镇", "5", 4), ("团洲乡", "", 6)]
+
+
+def test_note_row_ends_a_word_table(tmp_path):
+    rows = [*table_rows(SEED_TOWNS[:2], name_header="乡镇名称", total=False), ["注：数据截至6月30日", "", ""]]
+    path = tmp_path / "note.docx"
+    write_docx_bulletin(path, ["通报"], [(SEED_TOWNS_TITLE, rows)])
+    doc = Document(path)
+    last = doc.tables[0].rows[-1].cells
+    last[0].merge(last[2])
+    doc.save(path)
+    (table,) = parse_bulletin(path).tables
+    assert rows_of(table) == SEED_TOWNS[:2]
 
 
 def test_category_from_units_when_title_is_silent(tmp_path):
