@@ -51,15 +51,24 @@ def build_context(
     head = totals_rows[0]
     county = head["county"] or ""
     rank_key = "rank_competition" if ranking == "competition" else "rank"
+    comparison = _comparison(con, county_slug, p)
+    previous = {}
+    if comparison:
+        compared = runner.query(con, "units_compared", previous=comparison["period"], **params)
+        previous = {r["unit_key"]: r for r in compared.to_dict("records")}
 
     tables = []
     for i, t in enumerate(tables_rows):
         rows = [
             {"unit": u["unit"], "short_name": u["short_name"], "unit_id": u["unit_id"],
-             "count": _int(u["count"]), "rank": _int(u[rank_key]), "rank_printed": _int(u["rank_printed"])}
+             "count": _int(u["count"]), "rank": _int(u[rank_key]), "rank_printed": _int(u["rank_printed"]),
+             "previous": _int(previous.get(u["unit_key"], {}).get("previous_count")),
+             "previous_rank": _int(previous.get(u["unit_key"], {}).get("previous_rank"))}
             for u in units if u["category"] == t["category"]
         ]
         rows.sort(key=lambda r: (_int(r["rank"]) or 10**9))
+        for r in rows:
+            r["change"] = None if r["previous"] is None or r["count"] is None else r["count"] - r["previous"]
         township = "乡镇" in str(t["category"])
         tables.append({
             "no": int(t["table_no"]),
@@ -69,6 +78,7 @@ def build_context(
             "count_header": count_header(p.label, p.kind),
             "rows": rows,
             "total": sum(r["count"] or 0 for r in rows),
+            "previous_total": sum(r["previous"] or 0 for r in rows) if comparison else None,
             "printed_total": _int(t["printed_total"]),
             "most": [r["short_name"] for r in rows[:most]],
             "fewest": [r["short_name"] for r in reversed(rows[-fewest[min(i, len(fewest) - 1)]:])]
@@ -98,6 +108,7 @@ def build_context(
         "source": {"name": head["source_name"], "sha256": head["source_sha256"], "kind": head["source_kind"],
                    "title": head["title"]},
         "totals": totals,
+        "comparison": comparison,
         "tables": tables,
         "most": [name for t in tables for name in t["most"]],
         "fewest": [name for t in tables for name in t["fewest"]],
@@ -112,6 +123,16 @@ def build_context(
             for t in tables for r in t["rows"]
         ],
     }
+
+
+def _comparison(con, county_slug: str, p) -> dict | None:
+    """The earlier period to compare with: the previous one, else the same one a year before."""
+    for candidate in (p.previous(), p.same_last_year()):
+        n = runner.scalar(con, runner.sql("queries/period_exists"),
+                          {"county_slug": county_slug, "period": candidate.code})
+        if n:
+            return {"period": candidate.code, "label": candidate.label}
+    return None
 
 
 def chinese_date(day) -> str:

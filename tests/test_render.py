@@ -79,6 +79,38 @@ def test_html_autoescapes_parsed_text(seed_run):
                                             "count_header": "c", "rows": [{"unit": "<img src=x>", "count": 1,
                                                                            "rank": 1}]}],
            "most": [], "fewest": [], "quality": {"blocking": [], "warnings": []}, "issuer": "", "issued_on": None,
-           "source": {"name": "a", "sha256": "0" * 64}, "validation_index": None}
+           "source": {"name": "a", "sha256": "0" * 64}, "validation_index": None, "comparison": None}
     html = render_template("bulletin.html", ctx)
     assert "<script>" not in html and "&lt;script&gt;" in html and "<img src=x>" not in html
+
+
+def test_period_over_period_change(tmp_path, seed_path):
+    """With the previous half-year in the warehouse, text and tables show the change per unit."""
+    from bulletin_fixtures import SEED_DEPARTMENTS, SEED_TOWNS
+
+    cfg = load_config(DEFAULT_CONFIG)
+    warehouse = tmp_path / "wh.duckdb"
+    earlier = tmp_path / "2020H2.txt"
+    text = seed_path.read_text(encoding="utf-8").replace("2021年上半年", "2020年下半年")
+    text = text.replace("\t179\n", "\t170\n").replace("\t915\n", "\t906\n")  # 自然资源局 9 fewer
+    earlier.write_text(text, encoding="utf-8")
+    from transforms import runner
+    con = runner.connect(warehouse)
+    from flows.registry import load_registry
+    from flows.warehouse import load_registry as load_registry_into
+    load_registry_into(con, load_registry(cfg.registry, cfg.county), cfg.slug)
+    pipeline.ingest_file(con, earlier, county_slug=cfg.slug, county=cfg.county)
+    runner.run_marts(con, cfg.slug, "2020H2")
+    con.close()
+    pipeline.ingest_config(cfg, warehouse, "2021H1")
+    pipeline.transform(warehouse, cfg.slug, "2021H1")
+    out = tmp_path / "out"
+    out.mkdir()
+    validation = pipeline.validate_period(warehouse, cfg.slug, "2021H1", docs_dir=None)
+    pipeline.render_outputs(cfg, warehouse, "2021H1", validation, out, {})
+    md = (out / "bulletin.md").read_text(encoding="utf-8")
+    assert "与2020年下半年（1289条）相比增加9条" in md
+    assert "| 自然资源局 | 179 | 1 | 170 | +9 |" in md
+    assert "| 公安局 | 59 | 3 | 59 | 0 |" in md
+    unchanged = len(SEED_DEPARTMENTS) + len(SEED_TOWNS) - 1
+    assert md.count(" | 0 |") == unchanged + 1  # …and the townships' 合计 row

@@ -1,0 +1,1 @@
+SELECT count(*) FROM unit_period_counts WHERE county_slug = $county_slug AND period = $period
