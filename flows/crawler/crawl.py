@@ -1,0 +1,556 @@
+"""The crawl: columns → list pages → articles, incremental and resumable.
+
+For each column of the config (several at once, bounded by ``politeness.concurrency``):
+
+1. the list head is fetched — conditionally (If-None-Match / If-Modified-Since) when the column was
+   crawled to its end before; a 304 means nothing changed and nothing else of the column is fetched;
+2. further list pages are fetched (yueyang "1/37页" pages, TRS ``createPageHTML`` pages, Hanweb
+   dataproxy POSTs, or "下一页" links) until the last page, or — on an incremental crawl — the first
+   page holding items already seen, or the first page entirely older than ``since``;
+3. every list item is recorded as a member of the column, then its article is fetched unless the
+   store already holds it; off-host links are recorded ``external``, robots-disallowed ones ``robots``.
+
+Every response is stored (``store``) as it arrives, so a crawl killed at any point is resumed by
+running it again: the unfinished crawl is continued, pages it already fetched are read from the
+store, articles already stored are never refetched, and the result equals an uninterrupted crawl.
+
+The items are then built from the store: one per distinct URL (the first column that lists it is
+its ``column``, all are in ``columns``), with ``repost_of`` naming the canonical URL when the same
+article (same title and body) was published again under another URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlencode
+
+from .config import Column, CrawlConfig, with_rate
+from .dates import parse_date
+from .fetch import Counters, FetchResult, Fetcher
+from .parse import ListItem, ListPage, hanweb_requests, is_article_link, parse_article, parse_list
+from .store import CrawlStore
+
+OUTCOME_COUNTER = {"blocked": "blocked", "missing": "missing", "too_large": "too_large",
+                   "external": "external", "robots": "skipped_robots", "error": "errors"}
+
+
+@dataclass
+class CrawlSummary:
+    crawl_id: str = ""
+    resumed: bool = False
+    columns: int = 0
+    columns_not_modified: int = 0
+    columns_failed: int = 0
+    pages_fetched: int = 0      # list pages fetched over the network (200)
+    pages_from_store: int = 0   # list pages of a resumed crawl read back from the store
+    requests: int = 0           # HTTP requests sent (robots.txt and retries included)
+    retries: int = 0
+    not_modified: int = 0       # 304 answers to conditional list-head requests
+    items_new: int = 0          # result items whose article was fetched by this crawl
+    items_seen: int = 0         # result items already in the store from an earlier crawl
+    articles_fetched: int = 0   # article pages fetched over the network (200) by this run
+    articles_reused: int = 0    # article pages visited but read from the store, not refetched
+    items_failed: int = 0       # articles that could not be fetched (error, too large, blocked)
+    blocked: int = 0            # WAF challenges, 401/403/412/429/521 (lists and articles)
+    missing: int = 0            # 404/410 and soft 404s (lists and articles)
+    external: int = 0           # distinct off-host links, not fetched
+    skipped_robots: int = 0     # distinct URLs robots.txt disallows, not fetched
+    too_large: int = 0
+    errors: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    items: int = 0              # items in the result (distinct URLs)
+    reposts: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def add(self, key: str, n: int = 1) -> None:
+        with self._lock:
+            setattr(self, key, getattr(self, key) + n)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+
+
+@dataclass
+class ColumnReport:
+    name: str
+    url: str
+    type: str
+    unit: str | None
+    status: str = "pending"   # ok | not_modified | blocked | missing | error | partial
+    reason: str | None = None
+    pages: int = 0
+    items: int = 0
+    new_items: int = 0
+    latest_list_date: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class CrawlResult:
+    items: list[dict]
+    summary: CrawlSummary
+    columns: list[ColumnReport] = field(default_factory=list)
+    store_dir: Path | None = None
+
+
+class CrawlAborted(RuntimeError):
+    pass
+
+
+class _Progress:
+    """A rich progress bar per column on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool, total_columns: int):
+        self.enabled = enabled and sys.stderr.isatty()
+        self._p = None
+        self._lock = threading.Lock()
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            self._p = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                               TimeElapsedColumn(), transient=False)
+            self._overall = self._p.add_task("全部栏目", total=total_columns)
+
+    def __enter__(self):
+        if self._p:
+            self._p.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._p:
+            self._p.stop()
+
+    def column(self, name: str):
+        if not self._p:
+            return None
+        with self._lock:
+            return self._p.add_task(f"  {name[:24]}", total=None)
+
+    def update(self, task, **kw):
+        if self._p and task is not None:
+            with self._lock:
+                self._p.update(task, **kw)
+
+    def done(self, task):
+        if self._p and task is not None:
+            with self._lock:
+                self._p.remove_task(task)
+                self._p.advance(self._overall)
+
+
+class _Crawler:
+    def __init__(self, config: CrawlConfig, store: CrawlStore, fetcher: Fetcher, summary: CrawlSummary,
+                 crawl_id: str, resuming: bool, *, since: date | None, full: bool,
+                 progress: _Progress, on_article: Callable[[str, FetchResult], None] | None):
+        self.config = config
+        self.store = store
+        self.fetcher = fetcher
+        self.summary = summary
+        self.crawl_id = crawl_id
+        self.resuming = resuming
+        self.since = since
+        self.full = full
+        self.progress = progress
+        self.on_article = on_article
+        self.stop = threading.Event()
+        self._article_locks: dict[str, threading.Lock] = {}
+        self._article_done: dict[str, str] = {}
+        self._guard = threading.Lock()
+        self._noted: set[tuple[str, str]] = set()
+
+    # --- bookkeeping ---------------------------------------------------------------------------
+    def _note(self, outcome: str, url: str) -> None:
+        """Count an outcome once per URL (a link listed in two columns is one external link)."""
+        counter = OUTCOME_COUNTER.get(outcome)
+        if not counter:
+            return
+        with self._guard:
+            if (outcome, url) in self._noted:
+                return
+            self._noted.add((outcome, url))
+        self.summary.add(counter)
+
+    def _check_stop(self) -> None:
+        if self.stop.is_set():
+            raise CrawlAborted("crawl stopped")
+
+    # --- pages ---------------------------------------------------------------------------------
+    def _list_page(self, url: str, *, method: str = "GET", data: dict | None = None,
+                   conditional=None) -> FetchResult:
+        key = url if data is None else f"{url}#{urlencode(sorted(data.items()))}"
+        if self.resuming:
+            prev = self.store.get(key)
+            if prev is not None and prev.crawl_id == self.crawl_id and prev.outcome in ("ok", "not_modified"):
+                stored = self.fetcher.from_store(key)
+                if stored is not None:
+                    self.summary.add("pages_from_store")
+                    if prev.outcome == "not_modified":
+                        stored.outcome = "not_modified"
+                    return stored
+        res = self.fetcher.fetch(url, method=method, data=data, kind="list", conditional=conditional)
+        if res.outcome == "ok":
+            self.summary.add("pages_fetched")
+        elif res.outcome == "not_modified":
+            self.summary.add("not_modified")
+        return res
+
+    def run_column(self, col: Column) -> ColumnReport:
+        report = ColumnReport(name=col.name, url=col.url, type=col.type, unit=col.unit)
+        task = self.progress.column(col.name)
+        try:
+            self._run_column(col, report, task)
+        finally:
+            self.progress.done(task)
+        return report
+
+    def _run_column(self, col: Column, report: ColumnReport, task) -> None:
+        self._check_stop()
+        state = self.store.column_state(col.url)
+        if state and state["complete_crawl"] == self.crawl_id:  # finished before the interruption
+            report.status = state["status"]
+            report.pages = state["pages"] or 0
+            return
+        complete_before = bool(state and state["complete_crawl"])
+        incremental = complete_before and not self.full
+        # items first listed by this very crawl (before an interruption) are not "already seen"
+        known = self.store.known_urls(col.url, exclude_crawl=self.crawl_id) if incremental else set()
+        prev_head = self.store.get(col.url)
+        conditional = None
+        if incremental and prev_head is not None and prev_head.outcome in ("ok", "not_modified") \
+                and prev_head.sha256 and (prev_head.etag or prev_head.last_modified):
+            conditional = prev_head
+        head = self._list_page(col.url, conditional=conditional)
+        if head.outcome == "not_modified":
+            report.status = "not_modified"
+            self.summary.add("columns_not_modified")
+            self._retry_failed_articles(col)
+            self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="not_modified",
+                                        reason=None, pages=1)
+            return
+        if head.outcome != "ok":
+            self._note(head.outcome, col.url)
+            report.status, report.reason = head.outcome, head.reason
+            self.summary.add("columns_failed")
+            self.store.set_column_state(col.url, complete_crawl=None, status=head.outcome,
+                                        reason=head.reason, pages=0)
+            return
+        if incremental and prev_head is not None and prev_head.sha256 == head.sha256 and not head.from_store:
+            # the server ignored the conditional request but the head is unchanged
+            report.status = "not_modified"
+            self.summary.add("columns_not_modified")
+            self._retry_failed_articles(col)
+            self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="not_modified",
+                                        reason=None, pages=1)
+            return
+        page = parse_list(head.text or "", head.final_url or col.url, self.config)
+        pages_done = 1
+        status, reason = "ok", None
+        stop = self._take_page(col, page, 0, known, report, task)
+        visited = {col.url, head.final_url}
+        if not stop:
+            for n, (url, method, data) in enumerate(self._more_pages(col, page), start=1):
+                self._check_stop()
+                if n >= self.config.paging.max_pages:
+                    break
+                if method == "GET" and url in visited:
+                    break
+                visited.add(url)
+                res = self._list_page(url, method=method, data=data)
+                if res.outcome == "missing" and method == "GET":
+                    break  # page counts can be off by one (domain.md §5): past the last page
+                if res.outcome != "ok":
+                    self._note(res.outcome, url)
+                    status, reason = "partial", f"第{n + 1}页：{res.outcome} {res.reason or ''}".strip()
+                    break
+                pages_done += 1
+                more = parse_list(res.text or "", res.final_url or url, self.config, head=False)
+                if not more.items:
+                    break
+                if self.config.paging.kind in ("next",) or (method == "GET" and not page.page_urls):
+                    page.next_url = more.next_url
+                if self._take_page(col, more, n, known, report, task):
+                    break
+        report.pages = pages_done
+        report.status, report.reason = status, reason
+        if status == "ok":
+            if self.full:
+                self.store.mark_gone(col.url, self.crawl_id)
+            self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="ok", reason=None,
+                                        pages=pages_done)
+        else:
+            self.store.set_column_state(col.url, complete_crawl=None, status=status, reason=reason,
+                                        pages=pages_done)
+
+    def _more_pages(self, col: Column, head: ListPage):
+        kind = self.config.paging.kind
+        if kind == "none":
+            return
+        if kind == "hanweb" and head.hanweb is not None:
+            total = head.hanweb.get("total")
+            if total is not None:
+                for proxy, query, data in hanweb_requests(head, self.config):
+                    yield f"{proxy}?{urlencode(query)}", "POST", data
+                return
+        if head.page_urls:
+            for url in head.page_urls:
+                yield url, "GET", None
+            return
+        # plain "下一页" links: follow them page by page (next_url is refreshed as pages are read)
+        while head.next_url:
+            url = head.next_url
+            head.next_url = None
+            yield url, "GET", None
+
+    def _take_page(self, col: Column, page: ListPage, page_no: int, known: set[str],
+                   report: ColumnReport, task) -> bool:
+        """Record a list page's items and fetch their articles; True when paging should stop."""
+        items = [it for it in page.items if not (self.since and it.list_date and it.list_date < self.since)]
+        self.store.add_column_items(col.url, [it.as_row() for it in items], self.crawl_id, page_no)
+        hit_known = any(it.url in known for it in page.items)
+        for it in items:
+            self._check_stop()
+            report.items += 1
+            if it.list_date and (report.latest_list_date is None or it.list_date.isoformat() > report.latest_list_date):
+                report.latest_list_date = it.list_date.isoformat()
+            if it.url not in known:
+                report.new_items += 1
+            self._article(it)
+            self.progress.update(task, advance=1)
+        all_old = bool(self.since) and bool(page.items) and all(
+            it.list_date and it.list_date < self.since for it in page.items)
+        return hit_known or all_old
+
+    def _retry_failed_articles(self, col: Column) -> None:
+        for row in self.store.column_items(col.url):
+            prev = self.store.get(row["url"])
+            if prev is not None and prev.outcome in ("error", "blocked"):
+                self._article(ListItem(url=row["url"], title=row["title"] or "",
+                                       list_date=parse_date(row["list_date"])))
+
+    # --- articles ------------------------------------------------------------------------------
+    def _article(self, item: ListItem) -> None:
+        url = item.url
+        if not self.fetcher.allowed(url):
+            self._note("external", url)
+            return
+        if not is_article_link(url):
+            return  # an attachment listed directly: kept as an item from its list entry
+        with self._guard:
+            lock = self._article_locks.setdefault(url, threading.Lock())
+        with lock:
+            if url in self._article_done:
+                return
+            prev = self.store.get(url)
+            if prev is not None and prev.outcome == "ok" and prev.sha256:
+                self.summary.add("articles_reused")
+                self._article_done[url] = "seen"
+                return
+            if prev is not None and prev.crawl_id == self.crawl_id and prev.outcome in (
+                    "missing", "too_large", "external", "robots"):
+                self._note(prev.outcome, url)
+                self._article_done[url] = prev.outcome
+                return
+            if not self.fetcher.robots_allowed(url):
+                self._note("robots", url)
+                self._article_done[url] = "robots"
+                return
+            res = self.fetcher.fetch(url, kind="article")
+            self._article_done[url] = res.outcome
+            if res.outcome == "ok":
+                self.summary.add("articles_fetched")
+            else:
+                self._note(res.outcome, url)
+                if res.outcome in ("error", "too_large", "blocked"):
+                    self.summary.add("items_failed")
+            if self.on_article is not None:
+                self.on_article(url, res)
+
+
+def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = None, full: bool = False,
+          registry=None, rate: float | None = None, progress: bool = False,
+          on_article: Callable[[str, FetchResult], None] | None = None) -> CrawlResult:
+    """Crawl the config's columns into ``store_dir`` and return the items and a summary.
+
+    ``since``: list items dated before it are neither fetched nor returned, and paging stops at the
+    first page entirely older. ``full``: no conditional requests and no stopping at known items
+    (every list page is read; stored articles are still reused). ``rate`` overrides the config's
+    requests/second. ``on_article(url, result)`` is called after each article fetch (tests use it
+    to interrupt a crawl). Running ``crawl`` again after an interruption resumes it.
+    """
+    t0 = time.monotonic()
+    config = with_rate(config, rate)
+    store = CrawlStore(store_dir)
+    crawl_id, resuming = store.begin_crawl(config.name)
+    summary = CrawlSummary(crawl_id=crawl_id, resumed=resuming, columns=len(config.columns))
+    counters = Counters()
+    fetcher = Fetcher(config.politeness, config.allowed_hosts, store=store, crawl_id=crawl_id,
+                      user_agent=config.user_agent, counters=counters)
+    reports: list[ColumnReport] = []
+    bar = _Progress(progress, len(config.columns))
+    crawler = _Crawler(config, store, fetcher, summary, crawl_id, resuming, since=since, full=full,
+                       progress=bar, on_article=on_article)
+    try:
+        with bar if bar.enabled else nullcontext():
+            with ThreadPoolExecutor(max_workers=max(1, config.politeness.concurrency),
+                                    thread_name_prefix="zwgk-crawl") as pool:
+                futures = [pool.submit(crawler.run_column, col) for col in config.columns]
+                done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+                failed = [f for f in done if f.exception() is not None]
+                if failed:
+                    crawler.stop.set()
+                    for f in pending:
+                        f.cancel()
+                    raise failed[0].exception()
+                reports = [f.result() for f in futures]
+    finally:
+        summary.requests = int(counters.get("requests"))
+        summary.retries = int(counters.get("retries"))
+        summary.bytes = int(counters.get("bytes"))
+        fetcher.close()
+    items = build_items(config, store, registry=registry, since=since, crawl_id=crawl_id)
+    summary.items = len(items)
+    summary.items_new = sum(1 for it in items if it["crawl_id"] == crawl_id)
+    summary.items_seen = len(items) - summary.items_new
+    summary.reposts = sum(1 for it in items if it["repost_of"])
+    summary.seconds = round(time.monotonic() - t0, 3)
+    store.finish_crawl(crawl_id, summary.to_dict())
+    store.close()
+    return CrawlResult(items=items, summary=summary, columns=reports, store_dir=Path(store_dir))
+
+
+# --- items from the store ------------------------------------------------------------------------
+_TITLE_NORM = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def _resolve_unit(registry, name: str | None, on: date | None):
+    if registry is None or not name:
+        return None
+    unit = registry.resolve(name, on, on) if on else registry.resolve(name)
+    return unit or (registry.resolve(name) if on else None)
+
+
+def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since: date | None = None,
+                crawl_id: str | None = None) -> list[dict]:
+    """One record per distinct URL listed in the config's columns, parsed from the stored bodies."""
+    from .pages import classify_page, decode_body
+
+    by_url: dict[str, dict] = {}
+    order: list[str] = []
+    parsed_cache: dict[str, dict | None] = {}
+    for col_index, col in enumerate(config.columns):
+        rows = store.column_items(col.url)
+        rows.sort(key=lambda r: (r["page"], r["position"]))
+        for row in rows:
+            url = row["url"]
+            if url in by_url:
+                if col.name not in by_url[url]["columns"]:
+                    by_url[url]["columns"].append(col.name)
+                continue
+            if not config.host_allowed(url):
+                continue
+            list_date = parse_date(row["list_date"])
+            resp = store.get(url)
+            record: dict | None
+            if not is_article_link(url):
+                record = {"url": url, "title": row["title"], "index_number": None, "topic": None,
+                          "unit_raw": None, "doc_date": None, "publish_date": row["list_date"],
+                          "doc_number": None, "body_date": None, "body_text": "", "format_facts": {},
+                          "has_body": False, "body_sha256": None, "date_source": "list"}
+                fetched_at, item_crawl = None, row["first_crawl"]
+            else:
+                if resp is None or resp.outcome != "ok" or not resp.sha256:
+                    continue
+                if resp.sha256 not in parsed_cache:
+                    body = store.get_body(resp.sha256)
+                    if body is None:
+                        parsed_cache[resp.sha256] = None
+                    else:
+                        text, _ = decode_body(body, resp.headers.get("content-type"))
+                        if classify_page(resp.status or 200, text)[0] != "ok":
+                            parsed_cache[resp.sha256] = None
+                        else:
+                            parsed_cache[resp.sha256] = parse_article(text, url, config)
+                base = parsed_cache[resp.sha256]
+                if base is None:
+                    continue
+                record = dict(base, url=url, date_source="page")
+                fetched_at, item_crawl = resp.fetched_at, resp.crawl_id
+            publish = parse_date(record["publish_date"])
+            if since and (publish or list_date) and (publish or list_date) < since:
+                continue
+            unit = _resolve_unit(registry, record["unit_raw"], publish or list_date)
+            unit_source = "发布机构" if unit else None
+            if unit is None and not record["unit_raw"] and col.unit:
+                unit = _resolve_unit(registry, col.unit, publish or list_date) if registry else None
+                unit_source = "栏目"
+                unit_name = unit.unit if unit else col.unit
+            else:
+                unit_name = unit.unit if unit else None
+            item = {
+                "url": url,
+                "title": record["title"] or row["title"],
+                "list_title": row["title"],
+                "unit": unit_name,
+                "unit_raw": record["unit_raw"],
+                "unit_source": unit_source if unit_name else None,
+                "column": col.name,
+                "column_type": col.type,
+                "columns": [col.name],
+                "publish_date": record["publish_date"],
+                "doc_date": record["doc_date"],
+                "doc_number": record["doc_number"],
+                "index_number": record["index_number"],
+                "topic": record["topic"],
+                "list_date": row["list_date"],
+                "body_date": record["body_date"],
+                "date_source": record["date_source"],
+                "body_text": record["body_text"],
+                "format_facts": record["format_facts"],
+                "crawl_id": item_crawl,
+                "fetched_at": fetched_at,
+                "repost_of": None,
+                "_order": (col_index, row["page"], row["position"]),
+                "_sha": record.get("body_sha256"),
+            }
+            by_url[url] = item
+            order.append(url)
+    items = [by_url[u] for u in order]
+    # reposts: the same article (same title and body) under another URL
+    canonical: dict[tuple, str] = {}
+    for item in sorted(items, key=lambda it: (it["_order"], it["url"])):
+        if not item["_sha"] or len(item["body_text"]) < 20:
+            continue
+        key = (_TITLE_NORM.sub("", item["title"] or ""), item["_sha"])
+        if key in canonical:
+            item["repost_of"] = canonical[key]
+        else:
+            canonical[key] = item["url"]
+    for item in items:
+        item.pop("_order", None)
+        item.pop("_sha", None)
+    return items
+
+
+def parse_store(config: CrawlConfig, store_dir: str | Path, *, registry=None,
+                since: date | None = None) -> list[dict]:
+    """Re-parse the items from a crawl store without any request (e.g. after changing selectors)."""
+    with CrawlStore(store_dir) as store:
+        return build_items(config, store, registry=registry, since=since)
+
+
+def item_key(item: dict) -> str:
+    return hashlib.sha256(item["url"].encode()).hexdigest()
