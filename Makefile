@@ -11,7 +11,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS ?= never
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help setup run test check bench clean
+.PHONY: help setup system-deps run test check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -25,7 +25,36 @@ $(CURDIR)/.tools/bin/uv:
 	$(UV) sync --frozen
 	@touch $@
 
-setup: .venv/.synced ## install uv if missing, then the locked environment (.venv)
+setup: .venv/.synced system-deps ## install uv if missing, then the locked environment (.venv)
+
+# Debian packages for bulletin.pdf (LibreOffice + CJK fonts), the browser test (chromium) and the PDF test
+# (poppler-utils). Installed only when missing; as root via apt-get, otherwise the command is printed and
+# the build goes on (the PDF renderer and the browser/PDF tests then skip with a reason). See
+# docs/output-formats.md. Measured on the 2-core dev machine: 47 s for all of them (docs/output-formats.md).
+SYSTEM_DEPS_APT := apt-get install -y --no-install-recommends
+system-deps: ## Debian packages for PDF/fonts/browser tests, installed only when missing
+	@missing=""; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi "AR PL UKai" || missing="$$missing fonts-arphic-ukai"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then \
+	  echo "system-deps: LibreOffice, CJK fonts, chromium and poppler-utils are present"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "system-deps: installing$$missing"; \
+	  start=$$(date +%s); \
+	  if apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SYSTEM_DEPS_APT)$$missing; then \
+	    echo "system-deps: installed in $$(( $$(date +%s) - start )) s"; \
+	  else \
+	    echo "system-deps: WARNING apt-get failed; bulletin.pdf and the browser/PDF tests will be skipped" >&2; \
+	  fi; \
+	else \
+	  echo "system-deps: missing$$missing; to install them run:"; \
+	  echo "  sudo apt-get update && sudo $(SYSTEM_DEPS_APT)$$missing"; \
+	  echo "system-deps: continuing without them (bulletin.pdf and the browser/PDF tests are skipped)"; \
+	fi
 
 run: setup ## the default job: Huarong 2021H1 from the bundled seed → reports/out/huarong/2021H1/
 	$(UV) run --frozen zwgk run --draft-ok
