@@ -529,6 +529,17 @@ def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since:
             by_url[url] = item
             order.append(url)
     items = [by_url[u] for u in order]
+    # an item listed in several columns belongs to the column of its own unit when there is one
+    col_by_name = {c.name: (i, c) for i, c in enumerate(config.columns)}
+    for item in items:
+        if len(item["columns"]) > 1 and item["unit"]:
+            own = [n for n in item["columns"] if col_by_name[n][1].unit and item["unit"] in (
+                col_by_name[n][1].unit, getattr(_resolve_unit(registry, col_by_name[n][1].unit, None), "unit", None))]
+            if own and own[0] != item["column"]:
+                idx, col = col_by_name[own[0]]
+                item["column"], item["column_type"] = col.name, col.type
+                item["columns"] = [own[0]] + [n for n in item["columns"] if n != own[0]]
+                item["_order"] = (idx,) + item["_order"][1:]
     # reposts: the same article (same title and body) under another URL
     canonical: dict[tuple, str] = {}
     for item in sorted(items, key=lambda it: (it["_order"], it["url"])):

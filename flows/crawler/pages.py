@@ -114,6 +114,8 @@ def waf_reason(status: int, html: str) -> str | None:
         return f"HTTP {status}" + (f"（{marker}）" if marker else "")
     if status in (401, 403, 429):
         return f"HTTP {status}" + (f"（{marker}）" if marker else "")
+    if status >= 500 and marker and small:  # e.g. a 503 "checking your browser" page
+        return f"HTTP {status}（{marker}）"
     if status == 200 and small:
         if marker:
             return f"质询页（{marker}）"

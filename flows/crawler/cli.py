@@ -1,0 +1,141 @@
+"""``zwgk crawl``: crawl a county portal from a config, or discover a config from a preset.
+
+    zwgk crawl --config data/portals/huarong.toml [--since 2021-01-01] [--full] [--export out.jsonl]
+    zwgk crawl --preset yueyang --start http://www.huarong.gov.cn/zwgk/index.htm \\
+               --registry data/registry/huarong.csv --write-config data/portals/huarong_discovered.toml
+
+Registered in the main app with ``app.command("crawl")(crawl_command)``. A bad config exits with
+code 2 and a message naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+from urllib.parse import urlsplit
+
+import typer
+
+from .config import PRESETS, ConfigError, CrawlConfig, discover_config, load_crawl_config, with_rate, write_config as _write_config
+from .dates import parse_date
+
+SUMMARY_LABELS = [
+    ("columns", "栏目数"), ("columns_not_modified", "未变化栏目"), ("columns_failed", "无法读取的栏目"),
+    ("pages_fetched", "抓取列表页"), ("requests", "请求数"), ("not_modified", "304 未修改"),
+    ("items_new", "新增信息"), ("items_seen", "已有信息"), ("items_failed", "抓取失败"),
+    ("blocked", "被拦截（WAF/403）"), ("missing", "不存在（404/软404）"), ("external", "站外链接"),
+    ("skipped_robots", "robots 禁止"), ("too_large", "超过大小上限"), ("items", "信息条数"),
+    ("reposts", "重复转载"), ("bytes", "下载字节"), ("seconds", "用时（秒）"),
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"错误：{message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _slug(config: CrawlConfig, config_path: Path | None) -> str:
+    if config_path is not None:
+        return config_path.stem
+    host = urlsplit(config.base_url).hostname or "portal"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", host)
+
+
+def crawl_command(
+    config: Annotated[Optional[Path], typer.Option("--config", help="采集配置 TOML 文件")] = None,
+    preset: Annotated[Optional[str], typer.Option("--preset", help="CMS 预设：trs | hanweb | yueyang")] = None,
+    start: Annotated[Optional[str], typer.Option("--start", help="门户“政务公开”首页网址（用于发现栏目）")] = None,
+    registry: Annotated[Optional[Path], typer.Option("--registry", help="单位名册 CSV（把发布机构归到标准单位名）")] = None,
+    rate: Annotated[Optional[float], typer.Option("--rate", help="每个主机每秒最多请求数（默认按配置，2）")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="只采集该日期（YYYY-MM-DD）及以后的信息")] = None,
+    full: Annotated[bool, typer.Option("--full", help="完整重采：不用条件请求，翻完每个栏目的所有列表页")] = False,
+    write_config: Annotated[Optional[Path], typer.Option("--write-config", help="把发现的栏目写成配置文件，供核对编辑")] = None,
+    export: Annotated[Optional[Path], typer.Option("--export", help="把采集结果导出为 JSONL")] = None,
+    store: Annotated[Path, typer.Option("--store", help="采集存储根目录（每个门户一个子目录）")] = Path("data/crawl"),
+    county: Annotated[Optional[str], typer.Option("--county", help="县名（名册解析“华容县××局”这类名称时用），默认取配置")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="终端上显示每个栏目的进度条")] = True,
+) -> None:
+    """采集县政府门户网站的政务公开栏目（按配置，或按预设自动发现栏目）。"""
+    from flows.registry import RegistryError, load_registry
+
+    since_date = None
+    if since:
+        since_date = parse_date(since)
+        if since_date is None:
+            _fail(f"--since 应为日期 YYYY-MM-DD，实为 {since!r}")
+    if rate is not None and rate <= 0:
+        _fail(f"--rate 应为正数（每秒请求数），实为 {rate!r}")
+
+    cfg: CrawlConfig | None = None
+    if config is not None:
+        if preset or start:
+            _fail("--config 与 --preset/--start 不能同时使用")
+        try:
+            cfg = load_crawl_config(config)
+        except ConfigError as exc:
+            _fail(str(exc))
+    reg = None
+    if registry is not None:
+        try:
+            reg = load_registry(registry, county or (cfg.county if cfg else "") or "")
+        except RegistryError as exc:
+            _fail(str(exc))
+    if cfg is None:
+        if not (preset and start):
+            _fail("需要 --config FILE，或 --preset trs|hanweb|yueyang 加 --start 网址")
+        if preset not in PRESETS:
+            _fail(f"--preset 应为 {' | '.join(PRESETS)} 之一，实为 {preset!r}")
+        try:
+            cfg = discover_config(preset, start, registry=reg, rate=rate, county=county)
+        except ConfigError as exc:
+            _fail(str(exc))
+        typer.echo(f"发现 {len(cfg.columns)} 个栏目（{start}）")
+        if write_config is not None:
+            _write_config(cfg, write_config)
+            typer.echo(f"已写出配置：{write_config}（请核对栏目名称、类型和所属单位）")
+            if export is None:
+                return
+    try:
+        cfg = with_rate(cfg, rate)
+    except ConfigError as exc:
+        _fail(str(exc))
+    if not cfg.columns:
+        _fail(f"{cfg.source or '配置'}: columns 为空——至少需要一个 [[columns]]（或用 --preset/--start 发现）")
+
+    from .crawl import crawl
+    from .export import export_jsonl
+
+    store_dir = store / _slug(cfg, config)
+    result = crawl(cfg, store_dir, since=since_date, full=full, registry=reg, progress=progress)
+    _print_summary(result)
+    if export is not None:
+        n = export_jsonl(result.items, export)
+        typer.echo(f"已导出 {n} 条信息：{export}")
+
+
+def _print_summary(result) -> None:
+    summary = result.summary.to_dict()
+    try:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=sys.stdout)
+        table = Table(title=f"采集结果（{summary['crawl_id']}{'，续采' if summary['resumed'] else ''}）")
+        table.add_column("项目")
+        table.add_column("数量", justify="right")
+        for key, label in SUMMARY_LABELS:
+            table.add_row(label, str(summary.get(key, "")))
+        console.print(table)
+        bad = [c for c in result.columns if c.status not in ("ok", "not_modified")]
+        if bad:
+            t2 = Table(title="未能完整读取的栏目")
+            for h in ("栏目", "状态", "原因"):
+                t2.add_column(h)
+            for c in bad[:50]:
+                t2.add_row(c.name, c.status, c.reason or "")
+            console.print(t2)
+    except Exception:  # noqa: BLE001 - plain output as a fallback
+        for key, label in SUMMARY_LABELS:
+            typer.echo(f"{label}：{summary.get(key)}")
