@@ -39,6 +39,7 @@ _TITLE_END = re.compile(r"(统计表?|情况表?|一览表?|汇总表?|排名表
 _MARKER = re.compile(r"^附\s*[件表]\s*[0-9一二三四五六七八九十]*\s*[:：.、]?\s*")
 _LIST_NO = re.compile(r"^[0-9]+\s*[、.．]\s*")
 _SPACE_RUN = re.compile(r"[ \u00a0]{2,}|\u3000[ \u3000\u00a0]*|\t")
+_HEADER_LINES = 12  # a one-cell-per-line header block is never longer
 _PIPE_RULE = re.compile(r"^[\s|｜:：\-—–=+]*$")
 _NOTE = re.compile(r"^(注|备注|说明|数据来源|制表|填表|审核)\s*[:：\d]")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+\s*[、.]|[(][一二三四五六七八九十\d]+[)]|\d+\s*[、.]\D)|[:：]$")
@@ -238,11 +239,13 @@ def _is_cell_line(text: str, tabbed: bool) -> bool:
     return "\t" in text if tabbed else bool(text.strip())
 
 
-def _collect_block(items: list[_Item], i: int, tabbed: bool) -> tuple[list[tuple[str, int]], int]:
-    """The cells of the block starting at items[i] as (text, item index), and the index after it."""
+def _collect_block(items: list[_Item], i: int, tabbed: bool,
+                   limit: int | None = None) -> tuple[list[tuple[str, int]], int]:
+    """The cells of the block starting at items[i] as (text, item index), and the index after it
+    (after at most ``limit`` lines)."""
     cells: list[tuple[str, int]] = []
-    j = i
-    while j < len(items) and not items[j].is_row and _is_cell_line(items[j].text, tabbed):
+    j, stop = i, len(items) if limit is None else min(len(items), i + limit)
+    while j < stop and not items[j].is_row and _is_cell_line(items[j].text, tabbed):
         stripped = items[j].text.strip()
         parts = [c.strip() for c in stripped.split("\t")] if stripped else [""]
         cells.extend((c, j) for c in parts)
@@ -283,11 +286,13 @@ def _header_at(items: list[_Item], i: int) -> tuple[_Header, str, int] | None:
         return None  # too long for a header cell
     for tabbed in (True, False):
         if _is_cell_line(item.text, tabbed) and (tabbed or "\t" not in item.text):
-            block, end = _collect_block(items, i, tabbed)
+            block, end = _collect_block(items, i, tabbed, limit=_HEADER_LINES + 1)
             texts = [c for c, _ in block]
+            whole = [(texts, end)] if end - i <= _HEADER_LINES else []  # a longer block is no header
             # A stray TAB on a separator line may glue the header to the first row.
-            cut = next((k for k, t in enumerate(texts) if not t and any(texts[:k])), len(texts))
-            for cells, after in ((texts, end), (texts[:cut], block[cut][1] + 1 if cut < len(block) else end)):
+            cut = next((k for k, t in enumerate(texts) if not t and any(texts[:k])), None)
+            glued = [(texts[:cut], block[cut][1] + 1)] if cut else []
+            for cells, after in whole + glued:
                 header = _header(cells)
                 if header:
                     return header, "block-tab" if tabbed else "block", after

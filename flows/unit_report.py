@@ -191,6 +191,8 @@ def parse_unit_report(path: str | Path, period: str | None = None, county: str |
         data = p.read_bytes()
     except FileNotFoundError:
         raise BulletinParseError(path, "文件", "文件不存在：应为 .csv 或 .xlsx 格式的单位自报数据") from None
+    except OSError as exc:
+        raise BulletinParseError(path, "文件", f"无法读取文件（{exc.strerror or exc}）") from None
     sheets = _read_csv(p, data) if suffix == ".csv" else _read_xlsx(p, data)
     filled = [s for s in sheets if any(any(cells) for _, cells in s.rows)]
     if not filled:

@@ -410,6 +410,18 @@ def test_period_from_table_title_when_document_title_has_none(tmp_path):
     assert bulletin.county == "华容县"
 
 
+def test_long_body_parses_in_linear_time(tmp_path):
+    import time
+
+    body = [SEED_TITLE, *(f"正文第{i}段，短句" for i in range(3000))]
+    path = write_text_bulletin(tmp_path / "long.txt", text_bulletin(seed_tables(), "block", body=body))
+    started = time.perf_counter()
+    bulletin = parse_bulletin(path)
+    assert time.perf_counter() - started < 10  # quadratic scanning took minutes
+    assert_seed_tables(bulletin)
+    assert len(bulletin.paragraphs) == 3000
+
+
 # --- counts --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("raw, expected", [
     ("179", 179), ("１７９", 179), (" 179 ", 179), ("179条", 179), ("1,267", 1267), ("1，267", 1267),
