@@ -322,8 +322,6 @@ def format_facts(body, body_html: str) -> dict:
         # the usual two-character U+3000 indent is not a defect
         probe = text[2:] if text.startswith("\u3000\u3000") else text
         for m in _SPACE_RUN.finditer(probe):
-            if m.start() == 0 and text.startswith("\u3000\u3000") and set(m.group(0)) == {"\u3000"}:
-                continue
             space_runs += 1
             if len(examples) < 3:
                 examples.append(probe[max(0, m.start() - 8): m.end() + 8])
