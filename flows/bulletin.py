@@ -288,14 +288,20 @@ def _header_at(items: list[_Item], i: int) -> tuple[_Header, str, int] | None:
         if _is_cell_line(item.text, tabbed) and (tabbed or "\t" not in item.text):
             block, end = _collect_block(items, i, tabbed, limit=_HEADER_LINES + 1)
             texts = [c for c, _ in block]
-            whole = [(texts, end)] if end - i <= _HEADER_LINES else []  # a longer block is no header
+            layout = "block-tab" if tabbed else "block"
+            candidates = [(texts, end, layout)] if end - i <= _HEADER_LINES else []  # longer: no header
             # A stray TAB on a separator line may glue the header to the first row.
             cut = next((k for k, t in enumerate(texts) if not t and any(texts[:k])), None)
-            glued = [(texts[:cut], block[cut][1] + 1)] if cut else []
-            for cells, after in whole + glued:
+            if cut and cut + 1 < len(texts) and texts[cut + 1]:
+                candidates.append((texts[:cut], block[cut][1] + 1, layout))
+            # No separator lines at all: the header is the run of header cells the block starts with.
+            run = next((k for k, t in enumerate(texts) if not column_role(t)), len(texts))
+            if 2 <= run < len(texts) and block[run][1] != block[run - 1][1]:
+                candidates.append((texts[:run], block[run][1], layout + "-run"))
+            for cells, after, found_layout in candidates:
                 header = _header(cells)
                 if header:
-                    return header, "block-tab" if tabbed else "block", after
+                    return header, found_layout, after
     return None
 
 
@@ -366,7 +372,8 @@ class _TableReader:
     def read(self, j: int) -> int:
         """Read rows from items[j]; return the index after the table."""
         if self.layout.startswith("block"):
-            return self.read_blocks(j, self.layout == "block-tab")
+            tabbed = self.layout.startswith("block-tab")
+            return self.read_run(j, tabbed) if self.layout.endswith("-run") else self.read_blocks(j, tabbed)
         items = self.doc.items
         while j < len(items) and not self.done:
             item = items[j]
@@ -424,6 +431,34 @@ class _TableReader:
                 if self.done:
                     return chunk[-1][1] + 1
             j = end
+        return j
+
+
+    def read_run(self, j: int, tabbed: bool) -> int:
+        """One cell per line with no separator lines: every n cells make a row."""
+        items, n = self.doc.items, self.header.ncols
+        cells: list[str] = []
+        first = j
+        while j < len(items) and not self.done:
+            item = items[j]
+            if item.is_row or (not _is_cell_line(item.text, tabbed) and item.text.strip()):
+                break  # a Word table or a paragraph
+            text = item.text.strip()
+            if not _is_cell_line(item.text, tabbed):  # an empty line after all: it ends a row
+                if cells:
+                    self.take(cells, items[first])
+                cells = []
+            elif not cells and (_is_heading([text]) or _header_at(items, j)):
+                break  # the next table's title or header
+            else:
+                first = first if cells else j
+                cells += [c.strip() for c in text.split("\t")] if text else [""]
+                if len(cells) >= n:
+                    self.take(cells, items[first])
+                    cells = []
+            j += 1
+        if cells and not self.done:
+            self.take(cells, items[first])
         return j
 
 

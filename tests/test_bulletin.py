@@ -262,6 +262,17 @@ def test_gbk_encoded(tmp_path):
     assert bulletin.title == SEED_TITLE
 
 
+@pytest.mark.parametrize("keep", [
+    lambda line: line.strip(),  # every blank line removed, blank cells too
+    lambda line: line != "",  # empty lines removed, TAB-only blank cells kept
+])
+def test_block_layout_without_row_separators(tmp_path, keep):
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    bulletin = parse_text(tmp_path, "\n".join(line for line in lines if keep(line)))
+    assert_seed_tables(bulletin)
+    assert bulletin.tables[0].rows[1].line == bulletin.tables[0].rows[0].line + 3
+
+
 def test_utf16_with_bom(tmp_path):
     assert_seed_tables(parse_text(tmp_path, SEED.read_text(encoding="utf-8"), encoding="utf-16"))
 
