@@ -34,6 +34,7 @@ NO_TABLE = "未找到附件统计表：应有含“单位名称”“条数/数�
 
 _TOTAL_NAMES = {"合计", "总计", "共计", "总数", "合计数"}
 _NAME_PREFIXES = ("单位", "部门", "乡镇", "县直", "区直", "市直", "镇", "乡", "街道")
+_NAME_ENDINGS = ("单位", "部门", "乡镇", "街道", "名")
 _TITLE_WORDS = re.compile(r"情况|通报|一览|汇总|附件|统计表?$")
 _TITLE_END = re.compile(r"(统计表?|情况表?|一览表?|汇总表?|排名表?|排行榜?)$")
 _MARKER = re.compile(r"^附\s*[件表]\s*[0-9一二三四五六七八九十]*\s*[:：.、]?\s*")
@@ -81,9 +82,9 @@ def column_role(cell: str) -> str | None:
         return "serial"
     if "名称" in text:
         return "name"
-    if re.search(r"条数|数量|信息量|更新|公开|发布|总数|条|count", text):
+    if re.search(r"条数|数量|信息量|信息数|更新|公开|发布|总数|条|count|数$|数\(", text):
         return "count"
-    if text.startswith(_NAME_PREFIXES) and len(text) <= 8:
+    if (text.startswith(_NAME_PREFIXES) or text.endswith(_NAME_ENDINGS)) and len(text) <= 8:
         return "name"
     return None
 
@@ -502,22 +503,33 @@ def _scan(doc: _Doc) -> list[_Found]:
 
 # --- the bulletin's text ---------------------------------------------------------------------------
 _STATED = re.compile(r"(?:共|总计|合计|累计|总量|总数)[^。；;]*?(\d[\d,]*)\s*条")
+_STATED_LOOSE = re.compile(r"(?:公开|发布|更新)[^。；;，,]*?(\d[\d,]*)\s*条")
+_SCOPE = re.compile(r"全[县区市]|各单位")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
 
 
 def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, str]:
-    """The overall count stated in the body: (total, where, sentence); the 总体情况 part wins."""
+    """The overall count stated in the body: (total, where, sentence).
+
+    A 共…N条 sentence of the 总体情况 part wins; a sentence about one category only (县直部门…共N条)
+    is no overall total; 全县…公开…N条 without 共 is the last resort.
+    """
     candidates = []
     in_overall = False
     for order, (text, where) in enumerate(paragraphs):
         if _SECTION.match(text):
             in_overall = "总体情况" in text
         for sentence in re.split(r"(?<=[。！？!?；;])", text):
-            m = _STATED.search(nfkc(sentence))
-            if m:
-                scoped = bool(re.search(r"全[县区市]|各单位", sentence))
-                candidates.append(((not in_overall, not scoped, order), int(m[1].replace(",", "")),
-                                   where, sentence.strip()))
+            plain = nfkc(sentence)
+            scoped = bool(_SCOPE.search(plain))
+            if not scoped and re.search(r"乡镇|部门|县直", plain):
+                continue
+            for loose, pattern in enumerate((_STATED, _STATED_LOOSE)):
+                m = pattern.search(plain)
+                if m and (scoped or not loose):
+                    key = (not in_overall, loose, not scoped, order)
+                    candidates.append((key, int(m[1].replace(",", "")), where, sentence.strip()))
+                    break
     if not candidates:
         return None, "", ""
     _, total, where, sentence = min(candidates, key=lambda c: c[0])

@@ -310,6 +310,19 @@ def test_blank_and_bad_counts_do_not_raise(tmp_path, layout):
     assert table.printed_total_raw is None and table.printed_total is None
 
 
+@pytest.mark.parametrize("header, rank", [
+    (["责任单位", "信息数", "名次"], True),
+    (["单位（部门）", "发布数量（条）", "排序"], True),
+    (["乡镇（街道）", "更新数"], False),
+    (["部门", "数量"], False),
+])
+def test_header_variants(tmp_path, header, rank):
+    rows = [header, *(([u, str(c), str(r)] if rank else [u, str(c)]) for u, c, r in SEED_TOWNS[:3])]
+    (table,) = parse_text(tmp_path, text_bulletin([(SEED_TOWNS_TITLE, rows)], "tab")).tables
+    assert table.has_rank_column is rank
+    assert [(r.unit_raw, r.count) for r in table.rows] == [(u, c) for u, c, _ in SEED_TOWNS[:3]]
+
+
 def test_serial_column_and_bad_rank(tmp_path):
     rows = [["序号", "部门名称", "公开数量", "排名"], ["1", "自然资源局", "179", "第1名"],
             ["2", "公安局", "59", "二"], ["", "合计", "238", ""]]
@@ -431,6 +444,25 @@ def test_long_body_parses_in_linear_time(tmp_path):
     assert time.perf_counter() - started < 10  # quadratic scanning took minutes
     assert_seed_tables(bulletin)
     assert len(bulletin.paragraphs) == 3000
+
+
+@pytest.mark.parametrize("body, total, where", [
+    (["通报", "一、总体情况", "上半年，全县各单位公开信息1,298条。"], 1298, "第3行"),
+    (["通报", "一、总体情况", "上半年，县直部门共公开915条。"], None, ""),
+    (["通报", "一、总体情况", "其中县直部门共公开915条。", "全县共公开1298条，同比增长。"], 1298, "第4行"),
+    (["通报", "全县共发布100条。", "一、总体情况", "全县共发布200条。", "二、问题", "全县共300条。"], 200, "第4行"),
+    (["通报", "二、存在问题", "全县共有5个单位未更新。"], None, ""),
+])
+def test_stated_total_variants(tmp_path, body, total, where):
+    tables = [(SEED_TOWNS_TITLE, table_rows(SEED_TOWNS[:2], name_header="乡镇名称"))]
+    bulletin = parse_text(tmp_path, text_bulletin(tables, "tab", body=body))
+    assert (bulletin.stated_total, bulletin.stated_total_where) == (total, where)
+
+
+def test_stated_total_after_the_tables_is_ignored(tmp_path):
+    tables = [(SEED_TOWNS_TITLE, table_rows(SEED_TOWNS[:2], name_header="乡镇名称"))]
+    text = text_bulletin(tables, "tab", body=["通报", "正文。"]) + "全县共公开999条。\n"
+    assert parse_text(tmp_path, text).stated_total is None
 
 
 # --- counts --------------------------------------------------------------------------------------------
