@@ -159,6 +159,8 @@ class _Item:
     cells: list[str] | None = None  # a Word table row, merged cells deduplicated
     pos: int = 0  # line number, paragraph number, or row number inside its Word table
     table: int = 0  # the Word table's number in the document
+    grid: list[str] = field(default_factory=list)  # a Word row's text per grid column (merges repeat)
+    starts: list[int] = field(default_factory=list)  # the grid column each of ``cells`` starts at
 
     @property
     def is_row(self) -> bool:
@@ -379,7 +381,7 @@ class _TableReader:
         while j < len(items) and not self.done:
             item = items[j]
             cells = self.row_cells(item)
-            if cells is None or self.ends_at(cells):
+            if cells is None or self.ends_at(cells) or (item.is_row and _is_heading(item.cells)):
                 break
             if not self.repeats_header(cells):
                 self.take(cells, item)
@@ -399,7 +401,14 @@ class _TableReader:
         """The item's cells ([] to skip it), or None when it is not part of this table."""
         if self.layout == "word":
             header_item = self.doc.items[self.found.header_at]
-            return item.cells if item.is_row and item.table == header_item.table else None
+            if not item.is_row or item.table != header_item.table:
+                return None
+            if len(item.cells) >= self.header.ncols:
+                return item.cells
+            # Cells merged across columns (合计 over 序号 and 名称): read by the header's grid columns.
+            lead = next(k for k, c in enumerate(header_item.cells) if c.strip())
+            columns = header_item.starts[lead:lead + self.header.ncols]
+            return [item.grid[g] if g < len(item.grid) else "" for g in columns]
         if item.is_row:
             return None
         if not item.text.strip() or (self.layout == "pipe" and _PIPE_RULE.match(item.text)):
@@ -670,13 +679,17 @@ def _docx_items(data: bytes) -> list[_Item]:
         if isinstance(block, Table):
             table_no += 1
             for row_no, row in enumerate(block.rows, start=1):
-                cells = [""] * row.grid_cols_before
+                item = _Item(cells=[], pos=row_no, table=table_no, grid=[""] * row.grid_cols_before)
+                item.cells, item.starts = list(item.grid), list(range(len(item.grid)))
                 previous = None
                 for cell in row.cells:
-                    if previous is None or cell._tc is not previous:
-                        cells.append(re.sub(r"\s*\n\s*", "", cell.text).strip())
+                    text = re.sub(r"\s*\n\s*", "", cell.text).strip()
+                    if cell._tc is not previous:
+                        item.cells.append(text)
+                        item.starts.append(len(item.grid))
+                    item.grid.append(text)
                     previous = cell._tc
-                items.append(_Item(cells=cells, pos=row_no, table=table_no))
+                items.append(item)
         else:
             paragraph_no += 1
             items.extend(_Item(text=part, pos=paragraph_no) for part in block.text.split("\n"))

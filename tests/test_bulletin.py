@@ -203,6 +203,19 @@ def test_docx_two_level_header_with_title_inside_table(tmp_path):
     assert (bulletin.county, bulletin.stated_total_where) == ("华容县", "第2段")
 
 
+def test_docx_total_merged_over_serial_and_name(tmp_path):
+    rows = [["序号", "单位名称", "条数", "排名"], ["1", "公安局", "59", "1"], ["2", "财政局", "8", "2"],
+            ["合计", "", "67", ""]]
+    path = write_docx_bulletin(tmp_path / "total.docx", ["通报"], [(SEED_DEPARTMENTS_TITLE, rows)])
+    doc = Document(path)
+    total = doc.tables[0].rows[-1].cells
+    total[0].merge(total[1]).text = "合计"
+    doc.save(path)
+    (table,) = parse_bulletin(path).tables
+    assert rows_of(table) == [("公安局", 59, 1), ("财政局", 8, 2)]
+    assert (table.printed_total_raw, table.printed_total, table.total_where) == ("67", 67, "表1第4行")
+
+
 def test_docx_text_table_in_paragraphs(tmp_path):
     rows = table_rows(SEED_TOWNS[:3], name_header="乡镇名称")
     paragraphs = ["关于2021年下半年政务公开工作情况的通报", "全县共公开信息100条。", SEED_TOWNS_TITLE,
