@@ -489,9 +489,9 @@ def _title_before(items: list[_Item], i: int, barrier: int) -> tuple[str, int | 
 
 
 def _scan(doc: _Doc) -> list[_Found]:
-    items, found, i = doc.items, [], 0
+    items, found, i, barrier = doc.items, [], 0, 0
     # The document's own title (its first line) is no table's title.
-    barrier = next((k + 1 for k, item in enumerate(items) if not item.is_row and item.parts()), 0)
+    doc_title = next((k for k, item in enumerate(items) if not item.is_row and item.parts()), len(items))
     while i < len(items):
         hit = _header_at(items, i)
         if hit is None:
@@ -499,7 +499,8 @@ def _scan(doc: _Doc) -> list[_Found]:
             continue
         header, layout, after = hit
         table = _Found(header=header, header_at=i)
-        table.title, table.title_at = _title_before(items, i, barrier)
+        stop = max(barrier, doc_title + 1) if doc_title < i else barrier
+        table.title, table.title_at = _title_before(items, i, stop)
         end = _TableReader(doc, table, layout).read(after)
         if not table.rows:
             raise doc.error(items[i], (

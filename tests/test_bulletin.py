@@ -216,6 +216,22 @@ def test_docx_total_merged_over_serial_and_name(tmp_path):
     assert (table.printed_total_raw, table.printed_total, table.total_where) == ("67", 67, "表1第4行")
 
 
+def test_docx_starting_with_a_table_titled_inside(tmp_path):
+    rows = [[SEED_TOWNS_TITLE, SEED_TOWNS_TITLE, SEED_TOWNS_TITLE],
+            *table_rows(SEED_TOWNS[:2], name_header="乡镇名称")]
+    path = write_docx_bulletin(tmp_path / "first.docx", [], [("", rows)])
+    doc = Document(path)
+    first = doc.tables[0].rows[0].cells
+    first[0].merge(first[2]).text = SEED_TOWNS_TITLE
+    doc.add_paragraph("注：以上数据由各乡镇自报。")
+    doc.save(path)
+    bulletin = parse_bulletin(path)
+    (table,) = bulletin.tables
+    assert (table.title, table.category, table.where) == (SEED_TOWNS_TITLE, "乡镇", "表1第2行")
+    assert rows_of(table) == SEED_TOWNS[:2]
+    assert (bulletin.county, bulletin.period) == ("华容县", "2021H1")
+
+
 def test_docx_text_table_in_paragraphs(tmp_path):
     rows = table_rows(SEED_TOWNS[:3], name_header="乡镇名称")
     paragraphs = ["关于2021年下半年政务公开工作情况的通报", "全县共公开信息100条。", SEED_TOWNS_TITLE,
