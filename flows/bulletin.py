@@ -4,9 +4,10 @@ The body is plain paragraphs; the attachments are tables of units with their ite
 is found by its header row (a name column, a count column, optionally a rank column) and read in
 the layout it comes in:
 
-- a real Word table in a .docx (horizontally merged cells deduplicated);
+- a real Word table in a .docx (merged cells deduplicated, or read by the header's grid columns);
 - one cell per line, rows in blocks separated by empty lines (a Word table pasted into a .txt;
-  each cell line usually starts with a TAB, a blank cell is a line holding only a TAB);
+  each cell line usually starts with a TAB, a blank cell is a line holding only a TAB), or with
+  the empty lines removed;
 - one row per line, cells separated by TABs, by ``|`` (markdown-like) or by runs of 2+ spaces / U+3000.
 
 Everything is read as printed: a count that is not an integer keeps its text and gets ``count=None``,
@@ -442,7 +443,6 @@ class _TableReader:
                     return chunk[-1][1] + 1
             j = end
         return j
-
 
     def read_run(self, j: int, tabbed: bool) -> int:
         """One cell per line with no separator lines: every n cells make a row."""
