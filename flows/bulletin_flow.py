@@ -1,23 +1,35 @@
-"""The Prefect flow ``half_yearly_bulletin``: ingest → transform → validate (GX) → render.
+"""The Prefect flows: ``half_yearly_bulletin`` (ingest → transform → validate → render → notify)
+and ``backfill`` (the same for a range of periods, in order).
 
-The flow only orchestrates: every task calls one plain function in flows/pipeline.py and passes
-paths, codes and small dicts, never connections or DataFrames.
+The flows only orchestrate: every task calls one plain function in flows/pipeline.py and passes
+paths, codes, hashes and small dicts, never connections or DataFrames, so Prefect can hash them.
 """
 
 from __future__ import annotations
 
 import shutil
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefect is imported)
 from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
 
 from flows import pipeline
 from flows.config import DEFAULT_CONFIG, load_config
-from flows.periods import parse_period
+from flows.periods import parse_period, parse_period_range
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 DEFAULT_OUT = Path("reports/out")
+
+
+class RunFailed(RuntimeError):
+    """A flow run that failed in one of its tasks; the message names the task and the reason."""
+
+    def __init__(self, task_name: str, reason: BaseException):
+        self.task_name = task_name
+        super().__init__(f"任务 {task_name} 失败：{type(reason).__name__}: {reason}")
 
 
 @task(name="ingest", task_run_name="ingest-{period}")
@@ -30,8 +42,20 @@ def transform_task(warehouse: str, county_slug: str, period: str) -> dict:
     return pipeline.transform(warehouse, county_slug, period)
 
 
-@task(name="validate", task_run_name="validate-{county_slug}-{period}")
-def validate_task(warehouse: str, county_slug: str, period: str, docs_dir: str, blocking: dict) -> dict:
+@task(name="fingerprint", task_run_name="fingerprint-{county_slug}-{period}")
+def fingerprint_task(warehouse: str, county_slug: str, period: str, blocking: dict) -> str:
+    return pipeline.fingerprint(warehouse, county_slug, period, blocking)
+
+
+def _validate_cache_key(context, parameters: dict) -> str:
+    """Cache on the content hash of what the checks see (and where the docs are kept)."""
+    return f"zwgk-validate-{parameters['fingerprint']}-{Path(parameters['docs_dir']).name}"
+
+
+@task(name="validate", task_run_name="validate-{county_slug}-{period}",
+      cache_key_fn=_validate_cache_key, cache_expiration=timedelta(days=180), persist_result=True)
+def validate_task(warehouse: str, county_slug: str, period: str, blocking: dict, fingerprint: str,
+                  docs_dir: str) -> dict:
     return pipeline.validate_period(warehouse, county_slug, period, docs_dir=docs_dir, blocking=blocking)
 
 
@@ -41,13 +65,41 @@ def render_task(config_path: str, warehouse: str, county_slug: str, period: str,
     return pipeline.render_outputs(load_config(config_path), warehouse, period, validation, staged_dir, extra)
 
 
-@flow(name="half_yearly_bulletin", flow_run_name="{county}-{period}", log_prints=True)
+@task(name="notify", task_run_name="notify-{county_slug}-{period}", retries=2, retry_delay_seconds=[5, 30])
+def notify_task(summary: dict, county_slug: str, period: str, urls: list[str], notify_success: bool) -> dict:
+    return pipeline.notify(pipeline.alert_summary(summary), urls, notify_success)
+
+
+@task(name="record_run", task_run_name="record-{county_slug}-{period}")
+def record_run_task(warehouse: str, county_slug: str, period: str, record: dict) -> None:
+    pipeline.record_run(warehouse, record)
+
+
+def resolve_period(period: str | None, default: str | None) -> str:
+    """``None`` → the config's default period; ``latest`` → the half-year just ended."""
+    if period in (None, ""):
+        if not default:
+            raise ValueError("未指定期间，配置中也没有 default_period")
+        return parse_period(default).code
+    if period.startswith("latest"):
+        kind = period.partition(":")[2] or "half"
+        return pipeline.latest_completed(kind).code
+    return parse_period(period).code
+
+
+def _flow_run_name() -> str:
+    params = flow_run.parameters
+    return f"{params.get('county')}-{params.get('period') or 'default'}"
+
+
+@flow(name="half_yearly_bulletin", flow_run_name=_flow_run_name, log_prints=True)
 def half_yearly_bulletin(
     county: str = "huarong",
     period: str | None = None,
     config: str | None = None,
     out_dir: str | None = None,
     warehouse: str | None = None,
+    notify_success: bool | None = None,
 ) -> dict:
     """Produce one county's bulletin for one period; returns the run summary (run.json)."""
     logger = get_run_logger()
@@ -55,26 +107,80 @@ def half_yearly_bulletin(
     cfg = load_config(config_path)
     if county not in {cfg.slug, cfg.county}:
         raise ValueError(f"配置 {config_path} 属于 {cfg.slug}（{cfg.county}），不是 {county}")
-    code = parse_period(period or cfg.default_period or "").code
+    code = resolve_period(period, cfg.default_period)
     warehouse = str(warehouse or DEFAULT_WAREHOUSE)
     out_root = str(out_dir or DEFAULT_OUT)
+    notify_success = cfg.notify_success if notify_success is None else notify_success
     started = pipeline.now_iso()
+    record = {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run.id, "county_slug": cfg.slug,
+              "county": cfg.county, "period": code, "started_at": started}
+    cache_dir = Path(out_root).resolve() / ".cache" / "validation"
 
     staged = pipeline.staging_dir(out_root, cfg.slug, code)
+    step = "ingest"
     try:
         ingested = ingest_task(config_path, warehouse, code)
+        step = "transform"
         marts = transform_task(warehouse, cfg.slug, code)
-        validation = validate_task(warehouse, cfg.slug, code, str(staged / "validation"), cfg.blocking)
+        step = "fingerprint"
+        key = fingerprint_task(warehouse, cfg.slug, code, cfg.blocking)
+        step = "validate"
+        validation = validate_task(warehouse, cfg.slug, code, cfg.blocking, key, str(cache_dir / key))
+        step = "render"
         summary = render_task(config_path, warehouse, cfg.slug, code, validation, str(staged),
                               {"ingest": ingested, "marts": marts, "started_at": started})
-        final = pipeline.publish_dir(staged, out_root, cfg.slug, code)
-    except BaseException:
+        summary["out_dir"] = str(pipeline.final_dir(out_root, cfg.slug, code))
+        step = "notify"
+        summary["alert"] = notify_task(summary, cfg.slug, code, cfg.alert_urls, notify_success)
+        step = "publish"
+        summary["finished_at"] = pipeline.now_iso()
+        pipeline.finalize(staged, summary, out_root, cfg.slug, code)
+    except Exception as exc:
         shutil.rmtree(staged, ignore_errors=True)
-        raise
-    summary["out_dir"] = str(final.resolve())
-    failed = [c["name"] for c in summary["checks"] if not c["success"] and c.get("blocking")]
-    if failed:
-        logger.warning("通报为草稿：阻断性检查未通过 %s", "、".join(failed))
+        failure = RunFailed(step, exc)
+        logger.error("运行失败：%s", failure)
+        failed = {"county": cfg.county, "period": code, "period_label": parse_period(code).label,
+                  "status": "failed", "error": str(failure), "checks": [], "out_dir": None}
+        alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls, notify_success)
+        record_run_task(warehouse, cfg.slug, code, {**record, "status": "failed", "error": str(failure),
+                                                    "alert": alert["status"], "finished_at": pipeline.now_iso()})
+        raise failure from exc
+
+    failed_checks = [c["name"] for c in summary["checks"] if not c["success"] and c.get("blocking")]
+    record_run_task(warehouse, cfg.slug, code, {
+        **record, "status": summary["status"], "failed_checks": failed_checks, "out_dir": summary["out_dir"],
+        "alert": summary["alert"]["status"], "finished_at": summary["finished_at"]})
+    if failed_checks:
+        logger.warning("通报为草稿：阻断性检查未通过 %s", "、".join(failed_checks))
     else:
         logger.info("通报为正式稿：全部阻断性检查通过")
+    if summary["alert"]["status"] == "failed":
+        logger.warning("告警发送失败：%s", "；".join(summary["alert"]["errors"]))
     return summary
+
+
+@flow(name="backfill", flow_run_name="backfill-{county}-{periods}", log_prints=True)
+def backfill(
+    county: str = "huarong",
+    periods: str = "2021H1",
+    config: str | None = None,
+    out_dir: str | None = None,
+    warehouse: str | None = None,
+) -> list[dict]:
+    """Run the bulletin flow for each period of a range (2019H1..2021H2), oldest first.
+
+    Periods run in order so that each one can compare with the one before it. A period that
+    fails (no data, unreadable source) is reported and the backfill goes on.
+    """
+    logger = get_run_logger()
+    results = []
+    for p in parse_period_range(periods):
+        try:
+            summary = half_yearly_bulletin(county=county, period=p.code, config=config, out_dir=out_dir,
+                                           warehouse=warehouse, notify_success=False)
+            results.append({"period": p.code, "status": summary["status"], "out_dir": summary["out_dir"],
+                            "error": None})
+        except Exception as exc:  # reported per period; the others still run
+            logger.error("%s 失败：%s", p.code, exc)
+            results.append({"period": p.code, "status": "failed", "out_dir": None, "error": str(exc)})
+    return results

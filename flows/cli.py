@@ -42,7 +42,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     raise typer.Exit(code)
 
 
-@app.command("check")
+@app.command("check", short_help="核对通报（合计、总数、重复单位、排名、条数、单位名称）")
 def check_command(
     file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）或单位报送表（.csv / .xlsx）")],
     registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
@@ -85,27 +85,32 @@ def _print_check(report: dict) -> None:
         console.print(f"核查报告：{report['validation']}", highlight=False)
 
 
-@app.command("run")
+@app.command("run", short_help="运行通报流程：导入 → 汇总 → 核查 → 生成通报")
 def run_command(
     config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
     period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取配置")] = None,
     out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
     draft_ok: Annotated[bool, typer.Option("--draft-ok", help="草稿也以 0 退出（供 make run 使用）")] = False,
+    notify_success: Annotated[bool, typer.Option("--notify-success", help="正式稿也发送通知")] = False,
 ) -> None:
     """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
     try:
         cfg = load_config(config)
-        code = parse_period(period or cfg.default_period or "").code
+        if period and not period.startswith("latest"):
+            period = parse_period(period).code
+        elif not period:
+            period = parse_period(cfg.default_period or "").code
     except INPUT_ERRORS as exc:
         _fail(str(exc))
-    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.bulletin_flow import RunFailed, half_yearly_bulletin
 
     try:
-        summary = half_yearly_bulletin(county=cfg.slug, period=code, config=str(config), out_dir=str(out),
-                                       warehouse=str(warehouse))
-    except INPUT_ERRORS as exc:
-        _fail(str(exc))
+        summary = half_yearly_bulletin(county=cfg.slug, period=period, config=str(config), out_dir=str(out),
+                                       warehouse=str(warehouse), notify_success=notify_success or None)
+    except RunFailed as exc:
+        cause = exc.__cause__
+        _fail(str(exc), EXIT_BAD_INPUT if isinstance(cause, INPUT_ERRORS) else 1)
     _print_run(summary)
     if summary["status"] == "draft" and not draft_ok:
         raise typer.Exit(EXIT_FOUND)
@@ -129,12 +134,17 @@ def _print_run(summary: dict) -> None:
         tag = "阻断" if c["blocking"] else "提醒"
         for m in c["messages"] or [c["name"]]:
             console.print(f"  [{tag}] {m}", highlight=False)
+    alert = summary.get("alert") or {}
+    if alert.get("status") == "sent":
+        console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
+    elif alert.get("status") == "failed":
+        console.print(f"[yellow]通知发送失败[/]：{'；'.join(alert['errors'])}", highlight=False)
     console.print(f"输出目录：{out_dir}", highlight=False)
     for name, rel in summary["outputs"].items():
         console.print(f"  {name}: {out_dir / rel}", highlight=False)
 
 
-@app.command("ingest")
+@app.command("ingest", short_help="导入往期通报或单位报送表到仓库")
 def ingest_command(
     files: Annotated[list[Path], typer.Argument(help="通报（.txt/.docx）或单位报送表（.csv/.xlsx）")],
     config: Annotated[Path, typer.Option(help="县级配置（TOML），提供县名、名册")] = DEFAULT_CONFIG,
@@ -167,7 +177,85 @@ def ingest_command(
         _fail(str(exc))
 
 
-@app.command("transform")
+@app.command("backfill", short_help="按期间范围依次补跑通报流程")
+def backfill_command(
+    periods: Annotated[str, typer.Argument(help="期间范围，如 2019H1..2021H2（也可单个期间）")],
+    config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
+    out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
+    warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+) -> None:
+    """Run the bulletin flow for every period of a range, oldest first, and report each period."""
+    from flows.periods import parse_period_range
+
+    try:
+        cfg = load_config(config)
+        codes = [p.code for p in parse_period_range(periods)]
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
+    from flows.bulletin_flow import backfill
+
+    results = backfill(county=cfg.slug, periods=f"{codes[0]}..{codes[-1]}", config=str(config),
+                       out_dir=str(out), warehouse=str(warehouse))
+    table = Table("期间", "结果", "输出目录 / 原因")
+    labels = {"final": "[green]正式稿[/]", "draft": "[yellow]草稿[/]", "failed": "[red]失败[/]"}
+    for r in results:
+        table.add_row(r["period"], labels.get(r["status"], r["status"]), r["out_dir"] or r["error"] or "")
+    console.print(table)
+    if any(r["status"] == "failed" for r in results):
+        raise typer.Exit(1)
+    if any(r["status"] == "draft" for r in results):
+        raise typer.Exit(EXIT_FOUND)
+
+
+@app.command("runs", short_help="列出历次运行及其结果")
+def runs_command(
+    warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    county: Annotated[Optional[str], typer.Option(help="只看某县（slug）")] = None,
+    period: Annotated[Optional[str], typer.Option(help="只看某期间")] = None,
+    limit: Annotated[int, typer.Option(help="最多列出几次")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """List past runs: when, county, period, status, checks failed, alert, output folder."""
+    from flows.pipeline import list_runs
+
+    runs = list_runs(warehouse, county, period, limit)
+    if as_json:
+        print(json.dumps(runs, ensure_ascii=False, indent=2, default=str))
+        return
+    if not runs:
+        console.print(f"{warehouse} 中还没有运行记录。")
+        return
+    table = Table("开始时间", "县", "期间", "结果", "未通过的检查 / 错误", "通知", "输出目录")
+    labels = {"final": "正式稿", "draft": "草稿", "failed": "失败"}
+    for r in runs:
+        problems = "、".join(r["failed_checks"] or []) or (r["error"] or "")
+        table.add_row(str(r["started_at"])[:19], r["county"] or r["county_slug"], r["period"],
+                      labels.get(r["status"], r["status"]), problems, r["alert"] or "", r["out_dir"] or "")
+    console.print(table)
+
+
+@app.command("serve", short_help="按计划（每半年）自动运行通报流程")
+def serve_command(
+    config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
+    cron: Annotated[str, typer.Option(help="cron 表达式（默认每年1月、7月5日8:00）")] = "0 8 5 1,7 *",
+    timezone: Annotated[str, typer.Option(help="时区")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="部署名称")] = "half-yearly",
+    period: Annotated[str, typer.Option(help="运行的期间：latest = 刚结束的半年")] = "latest",
+    out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
+    warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+) -> None:
+    """Serve the half-yearly deployment on a cron schedule (Asia/Shanghai) until stopped."""
+    try:
+        cfg = load_config(config)
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
+    from flows.schedule import serve
+
+    serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
+          out=out.resolve(), warehouse=warehouse.resolve())
+
+
+@app.command("transform", short_help="重建仓库中所有县、期间的汇总表")
 def transform_command(
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
 ) -> None:

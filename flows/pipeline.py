@@ -121,7 +121,24 @@ def validate_period(warehouse: str | Path, county_slug: str, period: str, *, doc
     return {
         "checks": [r.to_dict() for r in outcome.results],
         "docs_index": str(outcome.docs_index) if outcome.docs_index else None,
+        "docs_dir": str(Path(docs_dir).resolve()) if docs_dir is not None else None,
     }
+
+
+def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: dict | None = None) -> str:
+    """A hash of what the checks see for this period, of the checks' own code and of the blocking
+    settings: the validate task's cache key. Unchanged inputs → the same key → GX is skipped."""
+    con = runner.connect(warehouse)
+    try:
+        data = runner.scalar(con, runner.sql("queries/fingerprint_period"),
+                             {"county_slug": county_slug, "period": parse_period(period).code})
+    finally:
+        con.close()
+    code = hashlib.sha256()
+    for module in ("checks.py", "runner.py"):
+        code.update((Path(__file__).resolve().parent.parent / "expectations" / module).read_bytes())
+    settings = json.dumps(blocking or {}, sort_keys=True)
+    return hashlib.sha256(f"{data}|{code.hexdigest()}|{settings}".encode()).hexdigest()[:32]
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,6 +229,11 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     from reports.render import render_all
 
     out_dir = Path(out_dir).resolve()
+    docs_src = validation.get("docs_dir")
+    if docs_src and Path(docs_src).is_dir() and not Path(docs_src).resolve().is_relative_to(out_dir):
+        # Data Docs built (or cached) elsewhere: copy them into this run's outputs.
+        shutil.copytree(docs_src, out_dir / "validation", dirs_exist_ok=True)
+        validation = {**validation, "docs_index": str(out_dir / "validation" / "index.html")}
     docs = validation.get("docs_index")
     docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs
     con = runner.connect(warehouse, read_only=False)
@@ -229,6 +251,95 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     summary = run_summary(context, outputs, extra or {})
     write_json(out_dir / "run.json", summary)
     return summary
+
+
+def finalize(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, period: str) -> Path:
+    """Write the final run.json into the staged folder, then swap it into place."""
+    write_json(Path(staged) / "run.json", summary)
+    return publish_dir(staged, out_root, county_slug, period)
+
+
+def final_dir(out_root: str | Path, county_slug: str, period: str) -> Path:
+    return (Path(out_root) / county_slug / parse_period(period).code).resolve()
+
+
+def notify(summary: dict, config_urls: list[str], notify_success: bool) -> dict:
+    """Send one alert for this run when it is a draft or failed (or final, when asked)."""
+    from flows.alerts import alert_urls, compose_alert, send_alert, should_alert
+
+    if not should_alert(summary.get("status", ""), notify_success):
+        return {"status": "not_needed", "sent": [], "failed": [], "errors": []}
+    urls = alert_urls(config_urls)
+    if not urls:
+        return {"status": "no_urls", "sent": [], "failed": [], "errors": []}
+    title, body = compose_alert(summary)
+    result = send_alert(urls, title, body)
+    return {"status": "sent" if not result.failed else "failed", "sent": result.sent,
+            "failed": result.failed, "errors": result.errors}
+
+
+def alert_summary(summary: dict) -> dict:
+    """The part of a run summary the alert message needs."""
+    out_dir = summary.get("out_dir")
+    validation = (summary.get("outputs") or {}).get("validation")
+    return {
+        "county": summary.get("county"), "period": summary.get("period"),
+        "period_label": summary.get("period_label"), "status": summary.get("status"),
+        "error": summary.get("error"), "outputs_dir": out_dir,
+        "validation_index": str(Path(out_dir) / validation) if out_dir and validation else None,
+        "failed_checks": [
+            {"name": c["name"], "blocking": c.get("blocking"),
+             "message": "；".join(c.get("messages") or []) or c["name"]}
+            for c in summary.get("checks", []) if not c.get("success")
+        ],
+    }
+
+
+def record_run(warehouse: str | Path, record: dict) -> None:
+    """Append one run to run_history (its own transaction)."""
+    con = runner.connect(warehouse)
+    try:
+        with runner.transaction(con):
+            runner.execute(con, runner.sql("load/insert_run"), {
+                "run_id": record["run_id"], "flow_run_id": record.get("flow_run_id"),
+                "county_slug": record["county_slug"], "county": record.get("county"),
+                "period": record["period"], "status": record["status"],
+                "failed_checks": record.get("failed_checks") or [], "error": record.get("error"),
+                "out_dir": record.get("out_dir"), "alert": record.get("alert"),
+                "started_at": _naive(record.get("started_at")), "finished_at": _naive(record.get("finished_at")),
+            })
+    finally:
+        con.close()
+
+
+def _naive(stamp: str | None):
+    if not stamp:
+        return None
+    return datetime.fromisoformat(stamp).astimezone(TZ).replace(tzinfo=None)
+
+
+def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str | None = None,
+              limit: int = 20) -> list[dict]:
+    if not Path(warehouse).exists():
+        return []
+    con = runner.connect(warehouse)
+    try:
+        frame = runner.query(con, "runs", county_slug=county_slug,
+                             period=parse_period(period).code if period else None, limit=limit)
+    finally:
+        con.close()
+    return frame.to_dict("records")
+
+
+def latest_completed(kind: str = "half", today=None):
+    """The period of this kind that ended most recently before today (Asia/Shanghai)."""
+    from flows.periods import Period
+
+    today = today or datetime.now(TZ).date()
+    per_year = {"year": 1, "half": 2, "quarter": 4, "month": 12}[kind]
+    current = next(Period(kind, today.year, n) for n in range(1, per_year + 1)
+                   if Period(kind, today.year, n).contains(today))
+    return current.previous()
 
 
 def run_summary(context: dict, outputs: dict, extra: dict) -> dict:
