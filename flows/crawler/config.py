@@ -484,6 +484,10 @@ _SECTION_TITLE = ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "legend", "caption")
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:tit|title|name|hd|head|bt)(?:$|[\s_-])", re.I)
 
 
+_NAV_WORDS = {"首页", "网站首页", "返回首页", "上一页", "下一页", "尾页", "末页", "网站地图", "无障碍", "返回", "关闭"}
+_MORE_WORDS = {"更多", "更多>>", "更多>", ">>", "more", "MORE", "更多+", "+更多"}
+
+
 def _section_title(node) -> str | None:
     """The heading of the innermost section holding ``node`` (a preceding h1-h6/dt/.title sibling)."""
     cur = node
@@ -538,6 +542,7 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
         return registry.resolve(text)
 
     columns: dict[str, Column] = {}
+    start_dir = (urlsplit(start_url).path or "/").rsplit("/", 1)[0] + "/"
     try:
         res = fetcher.fetch(start_url, kind="discover")
         if res.outcome != "ok":
@@ -560,9 +565,16 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
                 if link_unit is not None and follow_units:
                     unit_pages.append((url, link_unit.unit))
                     continue
-                if not list_re.search(urlsplit(url).path or "/"):
+                path = urlsplit(url).path or "/"
+                if not list_re.search(path) or text in _NAV_WORDS:
                     continue
+                if start_dir.startswith(path.rsplit("/", 1)[0] + "/"):
+                    continue  # the site's home or the start page's own folder: navigation, not a column
                 section = _section_title(a)
+                if text in _MORE_WORDS:
+                    if not section:
+                        continue
+                    text = section
                 unit = forced_unit or resolve(section)
                 unit_name = unit if isinstance(unit, str) else (unit.unit if unit else None)
                 if url in columns:

@@ -542,7 +542,13 @@ def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since:
                 item["_order"] = (idx,) + item["_order"][1:]
     # reposts: the same article (same title and body) under another URL
     canonical: dict[tuple, str] = {}
-    for item in sorted(items, key=lambda it: (it["_order"], it["url"])):
+
+    def own_column_first(it: dict) -> tuple:
+        # the copy in the publishing unit's own column is the original; then list order
+        col = col_by_name[it["column"]][1]
+        return (0 if col.unit and it["unit_source"] and col.unit == it["unit"] else 1, it["_order"], it["url"])
+
+    for item in sorted(items, key=own_column_first):
         if not item["_sha"] or len(item["body_text"]) < 20:
             continue
         key = (_TITLE_NORM.sub("", item["title"] or ""), item["_sha"])

@@ -465,7 +465,7 @@ def _plan(seed: int, units: list[str] | None) -> tuple[list[DemoColumn], list[De
     stale = by_unit.get(STALE_UNIT, {}).get("dynamics")
     if stale is not None:
         manifest["stale_column"] = "/" + stale.path
-    for a in arts:
+    for a in arts + copies:
         if getattr(a, "late", False):
             manifest["late_normative"].append("/" + a.path)
         if a.defects:
