@@ -21,6 +21,7 @@ article (same title and body) was published again under another URL.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import sys
@@ -29,7 +30,7 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlencode
@@ -408,27 +409,30 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
             with ThreadPoolExecutor(max_workers=max(1, config.politeness.concurrency),
                                     thread_name_prefix="zwgk-crawl") as pool:
                 futures = [pool.submit(crawler.run_column, col) for col in config.columns]
-                done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-                failed = [f for f in done if f.exception() is not None]
-                if failed:
+                try:
+                    done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+                    failed = [f for f in done if f.exception() is not None]
+                    if failed:
+                        raise failed[0].exception()
+                except BaseException:  # an error in a column, or Ctrl-C: stop the others promptly
                     crawler.stop.set()
-                    for f in pending:
+                    for f in futures:
                         f.cancel()
-                    raise failed[0].exception()
+                    raise
                 reports = [f.result() for f in futures]
-    finally:
+        items = build_items(config, store, registry=registry, since=since, crawl_id=crawl_id)
         summary.requests = int(counters.get("requests"))
         summary.retries = int(counters.get("retries"))
         summary.bytes = int(counters.get("bytes"))
+        summary.items = len(items)
+        summary.items_new = sum(1 for it in items if it["crawl_id"] == crawl_id)
+        summary.items_seen = len(items) - summary.items_new
+        summary.reposts = sum(1 for it in items if it["repost_of"])
+        summary.seconds = round(time.monotonic() - t0, 3)
+        store.finish_crawl(crawl_id, summary.to_dict())
+    finally:
         fetcher.close()
-    items = build_items(config, store, registry=registry, since=since, crawl_id=crawl_id)
-    summary.items = len(items)
-    summary.items_new = sum(1 for it in items if it["crawl_id"] == crawl_id)
-    summary.items_seen = len(items) - summary.items_new
-    summary.reposts = sum(1 for it in items if it["repost_of"])
-    summary.seconds = round(time.monotonic() - t0, 3)
-    store.finish_crawl(crawl_id, summary.to_dict())
-    store.close()
+        store.close()
     return CrawlResult(items=items, summary=summary, columns=reports, store_dir=Path(store_dir))
 
 
@@ -436,11 +440,33 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
 _TITLE_NORM = re.compile(r"[\s\u3000\u00a0]+")
 
 
+class _UnitResolver:
+    """``registry.resolve`` memoised: a name resolves the same way between two validity boundaries."""
+
+    def __init__(self, registry):
+        self.registry = registry
+        bounds: set[date] = set()
+        for unit in getattr(registry, "units", []) or []:
+            if unit.valid_from:
+                bounds.add(unit.valid_from)
+            if unit.valid_to:
+                bounds.add(unit.valid_to + timedelta(days=1))
+        self.bounds = sorted(bounds)
+        self.cache: dict[tuple, object] = {}
+
+    def __call__(self, name: str | None, on: date | None):
+        if self.registry is None or not name:
+            return None
+        key = (name, None if on is None else bisect.bisect_right(self.bounds, on))
+        if key not in self.cache:
+            unit = self.registry.resolve(name, on, on) if on else self.registry.resolve(name)
+            self.cache[key] = unit or (self.registry.resolve(name) if on else None)
+        return self.cache[key]
+
+
 def _resolve_unit(registry, name: str | None, on: date | None):
-    if registry is None or not name:
-        return None
-    unit = registry.resolve(name, on, on) if on else registry.resolve(name)
-    return unit or (registry.resolve(name) if on else None)
+    resolver = registry if isinstance(registry, _UnitResolver) else _UnitResolver(registry)
+    return resolver(name, on)
 
 
 def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since: date | None = None,
@@ -448,6 +474,7 @@ def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since:
     """One record per distinct URL listed in the config's columns, parsed from the stored bodies."""
     from .pages import classify_page, decode_body
 
+    registry = registry if isinstance(registry, _UnitResolver) or registry is None else _UnitResolver(registry)
     by_url: dict[str, dict] = {}
     order: list[str] = []
     parsed_cache: dict[str, dict | None] = {}

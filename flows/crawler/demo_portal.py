@@ -622,8 +622,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, log: list | None):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, root: Path, log: list | None, port: int = 0):
+        super().__init__(("127.0.0.1", port), _Handler)
         self.root = root.resolve()
         self.log = log
         self._etags: dict[tuple, str] = {}
@@ -641,9 +641,15 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve_directory(root: str | Path, *, log: list | None = None) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 (an ephemeral port); yields the base URL. ``log`` collects requests."""
-    server = _Server(Path(root), log)
+def serve_directory(root: str | Path, *, log: list | None = None, port: int = 0) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 (``port``, or an ephemeral one when 0 or taken); yields the base URL.
+
+    A fixed port keeps the demo portal's URLs stable between runs, so re-crawls are incremental.
+    ``log`` collects requests."""
+    try:
+        server = _Server(Path(root), log, port)
+    except OSError:
+        server = _Server(Path(root), log, 0)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
