@@ -7,7 +7,7 @@ matplotlib's font manager. With none installed, ``add_charts`` raises :class:`CJ
 drawing boxes (render_all records that and leaves the charts out).
 
 ``add_charts(context, out_dir)`` writes ``charts/units_<category>.png`` (and ``charts/change_<category>.png``)
-and puts ``context["charts"] = [{"title", "path", "alt", "width", "height", "category", "kind"}]``; the Word,
+and puts ``context["charts"] = [{"title", "path", "alt", "width", "height", "dpi", "category", "kind"}]``; the Word,
 HTML and Markdown renderers show them from there.
 """
 
@@ -79,7 +79,7 @@ def _cjk_rc():
 
 def _figure(n_units: int, kind: str) -> Figure:
     width, height = figure_px(n_units, kind)
-    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
 
@@ -121,10 +121,10 @@ def units_chart(table: dict, period_label: str, county: str, path: Path) -> dict
         ax.set_axisbelow(True)
         _layout(fig, figure_px(len(rows), "units")[1], labels)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=DPI)
+        fig.savefig(path, dpi=DPI, facecolor="white")
     width, height = figure_px(len(rows), "units")
     return {"title": title, "kind": "units", "category": table["category"], "width": width, "height": height,
-            "alt": f"{title}横向条形图，共{len(rows)}个单位，最多{counts[0] if counts else 0}条"}
+            "dpi": DPI, "alt": f"{title}横向条形图，共{len(rows)}个单位，最多{counts[0] if counts else 0}条"}
 
 
 def change_chart(table: dict, period_label: str, comparison: dict, county: str, path: Path) -> dict:
@@ -157,10 +157,10 @@ def change_chart(table: dict, period_label: str, comparison: dict, county: str, 
         ax.set_axisbelow(True)
         _layout(fig, figure_px(len(rows), "change")[1], labels)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=DPI)
+        fig.savefig(path, dpi=DPI, facecolor="white")
     width, height = figure_px(len(rows), "change")
     return {"title": title, "kind": "change", "category": table["category"], "width": width, "height": height,
-            "alt": f"{title}：每个单位两条横条，红色为{period_label}，灰色为{comparison['label']}，条末为增减条数"}
+            "dpi": DPI, "alt": f"{title}：每个单位两条横条，红色为{period_label}，灰色为{comparison['label']}，条末为增减条数"}
 
 
 def add_charts(context: dict, out_dir: str | Path) -> list[dict]:

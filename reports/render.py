@@ -46,18 +46,58 @@ def render_html(context: dict, out_dir: Path) -> Path:
     return path
 
 
-RENDERERS: dict[str, Callable[[dict, Path], Path]] = {
+from reports.docx import render_docx  # noqa: E402  (the office formats: docs/output-formats.md)
+from reports.pdf import render_pdf  # noqa: E402
+from reports.xlsx import render_xlsx  # noqa: E402
+
+# A renderer returns the path it wrote, or None when it skipped its output (render_all records why:
+# the renderer's optional ``skip_reason()``). Order matters: bulletin.pdf is converted from bulletin.docx.
+RENDERERS: dict[str, Callable[[dict, Path], Path | None]] = {
     "bulletin.md": render_markdown,
     "bulletin.html": render_html,
+    "bulletin.docx": render_docx,
+    "bulletin.pdf": render_pdf,
+    "attachments.xlsx": render_xlsx,
 }
 
 
+class RenderedOutputs(dict):
+    """Output name → path relative to out_dir, as before; outputs a renderer skipped (it returned None, e.g.
+    bulletin.pdf without LibreOffice) are left out and listed in ``.skipped`` (name → reason) and
+    ``.warnings`` (messages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skipped: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def skip(self, name: str, reason: str) -> None:
+        self.skipped[name] = reason
+        self.warnings.append(f"{name} 未生成：{reason}")
+        import logging
+
+        logging.getLogger(__name__).warning("%s skipped: %s", name, reason)
+
+
 def render_all(context: dict, out_dir: str | Path) -> dict[str, str]:
-    """Run every renderer; returns output name → path relative to out_dir."""
+    """Draw the charts (context["charts"]), then run every renderer; returns output name → path relative
+    to out_dir (a RenderedOutputs: skipped outputs are in its .skipped / .warnings, not in the dict)."""
+    from reports.charts import CJKFontMissing, add_charts
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = {}
+    written = RenderedOutputs()
+    try:
+        for chart in add_charts(context, out_dir):
+            written[chart["path"]] = chart["path"]
+    except CJKFontMissing as exc:  # no Chinese font: no charts rather than charts full of boxes
+        context["charts"] = []
+        written.skip("charts", str(exc))
     for name, renderer in RENDERERS.items():
         path = renderer(context, out_dir)
-        written[name] = str(path.relative_to(out_dir))
+        if path is None:
+            reason = getattr(renderer, "skip_reason", None)
+            written.skip(name, (reason() if callable(reason) else None) or "渲染器跳过了该输出")
+            continue
+        written[name] = str(Path(path).relative_to(out_dir))
     return written

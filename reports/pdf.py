@@ -1,0 +1,109 @@
+"""bulletin.pdf: bulletin.docx converted by LibreOffice (headless), so the PDF is the Word layout itself.
+
+Why LibreOffice rather than an HTML-to-PDF engine: the office's document is the .docx (GB/T 9704 page,
+fixed line pitch, fonts by name, real tables, PAGE fields); converting that one file keeps the PDF and the
+Word copy identical, with no second layout to maintain. See docs/output-formats.md.
+
+- Fonts: LibreOffice runs with FONTCONFIG_FILE=reports/fonts.conf (the system configuration plus aliases of
+  仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体 to installed Noto CJK / AR PL UKai faces). A FONTCONFIG_FILE
+  already set in the environment wins.
+- Each conversion gets its own LibreOffice profile (-env:UserInstallation=file:///tmp/…), so concurrent runs
+  never share or lock one, and a timeout (ZWGK_SOFFICE_TIMEOUT, default 180 s) kills the whole process group.
+- No LibreOffice: ``render_pdf`` returns None and logs a warning; render_all records the reason
+  (``render_pdf.skip_reason``). Install: ``make system-deps`` or
+  ``sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
+DEFAULT_TIMEOUT = 180.0  # s; a cold first start on a busy 2-core machine takes well under a minute
+INSTALL_HINT = ("安装方法：make system-deps，或 sudo apt-get install --no-install-recommends "
+                "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai")
+
+
+class PdfConversionError(RuntimeError):
+    """LibreOffice ran but produced no PDF (or took too long)."""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice binary: $ZWGK_SOFFICE, else soffice / libreoffice on PATH."""
+    explicit = os.environ.get("ZWGK_SOFFICE")
+    if explicit:
+        return explicit if Path(explicit).exists() or shutil.which(explicit) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def skip_reason() -> str | None:
+    """Why bulletin.pdf cannot be made here, or None when it can."""
+    if find_soffice() is None:
+        return f"LibreOffice 未安装（找不到 soffice），未生成 PDF。{INSTALL_HINT}"
+    return None
+
+
+def soffice_env() -> dict:
+    env = dict(os.environ)
+    if not env.get("FONTCONFIG_FILE") and FONTS_CONF.exists():
+        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    env.setdefault("SAL_USE_VCLPLUGIN", "svp")  # headless VCL, no X display needed
+    return env
+
+
+def convert_to_pdf(source: Path, out_pdf: Path, *, soffice: str | None = None,
+                   timeout: float | None = None) -> Path:
+    """Convert one document to PDF with a private LibreOffice profile; returns out_pdf."""
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        raise FileNotFoundError(skip_reason())
+    timeout = timeout or float(os.environ.get("ZWGK_SOFFICE_TIMEOUT", DEFAULT_TIMEOUT))
+    source = Path(source).resolve()
+    with tempfile.TemporaryDirectory(prefix="zwgk-soffice-") as tmp:
+        profile = Path(tmp) / "profile"
+        outdir = Path(tmp) / "out"
+        outdir.mkdir()
+        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
+               "--nodefault", "--nolockcheck", "--norestore", "--convert-to", "pdf:writer_pdf_Export",
+               "--outdir", str(outdir), str(source)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=soffice_env(),
+                                cwd=tmp, start_new_session=True, text=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice.bin and its children, nothing else
+            proc.communicate()
+            raise PdfConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒）：{source.name}") from None
+        produced = outdir / f"{source.stem}.pdf"
+        if proc.returncode != 0 or not produced.exists() or produced.stat().st_size == 0:
+            raise PdfConversionError(
+                f"LibreOffice 未能把 {source.name} 转成 PDF（退出码 {proc.returncode}）：{(stderr or stdout).strip()[-500:]}")
+        out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), out_pdf)
+    return out_pdf
+
+
+def render_pdf(context: dict, out_dir: Path) -> Path | None:
+    """bulletin.pdf from out_dir/bulletin.docx (rendered first when missing); None when LibreOffice is absent."""
+    out_dir = Path(out_dir)
+    reason = skip_reason()
+    if reason:
+        log.warning("bulletin.pdf skipped: %s", reason)
+        return None
+    docx_path = out_dir / "bulletin.docx"
+    if not docx_path.exists():
+        from reports.docx import render_docx
+
+        render_docx(context, out_dir)
+    return convert_to_pdf(docx_path, out_dir / "bulletin.pdf")
+
+
+render_pdf.skip_reason = skip_reason  # render_all asks this when render_pdf returns None
