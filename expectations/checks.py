@@ -6,7 +6,11 @@ from the offending rows GX returns. The three frames come from the warehouse:
 
 - ``rows``   — ``stg_reported_rows``: one printed row (unit, count, rank, provenance);
 - ``tables`` — ``category_period_totals``: one attachment table, its sum and printed 合计;
-- ``period`` — ``period_totals``: the total stated in the text and the sum of the tables.
+- ``period`` — ``period_totals``: the total stated in the text and the sum of the tables;
+- ``reconciliation`` — ``reconciliation``: per unit, the reported count against the count
+  crawled from the portal (only when the county is crawled).
+
+Expectations are built from the run's settings (e.g. ``tolerance`` for the reconciliation).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-FRAMES = ("rows", "tables", "period")
+FRAMES = ("rows", "tables", "period", "reconciliation")
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Check:
     frame: str
     severity: str  # error | warning
     description: str
-    expectation: Callable[[], Any]  # builds the GX expectation (GX is imported lazily)
+    expectation: Callable[[dict], Any]  # settings → the GX expectation (GX is imported lazily)
     index_columns: tuple[str, ...]
     message: Callable[[dict], str]  # one finding message from one offending row
     applies: Callable[[dict], bool] = lambda frames: True  # frames → whether the check runs
@@ -76,7 +80,7 @@ CHECKS: tuple[Check, ...] = (
         frame="tables",
         severity="error",
         description="每张附件表的“合计”等于表中各单位条数之和。",
-        expectation=lambda: _gxe().ExpectColumnPairValuesToBeEqual(
+        expectation=lambda s: _gxe().ExpectColumnPairValuesToBeEqual(
             column_A="sum", column_B="printed_total", ignore_row_if="either_value_is_missing"),
         index_columns=("table_no", "category", "sum", "printed_total", "total_where"),
         summarize=lambda f: (
@@ -94,7 +98,7 @@ CHECKS: tuple[Check, ...] = (
         frame="tables",
         severity="warning",
         description="每张附件表列出了整数“合计”。",
-        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="printed_total"),
+        expectation=lambda s: _gxe().ExpectColumnValuesToNotBeNull(column="printed_total"),
         index_columns=("table_no", "category", "printed_total_raw", "total_where"),
         message=lambda r: f"附件{_n(r['table_no'])}（{r['category']}）没有可读的合计栏"
         + (f"（写作“{r['printed_total_raw']}”）" if r.get("printed_total_raw") else ""),
@@ -105,7 +109,7 @@ CHECKS: tuple[Check, ...] = (
         frame="period",
         severity="error",
         description="正文所述全县公开总数等于各附件表合计之和。",
-        expectation=lambda: _gxe().ExpectColumnPairValuesToBeEqual(
+        expectation=lambda s: _gxe().ExpectColumnPairValuesToBeEqual(
             column_A="stated_in_text", column_B="sum_of_tables", ignore_row_if="either_value_is_missing"),
         index_columns=("stated_in_text", "sum_of_tables", "stated_total_where"),
         summarize=lambda f: (
@@ -123,7 +127,7 @@ CHECKS: tuple[Check, ...] = (
         frame="period",
         severity="warning",
         description="正文写明了全县公开总数（“共公开政府信息N条”）。",
-        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="stated_in_text"),
+        expectation=lambda s: _gxe().ExpectColumnValuesToNotBeNull(column="stated_in_text"),
         index_columns=("source_name",),
         message=lambda r: "正文未写明全县公开总数，无法与附件合计核对",
         applies=lambda frames: bool(len(frames["period"]))
@@ -135,7 +139,7 @@ CHECKS: tuple[Check, ...] = (
         frame="rows",
         severity="error",
         description="同一单位（含简称、别名）在附件表中只出现一次。",
-        expectation=lambda: _gxe().ExpectColumnValuesToBeUnique(column="unit_key"),
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeUnique(column="unit_key"),
         index_columns=("unit_key", "unit", "unit_raw", "where"),
         group_by="unit_key",
         message=lambda r: f"“{r['unit']}”在附件表中出现{len(r['where'])}次（{'、'.join(r['where'])}）",
@@ -146,7 +150,7 @@ CHECKS: tuple[Check, ...] = (
         frame="rows",
         severity="error",
         description="每个单位的条数是整数。",
-        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="count"),
+        expectation=lambda s: _gxe().ExpectColumnValuesToNotBeNull(column="count"),
         index_columns=("unit", "count_raw", "where"),
         message=lambda r: f"{r['unit']}的条数“{r['count_raw'] or ''}”不是整数（{r['where']}）",
     ),
@@ -156,7 +160,7 @@ CHECKS: tuple[Check, ...] = (
         frame="rows",
         severity="error",
         description="每个单位的条数不小于0。",
-        expectation=lambda: _gxe().ExpectColumnValuesToBeBetween(column="count", min_value=0),
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeBetween(column="count", min_value=0),
         index_columns=("unit", "count_raw", "where"),
         message=lambda r: f"{r['unit']}的条数“{r['count_raw']}”为负数（{r['where']}）",
     ),
@@ -166,7 +170,7 @@ CHECKS: tuple[Check, ...] = (
         frame="rows",
         severity="error",
         description="排名与条数一致：条数多的单位不排在条数少的单位之后。",
-        expectation=lambda: _gxe().ExpectColumnValuesToBeBetween(column="rank_conflicts", min_value=0, max_value=0),
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeBetween(column="rank_conflicts", min_value=0, max_value=0),
         index_columns=("unit", "count", "rank", "rank_conflicts", "where"),
         message=lambda r: (
             f"{r['unit']}（{_n(r['count'])}条）排第{_n(r['rank'])}名，"
@@ -180,7 +184,7 @@ CHECKS: tuple[Check, ...] = (
         frame="rows",
         severity="error",
         description="有排名列的附件表中，每个单位都有整数排名。",
-        expectation=lambda: _gxe().ExpectColumnValuesToBeInSet(column="rank_missing", value_set=[False]),
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="rank_missing", value_set=[False]),
         index_columns=("unit", "rank_raw", "where"),
         message=lambda r: f"{r['unit']}的排名“{r['rank_raw'] or ''}”缺失或不是整数（{r['where']}）",
         applies=_has_ranks,
@@ -191,10 +195,32 @@ CHECKS: tuple[Check, ...] = (
         frame="rows",
         severity="warning",
         description="附件表中的每个单位都能在单位名册中找到（含简称、别名及有效期）。",
-        expectation=lambda: _gxe().ExpectColumnValuesToNotBeNull(column="unit_id"),
+        expectation=lambda s: _gxe().ExpectColumnValuesToNotBeNull(column="unit_id"),
         index_columns=("unit_raw", "where"),
         message=lambda r: f"“{r['unit_raw']}”不在单位名册中（{r['where']}）：请核对名称，或在名册中补充别名",
         applies=_registry_loaded,
+    ),
+)
+
+CHECKS = CHECKS + (
+    Check(
+        name="reported_matches_crawled",
+        code="reconciliation_mismatch",
+        frame="reconciliation",
+        severity="warning",
+        description="各单位报送的条数与从门户网站实际采集的条数一致（允许误差见配置 reconciliation.tolerance）。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeBetween(
+            column="difference", min_value=-int(s.get("tolerance", 0)), max_value=int(s.get("tolerance", 0))),
+        index_columns=("unit", "category", "reported", "crawled", "difference", "example_url"),
+        message=lambda r: (
+            f"{r['unit']}：通报列{_n(r['reported']) if r.get('reported') is not None else '（未列）'}条，"
+            f"网站实际采集{_n(r['crawled'])}条（相差{abs(int(r['difference']))}条）"
+        ),
+        applies=lambda frames: bool(len(frames.get("reconciliation", ()))),
+        summarize=lambda f: (
+            int(f["reconciliation"]["crawled"].sum()) if len(f["reconciliation"]) else None,
+            int(f["reconciliation"]["reported"].fillna(0).sum()) if len(f["reconciliation"]) else None,
+        ),
     ),
 )
 

@@ -18,7 +18,8 @@ import pandas as pd
 
 from expectations.checks import CHECKS, FRAMES, Check, CheckResult, Finding
 
-SUITE_NAMES = {"rows": "reported_rows", "tables": "reported_tables", "period": "period_totals"}
+SUITE_NAMES = {"rows": "reported_rows", "tables": "reported_tables", "period": "period_totals",
+               "reconciliation": "reconciliation"}
 
 
 @dataclass
@@ -60,6 +61,7 @@ def validate(
     docs_dir: str | Path | None = None,
     checks: Iterable[Check] = CHECKS,
     run_name: str = "zwgk",
+    settings: Mapping | None = None,
 ) -> Validation:
     """Validate the frames with every applicable check; optionally write Data Docs to docs_dir."""
     _quiet_gx()
@@ -68,10 +70,12 @@ def validate(
 
     _quiet_gx()  # again: importing GX (or Prefect's logging set-up) may have reset the levels
 
-    missing = [f for f in FRAMES if f not in frames]
+    missing = [f for f in FRAMES[:3] if f not in frames]
     if missing:
         raise ValueError(f"validate() needs frames {FRAMES}; missing {missing}")
     prepared = {name: _prepare(df) for name, df in frames.items()}
+    prepared.setdefault("reconciliation", pd.DataFrame())
+    settings = dict(settings or {})
     blocking = dict(blocking or {})
     selected = [c for c in checks if c.applies(prepared)]
 
@@ -100,7 +104,7 @@ def validate(
         batch = asset.add_batch_definition_whole_dataframe(f"{SUITE_NAMES[frame]}_batch")
         suite = context.suites.add(gx.ExpectationSuite(name=f"zwgk.{SUITE_NAMES[frame]}"))
         for check in frame_checks:
-            expectation = check.expectation()
+            expectation = check.expectation(settings)
             expectation.meta = {"check": check.name, "code": check.code, "severity": check.severity}
             expectation.description = f"{check.name}：{check.description}"
             added = suite.add_expectation(expectation)
@@ -169,7 +173,8 @@ def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapp
                 findings.append(Finding(check.code, check.severity, check.message(merged), "；".join(merged["where"])))
         else:
             for row in rows:
-                where = row.get("where") or row.get("total_where") or row.get("stated_total_where") or ""
+                where = (row.get("where") or row.get("total_where") or row.get("stated_total_where")
+                         or row.get("example_url") or "")
                 findings.append(Finding(check.code, check.severity, check.message(row), str(where or "")))
         if not findings:  # GX failed without rows (should not happen): still say so
             findings.append(Finding(check.code, check.severity, f"检查未通过：{check.description}", ""))

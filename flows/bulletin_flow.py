@@ -37,14 +37,22 @@ def ingest_task(config_path: str, warehouse: str, period: str) -> dict:
     return pipeline.ingest_config(load_config(config_path), warehouse, period)
 
 
+@task(name="crawl", task_run_name="crawl-{county_slug}", retries=2, retry_delay_seconds=[30, 120])
+def crawl_task(config_path: str, warehouse: str, county_slug: str) -> dict:
+    """Network task: retried with backoff (the crawler itself retries each request on 5xx/timeouts)."""
+    summary = pipeline.crawl_county(load_config(config_path), warehouse)
+    summary.pop("columns", None)
+    return summary
+
+
 @task(name="transform", task_run_name="transform-{county_slug}-{period}")
 def transform_task(warehouse: str, county_slug: str, period: str) -> dict:
     return pipeline.transform(warehouse, county_slug, period)
 
 
 @task(name="fingerprint", task_run_name="fingerprint-{county_slug}-{period}")
-def fingerprint_task(warehouse: str, county_slug: str, period: str, blocking: dict) -> str:
-    return pipeline.fingerprint(warehouse, county_slug, period, blocking)
+def fingerprint_task(warehouse: str, county_slug: str, period: str, blocking: dict, settings: dict) -> str:
+    return pipeline.fingerprint(warehouse, county_slug, period, blocking, settings)
 
 
 def _validate_cache_key(context, parameters: dict) -> str:
@@ -54,9 +62,10 @@ def _validate_cache_key(context, parameters: dict) -> str:
 
 @task(name="validate", task_run_name="validate-{county_slug}-{period}",
       cache_key_fn=_validate_cache_key, cache_expiration=timedelta(days=180), persist_result=True)
-def validate_task(warehouse: str, county_slug: str, period: str, blocking: dict, fingerprint: str,
-                  docs_dir: str) -> dict:
-    return pipeline.validate_period(warehouse, county_slug, period, docs_dir=docs_dir, blocking=blocking)
+def validate_task(warehouse: str, county_slug: str, period: str, blocking: dict, settings: dict,
+                  fingerprint: str, docs_dir: str) -> dict:
+    return pipeline.validate_period(warehouse, county_slug, period, docs_dir=docs_dir, blocking=blocking,
+                                    settings=settings)
 
 
 @task(name="render", task_run_name="render-{county_slug}-{period}")
@@ -120,15 +129,20 @@ def half_yearly_bulletin(
     step = "ingest"
     try:
         ingested = ingest_task(config_path, warehouse, code)
+        crawled = None
+        if cfg.crawls:
+            step = "crawl"
+            crawled = crawl_task(config_path, warehouse, cfg.slug)
         step = "transform"
         marts = transform_task(warehouse, cfg.slug, code)
         step = "fingerprint"
-        key = fingerprint_task(warehouse, cfg.slug, code, cfg.blocking)
+        settings = {"tolerance": cfg.tolerance}
+        key = fingerprint_task(warehouse, cfg.slug, code, cfg.blocking, settings)
         step = "validate"
-        validation = validate_task(warehouse, cfg.slug, code, cfg.blocking, key, str(cache_dir / key))
+        validation = validate_task(warehouse, cfg.slug, code, cfg.blocking, settings, key, str(cache_dir / key))
         step = "render"
         summary = render_task(config_path, warehouse, cfg.slug, code, validation, str(staged),
-                              {"ingest": ingested, "marts": marts, "started_at": started})
+                              {"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled})
         summary["out_dir"] = str(pipeline.final_dir(out_root, cfg.slug, code))
         step = "notify"
         summary["alert"] = notify_task(summary, cfg.slug, code, cfg.alert_urls, notify_success)

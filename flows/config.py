@@ -60,8 +60,16 @@ class CountyConfig:
     blocking: dict[str, bool] = field(default_factory=dict)
     alert_urls: list[str] = field(default_factory=list)
     notify_success: bool = False
-    crawl_config: Path | None = None
+    crawl_config: Path | None = None  # [crawl] config: the portal's crawl TOML (docs/crawler.md)
+    crawl_demo: bool = False  # [crawl] demo: serve and crawl the bundled synthetic portal
+    crawl_store: Path | None = None  # [crawl] store: raw responses (default data/crawl/<slug>)
+    crawl_rate: float | None = None  # [crawl] rate: requests/s override
+    tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
     raw: dict = field(default_factory=dict)
+
+    @property
+    def crawls(self) -> bool:
+        return bool(self.crawl_config or self.crawl_demo)
 
     def sources_for(self, period: str) -> list[Source]:
         """Sources whose declared period is this one, plus undeclared ones (period read from the file)."""
@@ -109,6 +117,15 @@ def load_config(path: str | Path) -> CountyConfig:
     if not all(isinstance(v, bool) for v in blocking.values()):
         raise ConfigError(f"{path}: checks.blocking 的值应为 true / false")
     alerts = data.get("alerts", {})
+    crawl = data.get("crawl", {})
+    if not isinstance(crawl, dict):
+        raise ConfigError(f"{path}: [crawl] 应为表")
+    tolerance = data.get("reconciliation", {}).get("tolerance", 0)
+    if not isinstance(tolerance, int) or tolerance < 0:
+        raise ConfigError(f"{path}: reconciliation.tolerance 应为非负整数，实为 {tolerance!r}")
+    rate = crawl.get("rate")
+    if rate is not None and (not isinstance(rate, (int, float)) or rate <= 0):
+        raise ConfigError(f"{path}: crawl.rate 应为正数（每秒请求数），实为 {rate!r}")
     default_period = data.get("default_period")
     if default_period:
         try:
@@ -120,5 +137,7 @@ def load_config(path: str | Path) -> CountyConfig:
         default_period=default_period, issuer=data.get("issuer", ""), sources=sources, ranking=ranking,
         blocking=dict(blocking), alert_urls=list(alerts.get("urls", [])),
         notify_success=bool(alerts.get("notify_success", False)),
-        crawl_config=rel(data.get("crawl", {}).get("config")), raw=data,
+        crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
+        crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, tolerance=tolerance,
+        raw=data,
     )

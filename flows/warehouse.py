@@ -126,3 +126,67 @@ def load_parsed(
         con.unregister("incoming_tables")
         con.unregister("incoming_rows")
     return LoadResult(load_id, True, len(rows), len(parsed.tables))
+
+
+ITEM_COLUMNS = ["crawl_id", "county_slug", "url", "title", "unit_raw", "unit_name", "column", "column_type",
+                "columns", "publish_date", "doc_date", "doc_number", "index_number", "topic", "repost_of",
+                "fetched_at", "body_text", "format_facts"]
+
+
+def _as_date(value):
+    if value in (None, ""):
+        return None
+    if hasattr(value, "year"):
+        return value if not hasattr(value, "hour") else value.date()
+    return datetime.fromisoformat(str(value)[:10]).date()
+
+
+def _as_timestamp(value):
+    if value in (None, ""):
+        return None
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return stamp.astimezone(timezone.utc).replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: str, items: list[dict],
+               summary: dict, portal: str = "") -> int:
+    """Append one crawl's items to raw_crawled_items (one transaction). A crawl id loads once."""
+    import json
+
+    if scalar(con, "SELECT count(*) FROM raw_crawls WHERE crawl_id = $c AND county_slug = $s",
+              {"c": crawl_id, "s": county_slug}):
+        return 0
+    rows = []
+    seen: set[str] = set()
+    for item in items:
+        url = item.get("url")
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        rows.append({
+            "crawl_id": crawl_id, "county_slug": county_slug, "url": url, "title": item.get("title"),
+            "unit_raw": item.get("unit_raw"), "unit_name": normalize_name(item.get("unit_raw")) or None,
+            "column": item.get("column"), "column_type": item.get("column_type"),
+            "columns": list(item.get("columns") or ([item["column"]] if item.get("column") else [])),
+            "publish_date": _as_date(item.get("publish_date")), "doc_date": _as_date(item.get("doc_date")),
+            "doc_number": item.get("doc_number"), "index_number": item.get("index_number"),
+            "topic": item.get("topic"), "repost_of": item.get("repost_of"),
+            "fetched_at": _as_timestamp(item.get("fetched_at")), "body_text": item.get("body_text"),
+            "format_facts": json.dumps(item.get("format_facts") or {}, ensure_ascii=False, default=str),
+        })
+    frame = pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    for column in ("publish_date", "doc_date"):
+        frame[column] = pd.Series([r[column] for r in rows], dtype="object")
+    frame["fetched_at"] = pd.to_datetime(frame["fetched_at"])
+    con.register("incoming_items", frame)
+    try:
+        with transaction(con):
+            execute(con, sql("load/insert_crawl"), {
+                "crawl_id": crawl_id, "county_slug": county_slug, "portal": portal,
+                "summary": json.dumps(summary, ensure_ascii=False, default=str),
+                "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None),
+            })
+            execute(con, sql("load/insert_crawled_items"))
+    finally:
+        con.unregister("incoming_items")
+    return len(rows)

@@ -85,6 +85,14 @@ def build_context(
             if rows and fewest else [],
         })
 
+    reconciliation = [
+        {"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
+         "crawled": _int(r["crawled"]), "difference": _int(r["difference"]), "example_url": r["example_url"]}
+        for r in runner.query(con, "reconciliation_for_period", **params).to_dict("records")
+    ]
+    dates = {"period_start": p.start, "period_end": p.end}
+    unknown = runner.query(con, "crawl_unknown_units", **params, **dates).to_dict("records")
+
     failed = [c for c in checks if not c.get("success", True)]
     blocking = [c for c in failed if c.get("blocking")]
     status = "draft" if blocking else "final"
@@ -117,6 +125,9 @@ def build_context(
             "warnings": [f["message"] for c in failed if not c.get("blocking") for f in c.get("findings", [])],
         },
         "checks": list(checks),
+        "reconciliation": reconciliation,
+        "crawl_unknown_units": [{"unit_raw": u["unit_raw"], "items": int(u["items"]),
+                                 "example_url": u["example_url"]} for u in unknown],
         "validation_index": validation_index,
         "units": [
             {"unit": r["unit"], "category": t["category"], "count": r["count"], "rank": r["rank"]}

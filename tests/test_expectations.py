@@ -34,7 +34,8 @@ def clean_validation(registry_path, tmp_path_factory):
 
 def test_clean_data_passes_every_check(clean_validation):
     outcome, _ = clean_validation
-    assert {r.name for r in outcome.results} == {c.name for c in CHECKS}
+    # every check but the reconciliation, which needs crawled records
+    assert {r.name for r in outcome.results} == {c.name for c in CHECKS} - {"reported_matches_crawled"}
     assert all(r.success for r in outcome.results), [r.name for r in outcome.results if not r.success]
     assert outcome.findings == []
 

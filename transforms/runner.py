@@ -118,13 +118,25 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
     return [r[0] for r in rows] or None
 
 
+def _bind(text: str, params: Mapping[str, object]) -> dict:
+    """Only the parameters a statement names (DuckDB rejects extra ones)."""
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", text)}
+
+
 def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> dict[str, int]:
-    """Materialise every mart for one county and period, atomically. Returns rows per mart."""
-    params = {"county_slug": county_slug, "period": period}
+    """Materialise every mart for one county and period, atomically. Returns rows per mart.
+
+    Models may use $county_slug, $period, $period_start and $period_end (from flows/periods.py).
+    """
+    from flows.periods import parse_period
+
+    p = parse_period(period)
+    all_params = {"county_slug": county_slug, "period": p.code, "period_start": p.start, "period_end": p.end}
     counts: dict[str, int] = {}
     rebuild: list[str] = []
     with transaction(con):
         for name, text in models("marts").items():
+            params = _bind(text, all_params)
             probe = con.execute(f"SELECT * FROM ({text}) LIMIT 0", params)
             wanted = [d[0] for d in probe.description]
             probe.fetchall()
@@ -137,10 +149,11 @@ def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> 
                 existing = None
             if existing is None:
                 execute(con, f'CREATE TABLE "{name}" AS SELECT * FROM ({text}) LIMIT 0', params)
-            execute(con, f'DELETE FROM "{name}" WHERE county_slug = $county_slug AND period = $period', params)
+            keys = {"county_slug": county_slug, "period": p.code}
+            execute(con, f'DELETE FROM "{name}" WHERE county_slug = $county_slug AND period = $period', keys)
             execute(con, f'INSERT INTO "{name}" BY NAME {text}', params)
             counts[name] = scalar(
-                con, f'SELECT count(*) FROM "{name}" WHERE county_slug = $county_slug AND period = $period', params
+                con, f'SELECT count(*) FROM "{name}" WHERE county_slug = $county_slug AND period = $period', keys
             )
     for key in dict.fromkeys(rebuild):
         other_county, other_period = key.split("\t")
@@ -158,4 +171,5 @@ def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | N
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params):
     """Run ``queries/<name>.sql`` with named parameters; returns a pandas DataFrame."""
-    return con.execute(sql(f"queries/{name}"), params).df()
+    text = sql(f"queries/{name}")
+    return con.execute(text, _bind(text, params)).df()

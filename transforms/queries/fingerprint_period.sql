@@ -13,4 +13,8 @@ SELECT md5(
     coalesce((SELECT string_agg(concat_ws('|', source_sha256, source_kind, sum_of_tables, stated_in_text,
                                           stated_total_where), '\n')
               FROM period_totals WHERE county_slug = $county_slug AND period = $period), '')
+    || '#' ||
+    coalesce((SELECT string_agg(concat_ws('|', unit_key, unit, category, reported, crawled, difference,
+                                          example_url), '\n' ORDER BY unit_key)
+              FROM reconciliation WHERE county_slug = $county_slug AND period = $period), '')
 )

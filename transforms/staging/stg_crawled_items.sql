@@ -1,0 +1,28 @@
+-- Grain: one distinct item on a county's portal.
+-- - the newest crawl's record of each URL wins (the same URL seen twice is one item);
+-- - an article reposted in a second column (repost_of = the original's URL) is the original;
+-- - 发布机构 resolves through the registry (aliases, county prefixes, validity on the publish
+--   date); an unknown publisher keeps its printed name (unit_id NULL), it is never dropped.
+WITH latest AS (
+    SELECT i.*
+    FROM raw_crawled_items i
+    JOIN raw_crawls c USING (crawl_id, county_slug)
+    QUALIFY row_number() OVER (PARTITION BY i.county_slug, i.url ORDER BY c.loaded_at DESC, i.crawl_id DESC) = 1
+),
+originals AS (
+    SELECT l.* FROM latest l
+    WHERE l.repost_of IS NULL
+       OR NOT EXISTS (SELECT 1 FROM latest o WHERE o.county_slug = l.county_slug AND o.url = l.repost_of)
+)
+SELECT o.county_slug, o.crawl_id, o.url, o.title, o.unit_raw, o.unit_name,
+       n.unit_id, coalesce(n.unit, o.unit_raw) AS unit, coalesce(n.short_name, o.unit_raw) AS short_name,
+       n.category, n.display_order,
+       coalesce(n.unit_id, 'name:' || coalesce(o.unit_name, '')) AS unit_key,
+       o."column", o.column_type, o.columns, o.publish_date, o.doc_date, o.doc_number, o.index_number,
+       o.topic, o.fetched_at, o.body_text, o.format_facts
+FROM originals o
+LEFT JOIN stg_unit_names n
+  ON n.county_slug = o.county_slug
+ AND n.name = o.unit_name
+ AND (n.valid_from IS NULL OR n.valid_from <= coalesce(o.publish_date, current_date))
+ AND (n.valid_to IS NULL OR n.valid_to >= coalesce(o.publish_date, DATE '1900-01-01'))
