@@ -250,3 +250,23 @@ def test_shipped_huarong_config_loads():
     assert "www.huarong.gov.cn" in cfg.allowed_hosts and cfg.columns
     assert cfg.labels["生成日期"] == "doc_date" and cfg.labels["公开日期"] == "publish_date"
     assert cfg.politeness.rate <= 2
+
+
+def test_hanweb_without_total_asks_until_empty(tmp_path):
+    col_html = fixture("hanweb_col.html").replace("totalRecord: 8, ", "")
+    calls = []
+
+    def dataproxy(req):
+        q = dict(p.split("=") for p in req.path.split("?", 1)[1].split("&"))
+        calls.append(q["startrecord"])
+        recs = "" if int(q["startrecord"]) > 4 else (
+            '<record><![CDATA[<li><a href="/art/2021/4/4/art_4399_709.html" title="第四条">第四条</a>'
+            '<span>2021-04-04</span></li>]]></record>')
+        return Resp(200, f"<datastore><recordset>{recs}</recordset></datastore>", content_type="text/xml")
+
+    with serve({"/col/col4399/index.html": Resp(200, col_html), "/module/web/jpage/dataproxy.jsp": dataproxy,
+                "*": Resp(200, fixture("hanweb_article.html"))}) as srv:
+        cfg = make_config("hanweb", srv.base, rate=1000, paging={"hanweb_batch": 1},
+                          columns=[Column("政策文件", srv.base + "/col/col4399/index.html", "policy")])
+        res = crawl(cfg, tmp_path)
+    assert calls == ["4", "5"] and res.columns[0].items == 4

@@ -287,8 +287,13 @@ class _Crawler:
                     break
         report.pages = pages_done
         report.status, report.reason = status, reason
-        if status == "ok":
-            if self.full:
+        if status == "ok" and getattr(report, "_since_stop", False):
+            # stopped by --since before reaching known items: older items may be missing, so the next
+            # crawl must page this column again rather than trust a 304 on its head
+            self.store.set_column_state(col.url, complete_crawl="", status="ok", reason="since",
+                                        pages=pages_done)
+        elif status == "ok":
+            if self.full and not self.since:
                 self.store.mark_gone(col.url, self.crawl_id)
             self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="ok", reason=None,
                                         pages=pages_done)
@@ -300,12 +305,12 @@ class _Crawler:
         kind = self.config.paging.kind
         if kind == "none":
             return
-        if kind == "hanweb" and head.hanweb is not None:
-            total = head.hanweb.get("total")
-            if total is not None:
-                for proxy, query, data in hanweb_requests(head, self.config):
-                    yield f"{proxy}?{urlencode(query)}", "POST", data
-                return
+        if kind == "hanweb" and head.hanweb is not None and (head.hanweb.get("total") is not None
+                                                             or head.hanweb.get("params")):
+            # with no record count, batches are asked for until one comes back empty
+            for proxy, query, data in hanweb_requests(head, self.config):
+                yield f"{proxy}?{urlencode(query)}", "POST", data
+            return
         if head.page_urls:
             for url in head.page_urls:
                 yield url, "GET", None
@@ -333,6 +338,8 @@ class _Crawler:
             self.progress.update(task, advance=1)
         all_old = bool(self.since) and bool(page.items) and all(
             it.list_date and it.list_date < self.since for it in page.items)
+        if len(items) < len(page.items):  # items left out by --since: the column is not complete
+            report._since_stop = True  # type: ignore[attr-defined]
         return hit_known or all_old
 
     def _retry_failed_articles(self, col: Column) -> None:

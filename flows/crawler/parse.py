@@ -240,9 +240,11 @@ def parse_datastore(text: str, page_url: str, config: CrawlConfig) -> ListPage:
 def hanweb_requests(head: ListPage, config: CrawlConfig) -> list[tuple[str, dict, dict]]:
     """(proxy url, query, form data) for the records after those on the head page."""
     info = head.hanweb or {}
-    total = info.get("total")
-    if total is None:
+    if not info.get("proxy"):
         return []
+    total = info.get("total")
+    if total is None:  # no record count on the page: ask batch after batch until one comes back empty
+        total = len(head.items) + config.paging.max_pages * max(1, config.paging.hanweb_batch)
     out = []
     start = len(head.items) + 1
     batch = max(1, config.paging.hanweb_batch)

@@ -227,7 +227,9 @@ class CrawlStore:
     def set_column_state(self, column_url: str, *, complete_crawl: str | None, status: str,
                          reason: str | None, pages: int) -> None:
         with self._lock:
-            if complete_crawl is None:  # keep the last complete crawl
+            if complete_crawl == "":  # explicitly incomplete
+                complete_crawl = None
+            elif complete_crawl is None:  # keep the last complete crawl
                 prev = self._db.execute("SELECT complete_crawl FROM column_state WHERE column_url = ?",
                                         (column_url,)).fetchone()
                 complete_crawl = prev[0] if prev else None
