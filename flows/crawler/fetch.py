@@ -81,15 +81,18 @@ class RateLimiter:
         self.times: list[tuple[str, float]] = []  # (host, monotonic time) of every slot, for tests
 
     def wait(self, host: str, min_interval: float = 0.0) -> None:
+        """Block until this host may be sent the next request; grants are ``interval`` apart in real time
+        (a thread that oversleeps does not let the next one go early)."""
         interval = max(self.interval, min_interval)
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next.get(host, 0.0))
-            self._next[host] = slot + interval
-            self.times.append((host, slot))
-        delay = slot - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                due = self._next.get(host, 0.0)
+                if now >= due:
+                    self._next[host] = now + interval
+                    self.times.append((host, now))
+                    return
+            time.sleep(min(due - now, 1.0))
 
 
 def _host_key(url: str) -> str:
