@@ -63,6 +63,10 @@ def test_unchanged_site_recrawl_fetches_only_list_heads(portal, registry, tmp_pa
     assert second.summary.requests == len(seen)
     assert second.summary.items_new == 0 and second.summary.items_seen == len(first.items)
     assert stable(second.items) == stable(first.items)
+    # column reports (freshness facts) are the same whether read or answered 304
+    assert [(c.name, c.items, c.latest_list_date) for c in second.columns] == [
+        (c.name, c.items, c.latest_list_date) for c in first.columns]
+    assert {c.status for c in second.columns} == {"not_modified"}
 
 
 def test_new_article_fetches_head_and_new_item_only(portal, registry, tmp_path):

@@ -93,9 +93,9 @@ class ColumnReport:
     status: str = "pending"   # ok | not_modified | blocked | missing | error | partial
     reason: str | None = None
     pages: int = 0
-    items: int = 0
-    new_items: int = 0
-    latest_list_date: str | None = None
+    items: int = 0                     # items the column lists (known to the store)
+    new_items: int = 0                 # items first seen by this crawl
+    latest_list_date: str | None = None  # the newest list date: freshness of the column
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -216,6 +216,12 @@ class _Crawler:
             self._run_column(col, report, task)
         finally:
             self.progress.done(task)
+        if report.status in ("ok", "not_modified", "partial"):
+            # what the column holds as far as we know (a 304 or an early stop reads fewer pages)
+            rows = self.store.column_items(col.url)
+            report.items = len(rows)
+            dates = [r["list_date"] for r in rows if r["list_date"]]
+            report.latest_list_date = max(dates) if dates else None
         return report
 
     def _run_column(self, col: Column, report: ColumnReport, task) -> None:
