@@ -23,7 +23,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
 # --- GB/T 9704-2012 (domain.md §6) ------------------------------------------------------------------
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297  # A4
@@ -73,7 +73,8 @@ assert sum(COLUMNS_MM) == TEXT_WIDTH_MM and sum(COLUMNS_COMPARED_MM) == TEXT_WID
 
 
 def twips(mm: float) -> int:
-    return round(mm / 25.4 * 1440)
+    """Millimetres in twentieths of a point, rounded down (so widths that add up to 156 mm stay inside it)."""
+    return math.floor(mm / 25.4 * 1440)
 
 
 # --- small OOXML helpers -----------------------------------------------------------------------------
@@ -467,7 +468,7 @@ def attachment_table(document, styles, table: dict, comparison: dict | None):
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     tbl_pr = t._tbl.tblPr
-    _set(tbl_pr, "w:tblW", w=twips(sum(widths)), type="dxa")
+    _set(tbl_pr, "w:tblW", w=sum(twips(mm) for mm in widths), type="dxa")
     _set(tbl_pr, "w:tblLayout", type="fixed")
     _set(tbl_pr, "w:tblInd", w=0, type="dxa")
     margins = _set(tbl_pr, "w:tblCellMar")
@@ -475,13 +476,11 @@ def attachment_table(document, styles, table: dict, comparison: dict | None):
         _set(margins, f"w:{side}", w=CELL_MARGIN_TWIPS, type="dxa")
     for side in ("top", "bottom"):
         _set(margins, f"w:{side}", w=0, type="dxa")
-    for col, mm in zip(t.columns, widths):
-        col.width = Mm(mm)
     for grid_col, mm in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(twips(mm)))
     for row in t.rows:
         for cell, mm in zip(row.cells, widths):
-            cell.width = Mm(mm)
+            cell.width = Twips(twips(mm))
         _set(row._tr.get_or_add_trPr(), "w:cantSplit")
         row.height = Mm(8)
 
