@@ -192,10 +192,12 @@ def test_generation_is_deterministic_and_fast(tmp_path):
                 if p.is_file()}
     assert digest(a) == digest(b)
     assert elapsed < 10
-    c = generate_demo_portal(tmp_path / "c", seed=7)
-    assert digest(c) != digest(a)
+    units = ["自然资源局", "禹山镇", "扶贫办"]
+    c = generate_demo_portal(tmp_path / "c", seed=7, units=units)
+    d = generate_demo_portal(tmp_path / "d", seed=2021, units=units)
+    assert digest(c) != digest(d)  # another seed, other content, same counts
     assert json.loads((c / "manifest.json").read_text(encoding="utf-8"))["h1_counts"] == {
-        r["unit"]: r["count"] for r in read_seed_counts()}
+        r["unit"]: r["count"] for r in read_seed_counts() if r["unit"] in units}
 
 
 def test_discovery_finds_the_demo_columns(demo, registry, tmp_path):
@@ -239,3 +241,13 @@ def test_cli_discover_crawl_export_and_bad_config(demo, tmp_path):
     assert "bad.toml" in r.output and ".type" in r.output and "notice" in r.output
     r = runner.invoke(app, ["crawl"])
     assert r.exit_code == 2 and "--config" in r.output
+
+
+def test_skipped_links_are_recorded_in_the_store(demo):
+    from flows.crawler.store import CrawlStore
+
+    with CrawlStore(demo["result"].store_dir) as store:
+        rows = {r.url: r for r in store.responses("article") if r.outcome in ("robots", "external")}
+    assert {u for u, r in rows.items() if r.outcome == "robots"} == {demo["base"] + p for p in demo["manifest"]["robots"]}
+    assert {u for u, r in rows.items() if r.outcome == "external"} == set(demo["manifest"]["external"])
+    assert all(r.sha256 is None and r.status is None for r in rows.values())  # never requested

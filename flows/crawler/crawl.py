@@ -348,6 +348,16 @@ class _Crawler:
             report._since_stop = True  # type: ignore[attr-defined]
         return hit_known or all_old
 
+    def _record_skip(self, url: str, outcome: str, reason: str) -> None:
+        """Keep a row for links not fetched (off-host, robots.txt), so the office can list them."""
+        with self._guard:
+            if ("recorded", url) in self._noted:
+                return
+            self._noted.add(("recorded", url))
+        prev = self.store.get(url)
+        if prev is None or prev.outcome in ("external", "robots"):
+            self.store.record(url, outcome=outcome, reason=reason, crawl_id=self.crawl_id, kind="article")
+
     def _retry_failed_articles(self, col: Column) -> None:
         for row in self.store.column_items(col.url):
             prev = self.store.get(row["url"])
@@ -360,6 +370,7 @@ class _Crawler:
         url = item.url
         if not self.fetcher.allowed(url):
             self._note("external", url)
+            self._record_skip(url, "external", "站外链接，未抓取")
             return
         if not is_article_link(url):
             return  # an attachment listed directly: kept as an item from its list entry
@@ -381,6 +392,7 @@ class _Crawler:
             if not self.fetcher.robots_allowed(url):
                 self._note("robots", url)
                 self._article_done[url] = "robots"
+                self._record_skip(url, "robots", "robots.txt 禁止抓取，未抓取")
                 return
             res = self.fetcher.fetch(url, kind="article")
             self._article_done[url] = res.outcome
