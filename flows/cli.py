@@ -270,6 +270,15 @@ def transform_command(
     console.print(f"已重建 {n} 个县·期间的汇总表。")
 
 
+def _register_crawl() -> None:
+    from flows.crawler.cli import crawl_command
+
+    app.command("crawl", short_help="采集门户网站各公开栏目的信息（按配置或预设模板）")(crawl_command)
+
+
+_register_crawl()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

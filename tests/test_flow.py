@@ -24,12 +24,20 @@ def test_flow_on_seed_is_a_draft_naming_both_totals(prefect_harness, tmp_path):
         assert (final / name).exists(), name
     run = json.loads((final / "run.json").read_text(encoding="utf-8"))
     assert run["totals"]["all"] == 1298 and run["totals"]["stated_in_text"] == 1267
+    # The default job crawls the bundled demo portal: its per-unit counts equal the seed tables.
+    assert run["crawl"]["failed"] == 0 and run["crawl"]["unknown_units"] == []
+    assert len(run["reconciliation"]) == 50
+    assert all(r["reported"] == r["crawled"] for r in run["reconciliation"])
+    first_requests = run["crawl"]["requests"]
     assert [p.name for p in (out / "huarong").iterdir()] == ["2021H1"]  # no staging leftovers
 
     # A rerun replaces the period's outputs atomically: same bulletin, fresh run.json.
     first = (final / "bulletin.md").read_bytes()
     half_yearly_bulletin(county="huarong", period="2021H1", out_dir=str(out), warehouse=str(wh))
     assert (final / "bulletin.md").read_bytes() == first
+    rerun = json.loads((final / "run.json").read_text(encoding="utf-8"))
+    assert rerun["crawl"]["pages_fetched"] == 0  # conditional requests: every list head 304
+    assert rerun["crawl"]["requests"] < first_requests / 4
     assert [p.name for p in (out / "huarong").iterdir()] == ["2021H1"]
 
 
