@@ -14,14 +14,13 @@ HTML and Markdown renderers show them from there.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager, rc_context  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -69,12 +68,11 @@ def figure_px(n_units: int, kind: str = "units") -> tuple[int, int]:
     return WIDTH_PX, BASE_PX + max(n_units, 1) * (PAIR_PX if kind == "change" else BAR_PX)
 
 
-@contextmanager
-def _cjk_rc():
-    font = cjk_font()
-    with rc_context({"font.family": [font.name], "font.size": 9, "axes.unicode_minus": False,
-                     "axes.spines.top": False, "axes.spines.right": False}):
-        yield font
+def _fonts() -> tuple[font_manager.FontProperties, ...]:
+    """The CJK face at label (9 pt), note (8 pt) and title (12 pt) size. Passed to each text element, not
+    set in the global rcParams: Prefect may render two bulletins at once in threads."""
+    family = [cjk_font().name]
+    return tuple(font_manager.FontProperties(family=family, size=size) for size in (9, 8, 12))
 
 
 def _figure(n_units: int, kind: str) -> Figure:
@@ -82,6 +80,15 @@ def _figure(n_units: int, kind: str) -> Figure:
     fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     return fig
+
+
+def _axes(fig: Figure):
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="x", labelsize=8)
+    return ax
 
 
 def _label_px(labels: list[str]) -> int:
@@ -103,25 +110,22 @@ def units_chart(table: dict, period_label: str, county: str, path: Path) -> dict
     labels = [r.get("short_name") or r["unit"] for r in rows]
     counts = [r["count"] for r in rows]
     title = f"{county}{table['category']}{period_label}信息公开条数"
-    with _cjk_rc():
-        fig = _figure(len(rows), "units")
-        ax = fig.add_subplot()
-        y = list(range(len(rows)))
-        ax.barh(y, counts, color=CURRENT_COLOUR, height=0.7)
-        ax.set_yticks(y, labels)
-        ax.invert_yaxis()
-        ax.set_ylim(len(rows) - 0.5, -0.5)
-        top = max(counts, default=0) or 1
-        ax.set_xlim(0, top * 1.12)
-        for yi, c in zip(y, counts):
-            ax.text(c + top * 0.01, yi, str(c), va="center", fontsize=8)
-        ax.set_xlabel("更新条数")
-        ax.set_title(title, fontsize=12)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_axisbelow(True)
-        _layout(fig, figure_px(len(rows), "units")[1], labels)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=DPI, facecolor="white")
+    label_font, note_font, title_font = _fonts()
+    fig = _figure(len(rows), "units")
+    ax = _axes(fig)
+    y = list(range(len(rows)))
+    ax.barh(y, counts, color=CURRENT_COLOUR, height=0.7)
+    ax.set_yticks(y, labels, fontproperties=label_font)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    top = max(counts, default=0) or 1
+    ax.set_xlim(0, top * 1.12)
+    for yi, c in zip(y, counts):
+        ax.text(c + top * 0.01, yi, str(c), va="center", fontproperties=note_font)
+    ax.set_xlabel("更新条数", fontproperties=label_font)
+    ax.set_title(title, fontproperties=title_font)
+    _layout(fig, figure_px(len(rows), "units")[1], labels)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, facecolor="white")
     width, height = figure_px(len(rows), "units")
     return {"title": title, "kind": "units", "category": table["category"], "width": width, "height": height,
             "dpi": DPI, "alt": f"{title}横向条形图，共{len(rows)}个单位，最多{counts[0] if counts else 0}条"}
@@ -135,29 +139,27 @@ def change_chart(table: dict, period_label: str, comparison: dict, county: str, 
     current = [r.get("count") or 0 for r in rows]
     previous = [r.get("previous") or 0 for r in rows]
     title = f"{county}{table['category']}{period_label}与{comparison['label']}信息公开条数对比"
-    with _cjk_rc():
-        fig = _figure(len(rows), "change")
-        ax = fig.add_subplot()
-        y = list(range(len(rows)))
-        ax.barh([v - 0.2 for v in y], current, height=0.4, color=CURRENT_COLOUR, label=period_label)
-        ax.barh([v + 0.2 for v in y], previous, height=0.4, color=PREVIOUS_COLOUR, label=comparison["label"])
-        ax.set_yticks(y, labels)
-        ax.set_ylim(len(rows) - 0.5, -0.5)
-        top = max(current + previous, default=0) or 1
-        ax.set_xlim(0, top * 1.18)
-        for yi, r, c, p in zip(y, rows, current, previous):
-            change = r.get("change")
-            text = "—" if change is None else (f"+{change}" if change > 0 else str(change))
-            ax.text(max(c, p) + top * 0.01, yi, text, va="center", fontsize=8,
-                    color=CURRENT_COLOUR if change and change < 0 else "#1a1a1a")
-        ax.set_xlabel("更新条数")
-        ax.set_title(title, fontsize=11)
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_axisbelow(True)
-        _layout(fig, figure_px(len(rows), "change")[1], labels)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=DPI, facecolor="white")
+    label_font, note_font, title_font = _fonts()
+    fig = _figure(len(rows), "change")
+    ax = _axes(fig)
+    y = list(range(len(rows)))
+    ax.barh([v - 0.2 for v in y], current, height=0.4, color=CURRENT_COLOUR, label=period_label)
+    ax.barh([v + 0.2 for v in y], previous, height=0.4, color=PREVIOUS_COLOUR, label=comparison["label"])
+    ax.set_yticks(y, labels, fontproperties=label_font)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    top = max(current + previous, default=0) or 1
+    ax.set_xlim(0, top * 1.18)
+    for yi, r, c, p in zip(y, rows, current, previous):
+        change = r.get("change")
+        text = "—" if change is None else (f"+{change}" if change > 0 else str(change))
+        ax.text(max(c, p) + top * 0.01, yi, text, va="center", fontproperties=note_font,
+                color=CURRENT_COLOUR if change and change < 0 else "#1a1a1a")
+    ax.set_xlabel("更新条数", fontproperties=label_font)
+    ax.set_title(title, fontproperties=title_font)
+    ax.legend(loc="lower right", prop=note_font, frameon=False)
+    _layout(fig, figure_px(len(rows), "change")[1], labels)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, facecolor="white")
     width, height = figure_px(len(rows), "change")
     return {"title": title, "kind": "change", "category": table["category"], "width": width, "height": height,
             "dpi": DPI, "alt": f"{title}：每个单位两条横条，红色为{period_label}，灰色为{comparison['label']}，条末为增减条数"}

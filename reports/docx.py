@@ -145,7 +145,7 @@ def text_width_chars(text: str) -> float:
 
 def title_lines(title: str, max_chars: float) -> list[str]:
     """Break a long title into two lines at a word boundary, as balanced as possible, the upper line not
-    longer than the lower by much (GB/T 9704 §7.3.2: 回行时要做到词意完整，排列对称，梯形或菱形)."""
+    longer than the lower by much (GB/T 9704 §7.3.1: 回行时要做到词意完整，排列对称，梯形或菱形)."""
     if text_width_chars(title) <= max_chars:
         return [title]
     cuts = set()
@@ -555,7 +555,7 @@ def build_document(ctx: dict, out_dir: Path | None = None):
     figure = 0
     for i, table in enumerate(tables, 1):
         label = document.add_paragraph(f"附件{i}", style=styles["attachment_label"])
-        label.paragraph_format.page_break_before = True  # 附件另面编排 (§8)
+        label.paragraph_format.page_break_before = True  # 附件另面编排 (§7.3.7)
         _blank(document, styles)  # 附件标题居中排布在版心第三行
         _title(document, styles, table["title"])
         _blank(document, styles)
