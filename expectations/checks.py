@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-FRAMES = ("rows", "tables", "period", "reconciliation")
+FRAMES = ("rows", "tables", "period", "reconciliation", "rule_column_freshness", "rule_timeliness",
+          "rule_formatting", "rule_key_area", "rule_wrong_column")
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,116 @@ CHECKS = CHECKS + (
     ),
 )
 
+
+
+def _d(value) -> str:
+    """2021年3月1日 for a date (or its ISO text); '' for none."""
+    if value is None or value != value:
+        return ""
+    text = str(value)[:10]
+    y, m, d = text.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+_AGE = {"days": "天", "day": "天", "weeks": "周", "week": "周", "months": "个月", "month": "个月",
+        "years": "年", "year": "年"}
+
+
+def _age(text: str) -> str:
+    n, unit = str(text).split()
+    return "两周" if (n, unit) == ("14", "days") else f"{n}{_AGE.get(unit, unit)}"
+
+
+def _freshness_message(r: dict) -> str:
+    where = f"{r['unit']}“{r['column']}”栏目" if r.get("unit") and r["unit"] not in str(r["column"]) \
+        else f"“{r['column']}”栏目"
+    verdict = r["verdict"]
+    if verdict == "blank":
+        return f"{where}为空白栏目，从未发布信息"
+    if verdict == "undated":
+        return f"{where}的信息均无发布日期，视为未更新"
+    if verdict == "unreachable":
+        return f"{where}无法访问（{r.get('crawl_status')}），未能核查更新情况"
+    return f"{where}最后更新于{_d(r['last_publish'])}，超过{_age(r['max_age'])}未更新"
+
+
+# Disclosure rules on crawled items (docs/rules.md). Severity: warning unless [rules.severity]
+# makes a rule blocking. check name → rule name, for the config's severities.
+RULE_CHECKS = {
+    "columns_fresh": "column_freshness",
+    "documents_timely": "timeliness",
+    "bodies_well_formatted": "formatting",
+    "key_areas_disclosed": "key_area",
+    "items_in_right_column": "wrong_column",
+}
+
+CHECKS = CHECKS + (
+    Check(
+        name="columns_fresh",
+        code="column_freshness",
+        frame="rule_column_freshness",
+        severity="warning",
+        description="各公开栏目在期末前按栏目类型规定的周期内有更新（国办秘函〔2019〕19号）；无空白栏目、无全部无日期的栏目。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="verdict", value_set=["ok"]),
+        index_columns=("column", "unit", "verdict", "last_publish", "max_age", "crawl_status", "url"),
+        message=_freshness_message,
+        applies=lambda frames: bool(len(frames.get("rule_column_freshness", ()))),
+    ),
+    Check(
+        name="documents_timely",
+        code="timeliness",
+        frame="rule_timeliness",
+        severity="warning",
+        description="信息自成文之日起20个工作日内公开（《政府信息公开条例》第二十六条），行政规范性文件单列。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="late", value_set=[False]),
+        index_columns=("unit", "title", "doc_date", "publish_date", "working_days", "due_date", "is_normative", "url"),
+        message=lambda r: (
+            f"{'【行政规范性文件】' if r.get('is_normative') else ''}{r['unit']}《{r['title']}》"
+            f"成文于{_d(r['doc_date'])}，{_d(r['publish_date'])}才公开，用时{_n(r['working_days'])}个工作日"
+            + (f"（应于{_d(r['due_date'])}前公开）" if r.get("due_date") else "")
+        ),
+        applies=lambda frames: bool(len(frames.get("rule_timeliness", ()))),
+    ),
+    Check(
+        name="bodies_well_formatted",
+        code="formatting",
+        frame="rule_formatting",
+        severity="warning",
+        description="正文无连续空格、无成串空白段落、表格不超出页面、无Word复制格式。",
+        expectation=lambda s: _gxe().ExpectColumnValueLengthsToEqual(column="defects", value=0),
+        index_columns=("unit", "title", "defects", "url"),
+        message=lambda r: f"{r['unit']}《{r['title']}》{r['defects']}",
+        applies=lambda frames: bool(len(frames.get("rule_formatting", ()))),
+    ),
+    Check(
+        name="key_areas_disclosed",
+        code="key_area",
+        frame="rule_key_area",
+        severity="warning",
+        description="各单位按时公开部门预算、上年度部门决算和三公经费（预算法第十四条：批复后20日内）。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="verdict", value_set=["ok", "not_due"]),
+        index_columns=("unit", "label", "about_year", "due_date", "published", "verdict", "url"),
+        message=lambda r: (
+            f"{r['unit']}未公开{_n(r['about_year'])}年{r['label']}（应于{_d(r['due_date'])}前公开）"
+            if r["verdict"] == "missing" else
+            f"{r['unit']}{_n(r['about_year'])}年{r['label']}于{_d(r['published'])}公开，晚于{_d(r['due_date'])}"
+        ),
+        applies=lambda frames: bool(len(frames.get("rule_key_area", ()))),
+    ),
+    Check(
+        name="items_in_right_column",
+        code="wrong_column",
+        frame="rule_wrong_column",
+        severity="warning",
+        description="信息发布在与其内容相符的栏目（按栏目类型的标题关键词判断，只报告不改动）。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="misplaced", value_set=[False]),
+        index_columns=("unit", "title", "column", "column_type", "looks_like", "url"),
+        message=lambda r: f"{r['unit']}《{r['title']}》发布在“{r['column']}”栏目，与栏目内容不符",
+        applies=lambda frames: bool(len(frames.get("rule_wrong_column", ()))),
+    ),
+)
+
+RULE_FRAMES = tuple(f"rule_{rule}" for rule in RULE_CHECKS.values())
 CHECKS_BY_NAME = {c.name: c for c in CHECKS}
 
 

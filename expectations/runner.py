@@ -19,7 +19,9 @@ import pandas as pd
 from expectations.checks import CHECKS, FRAMES, Check, CheckResult, Finding
 
 SUITE_NAMES = {"rows": "reported_rows", "tables": "reported_tables", "period": "period_totals",
-               "reconciliation": "reconciliation"}
+               "reconciliation": "reconciliation", "rule_column_freshness": "rule_column_freshness",
+               "rule_timeliness": "rule_timeliness", "rule_formatting": "rule_formatting",
+               "rule_key_area": "rule_key_area", "rule_wrong_column": "rule_wrong_column"}
 
 
 @dataclass
@@ -74,7 +76,8 @@ def validate(
     if missing:
         raise ValueError(f"validate() needs frames {FRAMES}; missing {missing}")
     prepared = {name: _prepare(df) for name, df in frames.items()}
-    prepared.setdefault("reconciliation", pd.DataFrame())
+    for optional in FRAMES[3:]:
+        prepared.setdefault(optional, pd.DataFrame())
     settings = dict(settings or {})
     blocking = dict(blocking or {})
     selected = [c for c in checks if c.applies(prepared)]
@@ -162,6 +165,8 @@ def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapp
         message = er.exception_info.get("exception_message")
         raise RuntimeError(f"Great Expectations could not evaluate {check.name}: {message}")
     findings: list[Finding] = []
+    is_blocking = blocking.get(check.name, check.blocking_default)
+    severity = "error" if is_blocking else check.severity
     if not success:
         if check.group_by:
             groups: dict = {}
@@ -170,20 +175,19 @@ def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapp
             for group_rows in groups.values():
                 merged = dict(group_rows[0])
                 merged["where"] = [str(r.get("where", "")) for r in group_rows]
-                findings.append(Finding(check.code, check.severity, check.message(merged), "；".join(merged["where"])))
+                findings.append(Finding(check.code, severity, check.message(merged), "；".join(merged["where"])))
         else:
             for row in rows:
                 where = (row.get("where") or row.get("total_where") or row.get("stated_total_where")
-                         or row.get("example_url") or "")
-                findings.append(Finding(check.code, check.severity, check.message(row), str(where or "")))
+                         or row.get("example_url") or row.get("url") or "")
+                findings.append(Finding(check.code, severity, check.message(row), str(where or "")))
         if not findings:  # GX failed without rows (should not happen): still say so
-            findings.append(Finding(check.code, check.severity, f"检查未通过：{check.description}", ""))
+            findings.append(Finding(check.code, severity, f"检查未通过：{check.description}", ""))
     if check.summarize is not None:
         observed, expected = check.summarize(frames)
     else:
         observed, expected = len(rows) if not success else 0, 0
     return CheckResult(
-        name=check.name, code=check.code, severity=check.severity,
-        blocking=blocking.get(check.name, check.blocking_default), success=success,
+        name=check.name, code=check.code, severity=severity, blocking=is_blocking, success=success,
         description=check.description, observed=observed, expected=expected, findings=findings,
     )

@@ -19,6 +19,7 @@ from prefect.runtime import flow_run
 from flows import pipeline
 from flows.config import DEFAULT_CONFIG, load_config
 from flows.periods import parse_period, parse_period_range
+from flows.rules_config import blocking_overrides
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 DEFAULT_OUT = Path("reports/out")
@@ -46,8 +47,8 @@ def crawl_task(config_path: str, warehouse: str, county_slug: str) -> dict:
 
 
 @task(name="transform", task_run_name="transform-{county_slug}-{period}")
-def transform_task(warehouse: str, county_slug: str, period: str) -> dict:
-    return pipeline.transform(warehouse, county_slug, period)
+def transform_task(warehouse: str, county_slug: str, period: str, rules: dict) -> dict:
+    return pipeline.transform(warehouse, county_slug, period, rules)
 
 
 @task(name="fingerprint", task_run_name="fingerprint-{county_slug}-{period}")
@@ -134,12 +135,13 @@ def half_yearly_bulletin(
             step = "crawl"
             crawled = crawl_task(config_path, warehouse, cfg.slug)
         step = "transform"
-        marts = transform_task(warehouse, cfg.slug, code)
+        marts = transform_task(warehouse, cfg.slug, code, cfg.rules)
         step = "fingerprint"
-        settings = {"tolerance": cfg.tolerance}
-        key = fingerprint_task(warehouse, cfg.slug, code, cfg.blocking, settings)
+        settings = {"tolerance": cfg.tolerance, "rules": cfg.rules}
+        blocking = {**blocking_overrides(cfg.rules), **cfg.blocking}
+        key = fingerprint_task(warehouse, cfg.slug, code, blocking, settings)
         step = "validate"
-        validation = validate_task(warehouse, cfg.slug, code, cfg.blocking, settings, key, str(cache_dir / key))
+        validation = validate_task(warehouse, cfg.slug, code, blocking, settings, key, str(cache_dir / key))
         step = "render"
         summary = render_task(config_path, warehouse, cfg.slug, code, validation, str(staged),
                               {"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled})

@@ -128,12 +128,16 @@ def _print_run(summary: dict) -> None:
         console.print("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发：", highlight=False)
     else:
         console.print("[bold green]结果：正式稿[/] —— 全部阻断性检查通过。", highlight=False)
-    for c in failed:
-        if isinstance(c.get("observed"), int) and isinstance(c.get("expected"), int):
-            console.print(f"  {c['name']}: {c['observed']} ≠ {c['expected']}", highlight=False)
-        tag = "阻断" if c["blocking"] else "提醒"
-        for m in c["messages"] or [c["name"]]:
-            console.print(f"  [{tag}] {m}", highlight=False)
+    for c in sorted(failed, key=lambda c: not c["blocking"]):
+        messages = c["messages"] or [c["name"]]
+        if c["blocking"]:
+            if isinstance(c.get("observed"), int) and isinstance(c.get("expected"), int):
+                console.print(f"  {c['name']}: {c['observed']} ≠ {c['expected']}", highlight=False)
+            for m in messages:
+                console.print(f"  [阻断] {m}", highlight=False)
+        else:
+            more = f"（等{len(messages)}项，详见通报“存在问题”及 attachments.xlsx）" if len(messages) > 2 else ""
+            console.print(f"  [提醒] {c['name']}：{'；'.join(messages[:2])}{more}", highlight=False)
     alert = summary.get("alert") or {}
     if alert.get("status") == "sent":
         console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)

@@ -65,6 +65,7 @@ class CountyConfig:
     crawl_store: Path | None = None  # [crawl] store: raw responses (default data/crawl/<slug>)
     crawl_rate: float | None = None  # [crawl] rate: requests/s override
     tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
+    rules: dict = field(default_factory=dict)  # [rules]: flows/rules_config.py (defaults filled in)
     raw: dict = field(default_factory=dict)
 
     @property
@@ -126,6 +127,12 @@ def load_config(path: str | Path) -> CountyConfig:
     rate = crawl.get("rate")
     if rate is not None and (not isinstance(rate, (int, float)) or rate <= 0):
         raise ConfigError(f"{path}: crawl.rate 应为正数（每秒请求数），实为 {rate!r}")
+    from flows.rules_config import RulesConfigError, rules_settings
+
+    try:
+        rules = rules_settings(data.get("rules"), str(path))
+    except RulesConfigError as exc:
+        raise ConfigError(str(exc)) from None
     default_period = data.get("default_period")
     if default_period:
         try:
@@ -139,5 +146,6 @@ def load_config(path: str | Path) -> CountyConfig:
         notify_success=bool(alerts.get("notify_success", False)),
         crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
         crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, tolerance=tolerance,
+        rules=rules,
         raw=data,
     )

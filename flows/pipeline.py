@@ -89,9 +89,15 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
     return {"registry_units": units, "loads": loads}
 
 
-def transform(warehouse: str | Path, county_slug: str, period: str) -> dict[str, int]:
+def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict | None = None) -> dict[str, int]:
+    """Load the rule settings and the working days the period needs, then build its marts."""
+    from flows.rules import load_rule_settings, load_workdays
+    from flows.rules_config import rules_settings
+
     con = runner.connect(warehouse)
     try:
+        load_rule_settings(con, county_slug, rules if rules is not None else rules_settings({}))
+        load_workdays(con, county_slug, period)
         return runner.run_marts(con, county_slug, parse_period(period).code)
     finally:
         con.close()
@@ -104,6 +110,8 @@ def frames_for(con, county_slug: str, period: str) -> dict:
         "tables": runner.query(con, "tables_to_validate", **params),
         "period": runner.query(con, "period_to_validate", **params),
         "reconciliation": runner.query(con, "reconciliation_for_period", **params),
+        **{f"rule_{rule}": runner.query(con, f"rule_{rule}", **params)
+           for rule in ("column_freshness", "timeliness", "formatting", "key_area", "wrong_column")},
     }
 
 
@@ -134,10 +142,14 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
     settings: the validate task's cache key. Unchanged inputs → the same key → GX is skipped."""
     con = runner.connect(warehouse)
     try:
-        data = runner.scalar(con, runner.sql("queries/fingerprint_period"),
-                             {"county_slug": county_slug, "period": parse_period(period).code})
+        frames = frames_for(con, county_slug, period)
     finally:
         con.close()
+    data = hashlib.sha256()
+    for name in sorted(frames):
+        data.update(name.encode())
+        data.update(frames[name].to_csv(index=False).encode())
+    data = data.hexdigest()
     code = hashlib.sha256()
     for module in ("checks.py", "runner.py"):
         code.update((Path(__file__).resolve().parent.parent / "expectations" / module).read_bytes())
@@ -244,7 +256,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     try:
         context = build_context(
             con, county_slug=config.slug, period=period, checks=validation["checks"], issuer=config.issuer,
-            ranking=config.ranking, validation_index=docs_rel,
+            ranking=config.ranking, validation_index=docs_rel, rules_settings=config.rules,
         )
     finally:
         con.close()
@@ -426,7 +438,8 @@ def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, ful
     con = runner.connect(warehouse)
     try:
         loaded = load_crawl_into(con, county_slug=config.slug, crawl_id=summary["crawl_id"], items=result.items,
-                                 summary=summary, portal=crawl_config.name)
+                                 summary=summary, portal=crawl_config.name,
+                                 columns=[c.to_dict() for c in result.columns])
     finally:
         con.close()
     write_json(store / "last_summary.json", summary)

@@ -149,7 +149,7 @@ def _as_timestamp(value):
 
 
 def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: str, items: list[dict],
-               summary: dict, portal: str = "") -> int:
+               summary: dict, portal: str = "", columns: list[dict] | None = None) -> int:
     """Append one crawl's items to raw_crawled_items (one transaction). A crawl id loads once."""
     import json
 
@@ -178,6 +178,15 @@ def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: st
     for column in ("publish_date", "doc_date"):
         frame[column] = pd.Series([r[column] for r in rows], dtype="object")
     frame["fetched_at"] = pd.to_datetime(frame["fetched_at"])
+    column_rows = [
+        {"crawl_id": crawl_id, "county_slug": county_slug, "column": c["name"], "url": c.get("url"),
+         "column_type": c.get("type"), "unit_raw": c.get("unit"), "unit_name": normalize_name(c.get("unit")) or None,
+         "status": c.get("status"), "reason": c.get("reason")}
+        for c in {c["name"]: c for c in (columns or [])}.values()
+    ]
+    column_frame = pd.DataFrame(column_rows, columns=["crawl_id", "county_slug", "column", "url", "column_type",
+                                                      "unit_raw", "unit_name", "status", "reason"])
+    con.register("incoming_columns", column_frame)
     con.register("incoming_items", frame)
     try:
         with transaction(con):
@@ -187,6 +196,8 @@ def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: st
                 "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None),
             })
             execute(con, sql("load/insert_crawled_items"))
+            execute(con, sql("load/insert_crawl_columns"))
     finally:
         con.unregister("incoming_items")
+        con.unregister("incoming_columns")
     return len(rows)

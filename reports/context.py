@@ -40,6 +40,7 @@ def build_context(
     most: int = DEFAULT_MOST,
     fewest: Sequence[int] = DEFAULT_FEWEST,
     validation_index: str | None = None,
+    rules_settings: dict | None = None,
 ) -> dict:
     p = parse_period(period)
     params = {"county_slug": county_slug, "period": p.code}
@@ -93,6 +94,17 @@ def build_context(
     dates = {"period_start": p.start, "period_end": p.end}
     unknown = runner.query(con, "crawl_unknown_units", **params, **dates).to_dict("records")
 
+    from reports.problems import build_problems, rule_rows
+
+    severities = (rules_settings or {}).get("severity", {})
+    rules = rule_rows(runner.query(con, "rule_problems", **params), severities)
+    messages: dict[str, list[str]] = {}
+    for c in checks:
+        for f in c.get("findings", []):
+            messages.setdefault(c.get("code"), []).append(f["message"])
+    problems = build_problems(rules, messages, rules_settings)
+    rule_codes = set(severities) | {"column_freshness", "timeliness", "formatting", "key_area", "wrong_column"}
+
     failed = [c for c in checks if not c.get("success", True)]
     blocking = [c for c in failed if c.get("blocking")]
     status = "draft" if blocking else "final"
@@ -122,10 +134,13 @@ def build_context(
         "fewest": [name for t in tables for name in t["fewest"]],
         "quality": {
             "blocking": [f["message"] for c in blocking for f in c.get("findings", [])],
-            "warnings": [f["message"] for c in failed if not c.get("blocking") for f in c.get("findings", [])],
+            "warnings": [f["message"] for c in failed if not c.get("blocking") and c.get("code") not in rule_codes
+                         for f in c.get("findings", [])],
         },
         "checks": list(checks),
         "reconciliation": reconciliation,
+        "rules": rules,
+        "problems": problems,
         "crawl_unknown_units": [{"unit_raw": u["unit_raw"], "items": int(u["items"]),
                                  "example_url": u["example_url"]} for u in unknown],
         "validation_index": validation_index,

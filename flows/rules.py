@@ -1,0 +1,98 @@
+"""Loading what the rule models need: the county's rule settings and the working-day calendar.
+
+The rules themselves are SQL models (transforms/marts/rule_*.sql) and GX checks
+(expectations/checks.py); docs/rules.md describes each one with its source.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+
+from flows.periods import parse_period
+from flows.workdays import CalendarError, WorkCalendar, load_calendar
+from transforms import runner
+
+# 20 working days plus the longest holiday run (Spring Festival / National Day) fits in 45 days.
+DUE_DATE_HORIZON = timedelta(days=45)
+
+
+def load_rule_settings(con, county_slug: str, settings: dict) -> None:
+    """Replace the county's rule settings tables (one transaction)."""
+    scalars = [
+        {"county_slug": county_slug, "name": f"{group}.{key}", "value": str(value)}
+        for group in ("timeliness", "formatting")
+        for key, value in settings[group].items()
+    ]
+    key_area = settings["key_area"]
+    scalars += [{"county_slug": county_slug, "name": f"key_area.{key}", "value": str(key_area[key])}
+                for key in ("budget_approved", "final_approved", "days_after_approval")]
+    scalars += [{"county_slug": county_slug, "name": f"key_area.category.{c}", "value": c}
+                for c in key_area["categories"]]
+    max_age = [{"county_slug": county_slug, "scope": "type", "key": k, "max_age": v}
+               for k, v in settings["freshness"].items()]
+    max_age += [{"county_slug": county_slug, "scope": "column", "key": k, "max_age": v}
+                for k, v in settings["columns"].items()]
+    keywords = [{"county_slug": county_slug, "rule": "wrong_column", "key": k, "keyword": w}
+                for k, words in settings["wrong_column"].items() for w in words]
+    keywords += [{"county_slug": county_slug, "rule": "key_area", "key": kind, "keyword": w}
+                 for kind in ("budget", "final", "sangong") for w in key_area[f"{kind}_keywords"]]
+    frames = {
+        "incoming_settings": pd.DataFrame(scalars, columns=["county_slug", "name", "value"]),
+        "incoming_max_age": pd.DataFrame(max_age, columns=["county_slug", "scope", "key", "max_age"]),
+        "incoming_keywords": pd.DataFrame(keywords, columns=["county_slug", "rule", "key", "keyword"]),
+    }
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        with runner.transaction(con):
+            for statement in runner.sql("load/replace_rule_settings").split(";"):
+                if statement.strip():
+                    runner.execute(con, statement, {"county_slug": county_slug} if "$county_slug" in statement else None)
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def load_workdays(con, county_slug: str, period: str, calendar: WorkCalendar | None = None) -> int:
+    """Make sure ref_workdays covers the dates the timeliness rule needs for this period.
+
+    The days from the earliest 成文日期 to the latest 发布日期 must be known (CalendarError names
+    the year and the override file otherwise); the due-date horizon after them is added where known.
+    """
+    calendar = calendar or load_calendar()
+    p = parse_period(period)
+    first, last = runner.execute(con, runner.sql("queries/timeliness_date_range"), {
+        "county_slug": county_slug, "period_start": p.start, "period_end": p.end})[0]
+    if first is None:
+        return 0
+    start = first - timedelta(days=1)
+    have_lo, have_hi = runner.execute(con, "SELECT min(day), max(day) FROM ref_workdays")[0]
+    lo = start if have_lo is None else min(start, have_lo)
+    days = []
+    day = lo
+    while day <= last:  # every day must be known (CalendarError names the year and the file)
+        if have_lo is None or not (have_lo <= day <= have_hi):
+            try:
+                days.append((day, calendar.is_workday(day)))
+            except CalendarError as exc:
+                raise CalendarError(f"时效规则需要 {start} 至 {last} 的工作日：{exc}") from None
+        day += timedelta(days=1)
+    while day <= last + DUE_DATE_HORIZON:  # the due-date horizon, where the calendar knows it
+        if have_hi is None or day > have_hi:
+            try:
+                days.append((day, calendar.is_workday(day)))
+            except CalendarError:
+                break
+        day += timedelta(days=1)
+    if not days:
+        return 0
+    frame = pd.DataFrame(days, columns=["day", "is_workday"])
+    con.register("incoming_workdays", frame)
+    try:
+        with runner.transaction(con):
+            runner.execute(con, runner.sql("load/upsert_workdays"))
+    finally:
+        con.unregister("incoming_workdays")
+    return len(frame)

@@ -1,0 +1,2 @@
+SELECT * FROM rule_column_freshness
+WHERE county_slug = $county_slug AND period = $period

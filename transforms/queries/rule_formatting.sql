@@ -1,0 +1,2 @@
+SELECT * FROM rule_formatting
+WHERE county_slug = $county_slug AND period = $period

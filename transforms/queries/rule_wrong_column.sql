@@ -1,0 +1,2 @@
+SELECT * FROM rule_wrong_column
+WHERE county_slug = $county_slug AND period = $period

@@ -1,0 +1,5 @@
+-- The dates the timeliness rule needs working days for: items of the period with a 成文日期.
+SELECT min(doc_date) AS first_day, max(greatest(publish_date, doc_date)) AS last_day
+FROM stg_crawled_items
+WHERE county_slug = $county_slug AND doc_date IS NOT NULL
+  AND publish_date BETWEEN $period_start AND $period_end

@@ -1,0 +1,11 @@
+-- Grain: column × item. Every item each column lists (reposts included: they are in the column),
+-- from the newest crawl record of each URL.
+WITH latest AS (
+    SELECT i.*
+    FROM raw_crawled_items i
+    JOIN raw_crawls c USING (crawl_id, county_slug)
+    QUALIFY row_number() OVER (PARTITION BY i.county_slug, i.url ORDER BY c.loaded_at DESC, i.crawl_id DESC) = 1
+)
+SELECT county_slug, unnest(CASE WHEN len(columns) > 0 THEN columns ELSE [ "column" ] END) AS "column",
+       url, title, publish_date
+FROM latest
