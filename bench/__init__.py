@@ -1,0 +1,1 @@
+"""Synthetic data and benchmarks (``make bench``). Not part of the installed package."""

@@ -1,0 +1,116 @@
+"""``zwgk run --region FILE`` — the region flow from the command line.
+
+``run_region_command`` is a typer command function (options as in ``zwgk run``); flows/cli.py
+wires it as ``zwgk run --region FILE --period P``. It can also run on its own::
+
+    python -m flows.region_cli --region data/regions/example.toml --period 2021H1
+
+Exit codes as ``zwgk run``: 0 every county final and the region checks pass · 3 done, but a
+county's bulletin (or the region bulletin) is a draft · 2 a config or input cannot be read (a
+county whose input cannot be read fails with 2 when no other county failed otherwise) · 1 an
+unexpected failure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from flows import prefect_env  # noqa: F401
+
+EXIT_FOUND = 3
+EXIT_BAD_INPUT = 2
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def run_region_command(
+    region: Annotated[Path, typer.Option(help="区域配置（TOML），列出各县级配置")],
+    period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取区域配置")] = None,
+    out: Annotated[Path, typer.Option(help="输出根目录：各县 <out>/<县>/<期间>/，区域 <out>/<区域>/<期间>/")] = Path(
+        "reports/out"),
+    work: Annotated[Path, typer.Option(help="工作目录：各县 DuckDB、区域 DuckDB、Parquet（默认 <work>/parquet）")] = Path(
+        "data/work"),
+) -> None:
+    """Run every county of a region on Dask, then the region bulletin (Prefect flow region_bulletin)."""
+    from flows.periods import parse_period
+    from flows.region import RegionFailed, input_errors, load_region_config, region_bulletin
+
+    try:
+        cfg = load_region_config(region)
+    except input_errors() as exc:
+        _fail(str(exc))
+    if not (period or cfg.default_period):
+        _fail(f"{region}: 未指定期间（--period），区域配置中也没有 default_period")
+    try:
+        code = parse_period(period or cfg.default_period).code
+    except input_errors() as exc:
+        _fail(str(exc))
+    try:
+        summary = region_bulletin(region=str(region), period=code, out_dir=str(out), work_dir=str(work))
+    except RegionFailed as exc:
+        _print_counties(exc.counties)
+        kinds = {c.get("error_kind") for c in exc.counties if c["status"] == "failed"}
+        _fail(str(exc), EXIT_BAD_INPUT if kinds == {"input"} else 1)
+    except input_errors() as exc:
+        _fail(str(exc))
+    _print_region(summary)
+    failed = [c for c in summary["counties"] if c["status"] == "failed"]
+    if failed:
+        kinds = {c.get("error_kind") for c in failed}
+        raise typer.Exit(EXIT_BAD_INPUT if kinds == {"input"} else 1)
+    if summary["status"] == "draft" or any(c["status"] == "draft" for c in summary["counties"]):
+        raise typer.Exit(EXIT_FOUND)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    err.print(f"[bold red]错误[/]：{message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+STATUS = {"final": "[green]正式[/]", "draft": "[bold red]草稿[/]", "failed": "[bold red]失败[/]"}
+
+
+def _print_counties(counties: list[dict]) -> None:
+    for c in counties:
+        rank = f"第{c['rank']}名" if c.get("rank") else "未排名"
+        items = f"{c['items']} 条" if c.get("items") is not None else ""
+        console.print(f"  {c['county_slug']:<12} {c['county']:<8} {STATUS.get(c['status'], c['status'])} "
+                      f"{rank} {items}", highlight=False)
+        for m in c.get("messages") or []:
+            console.print(f"      [阻断] {m}", highlight=False)
+        if c.get("error"):
+            console.print(f"      {c['error']}", highlight=False)
+        if c.get("out_dir"):
+            console.print(f"      输出目录：{c['out_dir']}", highlight=False)
+
+
+def _print_region(summary: dict) -> None:
+    console.rule(f"{summary['region']} {summary['period_label']} 各县市区政务公开信息发布情况")
+    _print_counties(summary["counties"])
+    totals = summary["totals"]
+    parts = "，".join(f"{k} {v} 条" for k, v in totals.items() if k != "all")
+    console.print(f"合计 {totals['all']} 条（{parts}）", highlight=False)
+    failed = [c for c in summary["checks"] if not c["success"]]
+    if summary["status"] == "draft":
+        console.print("[bold red]区域通报：草稿[/] —— 有县市区未完成或核查未通过：", highlight=False)
+    else:
+        console.print("[bold green]区域通报：正式稿[/] —— 全部县市区为正式稿，区域核查通过。", highlight=False)
+    for c in failed:
+        tag = "阻断" if c["blocking"] else "提醒"
+        for m in c["messages"] or [c["name"]]:
+            console.print(f"  [{tag}] {m}", highlight=False)
+    console.print(f"区域输出目录：{summary['out_dir']}", highlight=False)
+    for name, rel in summary["outputs"].items():
+        console.print(f"  {name}: {Path(summary['out_dir']) / rel}", highlight=False)
+
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None)
+app.command("run-region")(run_region_command)
+
+if __name__ == "__main__":
+    typer.run(run_region_command)
