@@ -48,14 +48,32 @@ class CJKFontMissing(RuntimeError):
     """No installed font can draw Chinese text."""
 
 
-def cjk_font() -> font_manager.FontEntry:
-    """The installed CJK face charts use (raises CJKFontMissing with the install command when none)."""
+CJK_FILES = re.compile(r"noto\S*cjk|source-?han|wqy|ukai|uming", re.I)
+
+
+def _known_cjk_font() -> font_manager.FontEntry | None:
     entries = {f.name: f for f in font_manager.fontManager.ttflist if f.weight in (400, "normal", "regular")}
     entries.update({f.name: f for f in font_manager.fontManager.ttflist if f.name not in entries})
-    for family in CJK_FAMILIES:
-        if family in entries:
-            return entries[family]
-    raise CJKFontMissing(f"没有可显示中文的字体，无法绘制统计图。{INSTALL_HINT}")
+    return next((entries[family] for family in CJK_FAMILIES if family in entries), None)
+
+
+def cjk_font() -> font_manager.FontEntry:
+    """The installed CJK face charts use (raises CJKFontMissing with the install command when none).
+
+    Matplotlib keeps its font list in a cache made at its first import: fonts installed after that (make
+    system-deps on a machine where matplotlib already ran) are added from the system font folders once."""
+    font = _known_cjk_font()
+    if font is None:
+        for path in font_manager.findSystemFonts():
+            if CJK_FILES.search(Path(path).name):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        font = _known_cjk_font()
+    if font is None:
+        raise CJKFontMissing(f"没有可显示中文的字体，无法绘制统计图。{INSTALL_HINT}")
+    return font
 
 
 def safe_name(text: str) -> str:

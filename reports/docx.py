@@ -397,17 +397,36 @@ def _title(document, styles, title: str) -> None:
         p.add_run(line)
 
 
-def _quality(document, styles, ctx: dict, number: str) -> None:
+NUMERALS = "一二三四五六七八九十"
+
+
+def _problems(document, styles, ctx: dict, number: str) -> bool:
+    """存在问题 (context "problems": title, summary, examples), worded as in templates/bulletin.md; items
+    numbered 1. as GB/T 9704 §7.3.3 numbers the third level."""
+    problems = ctx.get("problems") or []
+    if not problems:
+        return False
+    document.add_paragraph(f"{number}、存在问题", style=styles["h1"])
+    for i, problem in enumerate(problems, 1):
+        p = document.add_paragraph(style=styles["body"])
+        p.add_run(f"{i}.{problem['title']}。").font.bold = True
+        examples = problem.get("examples") or []
+        p.add_run(f"{problem.get('summary') or ''}{'如：' + '；'.join(examples) + '。' if examples else ''}")
+    return True
+
+
+def _quality(document, styles, ctx: dict, number: str) -> bool:
     quality = ctx.get("quality") or {}
     groups = [(label, msgs) for label, msgs in (("须更正", quality.get("blocking") or []),
                                                 ("请核实", quality.get("warnings") or [])) if msgs]
     if not groups:
-        return
+        return False
     document.add_paragraph(f"{number}、数据质量说明", style=styles["h1"])
     for i, (label, messages) in enumerate(groups):
-        document.add_paragraph(f"（{'一二'[i]}）{label}", style=styles["h2"])
+        document.add_paragraph(f"（{NUMERALS[i]}）{label}", style=styles["h2"])
         for j, message in enumerate(messages, 1):
             document.add_paragraph(f"{j}.{message}", style=styles["body"])
+    return True
 
 
 def _attachment_note(document, styles, tables: list[dict]) -> None:
@@ -545,7 +564,10 @@ def build_document(ctx: dict, out_dir: Path | None = None):
         style=styles["body"])
     document.add_paragraph("一、总体情况", style=styles["h1"])
     document.add_paragraph(overview_text(ctx), style=styles["body"])
-    _quality(document, styles, ctx, "二")
+    section = 1  # 一、总体情况; then 存在问题 and 数据质量说明 when there are any, numbered on
+    for add in (_problems, _quality):
+        if add(document, styles, ctx, NUMERALS[section]):
+            section += 1
     tables = ctx["tables"]
     if tables:
         _attachment_note(document, styles, tables)

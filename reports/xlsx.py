@@ -158,20 +158,31 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def rule_sheets(wb: Workbook, rules) -> None:
-    """One sheet per rule, its findings one a row, headers in Chinese."""
+def _detail(value) -> str | int | float | None:
+    """A rule finding's detail for a cell: a dict as "key：value" lines, anything else as it is."""
+    if isinstance(value, dict):
+        return "\n".join(f"{k}：{_plain(v)}" for k, v in value.items() if v not in (None, ""))
+    return _plain(value)
+
+
+def rule_sheets(wb: Workbook, rules, titles: dict[str, str] | None = None) -> None:
+    """One sheet per rule, its findings one a row, headers in Chinese. titles: rule code → the Chinese
+    name the bulletin uses (from context["problems"]); the sheet and the 规则 column show it."""
+    titles = titles or {}
     by_rule: dict[str, list[dict]] = {}
     for finding in rules:
         by_rule.setdefault(str(finding.get("rule") or "规则"), []).append(finding)
     for rule, findings in by_rule.items():
-        ws = wb.create_sheet(sheet_title(rule, set(wb.sheetnames)))
+        ws = wb.create_sheet(sheet_title(titles.get(rule, rule), set(wb.sheetnames)))
         _header(ws, 1, RULE_HEADERS)
         for i, f in enumerate(findings, 2):
             for col, key in enumerate(RULE_KEYS, 1):
                 value = f.get(key)
-                if key == "severity":
+                if key == "rule":
+                    value = titles.get(str(value), value)
+                elif key == "severity":
                     value = SEVERITY.get(str(value), value)
-                cell = ws.cell(row=i, column=col, value=_plain(value))
+                cell = ws.cell(row=i, column=col, value=_detail(value) if key == "detail" else _plain(value))
                 cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, LEFT
                 if key == "url" and value:
                     cell.hyperlink = str(value)
@@ -190,7 +201,8 @@ def build_workbook(context: dict) -> Workbook:
         attachment_sheet(wb, number, table, context.get("comparison"))
     checks_sheet(wb, context.get("checks") or [])
     if context.get("rules"):
-        rule_sheets(wb, context["rules"])
+        titles = {p["rule"]: p["title"] for p in context.get("problems") or [] if p.get("rule") and p.get("title")}
+        rule_sheets(wb, context["rules"], titles)
     wb.properties.title = f"{context['title']}（附件）"
     wb.properties.creator = context.get("issuer") or "zwgk"
     wb.properties.language = "zh-CN"

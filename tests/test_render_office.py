@@ -155,7 +155,9 @@ def test_docx_fonts_sizes_and_line_spacing(draft):
     title_p = next(p for p in paragraphs if p.style.name == "公文标题")
     assert title_p.text.replace("\n", "") == ctx["title"]
     assert title_p.alignment is None or title_p.alignment == 1  # centred by its style
-    assert [p.text for p in paragraphs if p.style.name == "一级标题"] == ["一、总体情况", "二、数据质量说明"]
+    sections = ["总体情况"] + (["存在问题"] if ctx.get("problems") else []) + ["数据质量说明"]
+    assert [p.text for p in paragraphs if p.style.name == "一级标题"] == [
+        f"{'一二三'[i]}、{name}" for i, name in enumerate(sections)]
     assert [p.text for p in paragraphs if p.style.name == "二级标题"] == ["（一）须更正"]
     body_text = "".join(p.text for p in paragraphs)
     assert "全县各单位在政府门户网站共公开政府信息1298条" in body_text
@@ -281,8 +283,10 @@ def test_pdf_is_skipped_with_a_warning_without_libreoffice(draft, tmp_path, monk
 def test_xlsx_sheets_headers_formulas_and_values(draft):
     _, out, outputs = draft
     assert outputs["attachments.xlsx"] == "attachments.xlsx"
+    ctx = draft[0]
     wb = load_workbook(out / "attachments.xlsx")
-    assert wb.sheetnames == ["附件1", "附件2", "数据核查"]
+    assert wb.sheetnames[:3] == ["附件1", "附件2", "数据核查"]
+    assert len(wb.sheetnames) == 3 + len({r["rule"] for r in ctx.get("rules") or []})  # one sheet per rule
     for name, seed, header, title in (("附件1", SEED_DEPARTMENTS, "单位名称", "华容县县直部门"),
                                       ("附件2", SEED_TOWNS, "乡镇名称", "华容县各乡镇")):
         ws = wb[name]
@@ -330,8 +334,14 @@ def test_xlsx_one_sheet_per_rule(draft, tmp_path):
         {"rule": "栏目长期未更新", "severity": "warning", "unit": "水利局", "column": "工作动态",
          "url": None, "detail": "超过90天未更新"},
     ]
+    ctx["rules"].append({"rule": "key_area", "severity": "warning", "unit": "财政局", "column": "财政资金",
+                         "url": "http://example.invalid/c", "detail": {"verdict": "missing", "due": "2021-04-20"}})
+    ctx["problems"] = [{"rule": "key_area", "title": "重点领域信息公开不到位"}]
     wb = load_workbook(render_xlsx(ctx, tmp_path))
-    assert wb.sheetnames == ["附件1", "附件2", "数据核查", "链接失效", "栏目长期未更新"]
+    assert wb.sheetnames == ["附件1", "附件2", "数据核查", "链接失效", "栏目长期未更新", "重点领域信息公开不到位"]
+    key_area = [c.value for c in wb["重点领域信息公开不到位"][2]]
+    assert key_area[:3] == ["重点领域信息公开不到位", "提醒", "财政局"]
+    assert key_area[5] == "verdict：missing\ndue：2021-04-20"
     ws = wb["链接失效"]
     assert [c.value for c in ws[1]] == ["规则", "严重程度", "单位", "栏目", "链接", "详情"]
     assert [c.value for c in ws[2]] == ["链接失效", "错误", "公安局", "通知公告", "http://example.invalid/a", "HTTP 404"]
@@ -385,8 +395,8 @@ def test_charts_in_html_and_markdown(draft):
     for i, chart in enumerate(ctx["charts"], 1):
         assert f'<img src="{chart["path"]}" alt="{chart["alt"]}"' in html
         assert f"![图{i}　{chart['title']}]({chart['path']})" in md
-    assert html.index('class="charts"') < html.index("二、数据质量说明")
-    assert md.index("![图1") < md.index("## 二、数据质量说明")
+    assert html.index("一、总体情况") < html.index('class="charts"') < html.index("、数据质量说明")
+    assert md.index("## 一、总体情况") < md.index("![图1") < md.index("、数据质量说明")
 
 
 def test_no_cjk_font_leaves_charts_out_with_a_warning(draft, tmp_path, monkeypatch):
@@ -402,3 +412,15 @@ def test_no_cjk_font_leaves_charts_out_with_a_warning(draft, tmp_path, monkeypat
     assert ctx["charts"] == [] and "charts" in outputs.skipped
     assert not (tmp_path / "out" / "charts").exists()
     assert "<figure" not in (tmp_path / "out" / "bulletin.html").read_text(encoding="utf-8")
+
+
+def test_cjk_font_installed_after_matplotlib_cached_its_font_list(monkeypatch):
+    """make system-deps may install the fonts after matplotlib wrote its font cache: they are still found."""
+    from matplotlib import font_manager
+
+    if charts_module._known_cjk_font() is None:
+        pytest.skip("no CJK font installed (make system-deps)")
+    stale = [f for f in font_manager.fontManager.ttflist if f.name not in charts_module.CJK_FAMILIES]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    assert charts_module._known_cjk_font() is None
+    assert charts_module.cjk_font().name in charts_module.CJK_FAMILIES
