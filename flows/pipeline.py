@@ -261,10 +261,14 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     finally:
         con.close()
     outputs = render_all(context, out_dir)
+    skipped = dict(getattr(outputs, "skipped", {}) or {})
+    outputs = dict(outputs)
     if docs_rel:
         outputs["validation"] = docs_rel
     outputs["run.json"] = "run.json"
     summary = run_summary(context, outputs, extra or {})
+    if skipped:
+        summary["skipped_outputs"] = skipped
     write_json(out_dir / "run.json", summary)
     return summary
 
