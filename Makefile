@@ -65,5 +65,8 @@ check: setup ## proofread the bundled seed bulletin (exit 3: problems found)
 test: setup ## the test suite
 	$(UV) run --frozen pytest
 
+bench: setup ## benchmarks (≈ 10–15 min; not part of make test) → bench/results.json, docs/benchmarks.md
+	$(UV) run --frozen python -m bench.run
+
 clean: ## remove outputs and the warehouse (never the raw inputs)
 	rm -rf reports/out data/warehouse.duckdb data/warehouse.duckdb.wal

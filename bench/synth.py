@@ -11,9 +11,9 @@ list of integers; no hash randomisation, no clock).
 
 (b) ``make_records`` writes a big synthetic set of crawled records as one Parquet file, in chunks
     of at most 1,000,000 rows with pyarrow (never a whole frame in pandas): county id, unit id,
-    publish date, column id over 3,000 counties × 50 units and ten years. Cached under
-    ``bench/out/`` (git-ignored): a file whose metadata names the same size, seed and layout is
-    reused.
+    publish date, column id over 3,000 counties × 50 units and ten years, and beside it the unit
+    registry (unit id → county id, name). Cached under ``bench/out/`` (git-ignored): a file whose
+    metadata names the same size, seed and layout is reused.
 
     python -m bench.synth records 1e6          # → bench/out/records-1000000-s0.parquet
     python -m bench.synth region /tmp/r --counties 3
@@ -306,6 +306,39 @@ def records_path(spec: RecordSpec, out: str | Path = OUT) -> Path:
     return Path(out) / f"records-{spec.size}-s{spec.seed}.parquet"
 
 
+def units_path(spec: RecordSpec, out: str | Path = OUT) -> Path:
+    return Path(out) / f"units-{spec.counties}x{spec.units_per_county}.parquet"
+
+
+def units_path_for(records: str | Path) -> Path:
+    """The unit registry written beside a record set (from the record file's own metadata)."""
+    import pyarrow.parquet as pq
+
+    meta = json.loads(pq.read_metadata(records).metadata[b"zwgk.synth"])
+    return Path(records).parent / f"units-{meta['counties']}x{meta['units_per_county']}.parquet"
+
+
+def make_units(spec: RecordSpec, out: str | Path = OUT) -> Path:
+    """The unit registry of the record sets: unit id → county id and a name (dictionary-encoded)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = units_path(spec, out)
+    unit = np.arange(spec.units, dtype=np.int32)
+    county = (unit // spec.units_per_county).astype(np.int16)
+    names = pa.array([f"县{c:04d}单位{u % spec.units_per_county:02d}" for c, u in zip(county.tolist(), unit.tolist())]
+                     ).dictionary_encode()
+    table = pa.table({"unit_id": unit, "county_id": county, "unit": names})
+    if path.exists() and pq.read_table(path).equals(table):
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+    return path
+
+
 def _cached(path: Path, spec: RecordSpec) -> bool:
     if not path.exists():
         return False
@@ -329,6 +362,7 @@ def make_records(size: int | float | str, *, seed: int = 0, out: str | Path = OU
 
     spec = RecordSpec(size=int(float(size)), seed=seed, **kw)
     path = records_path(spec, out)
+    make_units(spec, out)
     if _cached(path, spec):
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
