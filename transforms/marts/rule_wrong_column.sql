@@ -20,7 +20,7 @@ other AS (
     GROUP BY i.url
 )
 SELECT i.county_slug, $period AS period, i.url, i.title, i.unit, i.unit_id, i.category, i."column",
-       i.column_type, o.looks_like,
+       i.column_type, i.publish_date, o.looks_like,
        (own.fits IS NOT NULL AND NOT own.fits AND o.looks_like IS NOT NULL) AS misplaced
 FROM items i
 LEFT JOIN own USING (url)
