@@ -434,7 +434,8 @@ def report(records: list[dict], info: dict, args) -> str:
                   "| --- | ---: | ---: | --- |"]
         for r in crawler:
             other = ", ".join(f"{k} {v}" for k, v in r.items()
-                              if k not in {"name", "size", "seconds", "source", "peak_rss_mb"} and v is not None)
+                              if k not in {"name", "size", "seconds", "source", "peak_rss_mb", "machine"}
+                              and v is not None)
             lines.append(f"| {r['name']} | {r.get('size', '')} | {r.get('seconds', '')} | {other} |")
     else:
         lines += ["", "## Crawler", "", "bench/bench_crawler.py was not run (absent or --skip-crawler)."]
