@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-FRAMES = ("rows", "tables", "period", "reconciliation", "rule_column_freshness", "rule_timeliness",
+FRAMES = ("rows", "tables", "period", "claims", "reconciliation", "rule_column_freshness", "rule_timeliness",
           "rule_formatting", "rule_key_area", "rule_wrong_column")
 
 
@@ -331,6 +331,25 @@ CHECKS = CHECKS + (
         index_columns=("unit", "title", "column", "column_type", "looks_like", "url"),
         message=lambda r: f"{r['unit']}《{r['title']}》发布在“{r['column']}”栏目，与栏目内容不符",
         applies=lambda frames: bool(len(frames.get("rule_wrong_column", ()))),
+    ),
+)
+
+CHECKS = CHECKS + (
+    Check(
+        name="claims_match_ranks",
+        code="claim_inconsistent",
+        frame="claims",
+        severity="warning",
+        description="正文点名“公开数量较多/较少”的单位与附件表排名一致（较多者在前k名，较少者在后k名）。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="consistent", value_set=[True]),
+        index_columns=("name_raw", "polarity", "unit", "category", "rank", "table_size", "named_in_table", "where"),
+        message=lambda r: (
+            f"正文点名的“{r['name_raw']}”不在附件表中（{r['where']}）" if r.get("rank") is None else
+            f"正文称“{r['name_raw']}”公开信息{'较多' if r['polarity'] == 'many' else '较少'}，"
+            f"但其在{r['category']}中排第{_n(r['rank'])}名（共{_n(r['table_size'])}个，正文点名{_n(r['named_in_table'])}个）"
+            f"（{r['where']}）"
+        ),
+        applies=lambda frames: bool(len(frames.get("claims", ()))),
     ),
 )
 

@@ -109,6 +109,7 @@ def frames_for(con, county_slug: str, period: str) -> dict:
         "rows": runner.query(con, "rows_to_validate", **params),
         "tables": runner.query(con, "tables_to_validate", **params),
         "period": runner.query(con, "period_to_validate", **params),
+        "claims": runner.query(con, "claims_to_validate", **params),
         "reconciliation": runner.query(con, "reconciliation_for_period", **params),
         **{f"rule_{rule}": runner.query(con, f"rule_{rule}", **params)
            for rule in ("column_freshness", "timeliness", "formatting", "key_area", "wrong_column")},

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from flows.bulletin_model import ParsedBulletin
+from flows.claims import find_claims
 from flows.periods import parse_period
 from flows.registry import Registry, normalize_name
 from transforms.runner import execute, scalar, sql, transaction
@@ -106,8 +107,14 @@ def load_parsed(
                        "rank_raw", "rank", "line", "table_row", "where"],
     ).astype({"count": "Int64", "rank": "Int64", "line": "Int64", "table_row": "Int64"})
     tables = tables.astype({"printed_total": "Int64"})
+    claims = pd.DataFrame(
+        [{"load_id": load_id, "claim_no": c.claim_no, "polarity": c.polarity, "name_raw": c.name_raw,
+          "sentence": c.sentence, "where": c.where} for c in find_claims(parsed.paragraphs)],
+        columns=["load_id", "claim_no", "polarity", "name_raw", "sentence", "where"],
+    )
     con.register("incoming_tables", tables)
     con.register("incoming_rows", row_frame)
+    con.register("incoming_claims", claims)
     try:
         with transaction(con):
             execute(con, sql("load/insert_load"), {
@@ -122,9 +129,11 @@ def load_parsed(
             })
             execute(con, sql("load/insert_reported_tables"))
             execute(con, sql("load/insert_reported_rows"))
+            execute(con, sql("load/insert_claims"))
     finally:
         con.unregister("incoming_tables")
         con.unregister("incoming_rows")
+        con.unregister("incoming_claims")
     return LoadResult(load_id, True, len(rows), len(parsed.tables))
 
 
