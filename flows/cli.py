@@ -93,8 +93,14 @@ def run_command(
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
     draft_ok: Annotated[bool, typer.Option("--draft-ok", help="草稿也以 0 退出（供 make run 使用）")] = False,
     notify_success: Annotated[bool, typer.Option("--notify-success", help="正式稿也发送通知")] = False,
+    region: Annotated[Optional[Path], typer.Option(help="区域配置（TOML）：在 Dask 上运行其中每个县，再出区域通报")] = None,
+    work: Annotated[Path, typer.Option(help="区域运行的工作目录（各县 DuckDB、Parquet）")] = Path("data/work"),
 ) -> None:
     """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
+    if region is not None:
+        from flows.region_cli import run_region_command
+
+        return run_region_command(region=region, period=period, out=out, work=work)
     try:
         cfg = load_config(config)
         if period and not period.startswith("latest"):
