@@ -101,6 +101,8 @@ CHECKS: tuple[Check, ...] = (
         description="每张附件表列出了整数“合计”。",
         expectation=lambda s: _gxe().ExpectColumnValuesToNotBeNull(column="printed_total"),
         index_columns=("table_no", "category", "printed_total_raw", "total_where"),
+        applies=lambda frames: bool(len(frames["period"]))
+        and bool((frames["period"]["source_kind"] == "bulletin").any()),  # unit reports print no 合计
         message=lambda r: f"附件{_n(r['table_no'])}（{r['category']}）没有可读的合计栏"
         + (f"（写作“{r['printed_total_raw']}”）" if r.get("printed_total_raw") else ""),
     ),

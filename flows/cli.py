@@ -73,7 +73,8 @@ def _print_check(report: dict) -> None:
                       "" if t["printed_total"] is None else str(t["printed_total"]))
     console.print(table)
     overall = report["overall"]
-    console.print(f"正文所述总数：{overall['in_text']}　附件合计：{overall['sum_of_tables']}", highlight=False)
+    stated = overall["in_text"] if overall["in_text"] is not None else "（未写明）"
+    console.print(f"正文所述总数：{stated}　附件合计：{overall['sum_of_tables']}", highlight=False)
     if not report["findings"]:
         console.print("[green]未发现问题。[/]")
         return
@@ -170,6 +171,7 @@ def ingest_command(
     try:
         cfg = load_config(config)
         code = parse_period(period).code if period else None
+        loaded = []
         con = runner.connect(warehouse)
         try:
             if cfg.registry:
@@ -177,12 +179,13 @@ def ingest_command(
             for file in files:
                 parsed, result = pipeline.ingest_file(con, file, county_slug=cfg.slug, county=cfg.county,
                                                       period=code)
-                chosen = code or parse_period(parsed.period).code
-                marts = runner.run_marts(con, cfg.slug, chosen)
-                state = "已导入" if result.new else "已存在（未重复导入）"
-                console.print(f"{file}: {chosen} {state}，{result.rows} 行；汇总 {marts}", highlight=False)
+                loaded.append((file, code or parse_period(parsed.period).code, result))
         finally:
             con.close()
+        for file, chosen, result in loaded:
+            marts = pipeline.transform(warehouse, cfg.slug, chosen, cfg.rules)
+            state = "已导入" if result.new else "已存在（未重复导入）"
+            console.print(f"{file}: {chosen} {state}，{result.rows} 行；已重建 {len(marts)} 张汇总表", highlight=False)
     except INPUT_ERRORS as exc:
         _fail(str(exc))
 

@@ -153,3 +153,40 @@ def test_seed_claims_hold_with_or_without_registry(seed_path, registry_path):
     for extra in ([], ["--registry", str(registry_path)]):
         _, data, _ = check_json(seed_path, *extra)
         assert [f["code"] for f in data["findings"]] == ["overall_total_mismatch"]
+
+
+def test_unit_report_check_and_ingest(tmp_path, registry_path):
+    from transforms import runner as sql_runner
+
+    report = tmp_path / "units.csv"
+    report.write_text("单位名称,条数,期间\n公安局,10,2021H2\n民政局,5,2021H2\n禹山镇,3,2021H2\n", encoding="utf-8")
+    code, data, _ = check_json(report, "--registry", registry_path)
+    assert code == 0 and data["findings"] == []  # a unit report prints no 合计 and states no total
+    wh = tmp_path / "wh.duckdb"
+    for _ in range(2):  # the same file twice: loaded once
+        result = runner.invoke(app, ["ingest", str(report), "--warehouse", str(wh)])
+        assert result.exit_code == 0, result.output
+    assert "已存在" in result.output
+    con = sql_runner.connect(wh)
+    try:
+        units = sql_runner.query(con, "units_for_period", county_slug="huarong", period="2021H2")
+        assert list(zip(units["unit"], units["count"], units["rank"])) == [("公安局", 10, 1), ("民政局", 5, 2),
+                                                                           ("禹山镇", 3, 1)]
+        assert sql_runner.scalar(con, "SELECT count(*) FROM raw_loads") == 1
+    finally:
+        con.close()
+
+
+def test_ingest_bad_file_exits_2_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("名字,多少\n公安局,10\n", encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    result = runner.invoke(app, ["ingest", str(bad), "--period", "2021H2", "--warehouse", str(wh)])
+    assert result.exit_code == 2 and "bad.csv" in result.output
+    from transforms import runner as sql_runner
+
+    con = sql_runner.connect(wh)
+    try:
+        assert sql_runner.scalar(con, "SELECT count(*) FROM raw_loads") == 0
+    finally:
+        con.close()
