@@ -219,9 +219,22 @@ def region_transform(region_db: str | Path, parquet_root: str | Path, period: st
         con.close()
 
 
+def _gxe():
+    import great_expectations.expectations as gxe  # lazy: GX takes seconds to import
+
+    return gxe
+
+
+def _n(value) -> str:
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def region_checks():
     """The region's GX checks, on per-county aggregates only (expectations.checks.Check objects)."""
-    from expectations.checks import Check, _gxe, _n
+    from expectations.checks import Check
 
     return (
         Check(name="county_items_non_negative", code="bad_count", frame="rows", severity="error",
