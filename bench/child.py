@@ -1,7 +1,7 @@
 """One measurement in a fresh process: ``python -m bench.child JOB SRC DST``.
 
 Imports what the job needs first (bench/jobs.py IMPORTS), then times the job alone, and prints
-one JSON object: the job's seconds, the process's peak RSS (the kernel's high-water mark of the
+one JSON object: the job's seconds (wall) and CPU seconds (all threads), the process's peak RSS (the kernel's high-water mark of the
 process, VmHWM: the whole process, interpreter and libraries included), the
 time the imports took, and what the job returned.
 """
@@ -39,10 +39,13 @@ def main(argv: list[str]) -> int:
     for module in IMPORTS[job]:
         importlib.import_module(module)
     t1 = time.perf_counter()
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     result = JOBS[job](src, dst, **options)
     t2 = time.perf_counter()
+    cpu2 = resource.getrusage(resource.RUSAGE_SELF)
     peak_kb = peak_rss_kb()
-    print(json.dumps({"job": job, "seconds": t2 - t1, "import_seconds": t1 - t0,
+    cpu = (cpu2.ru_utime - cpu1.ru_utime) + (cpu2.ru_stime - cpu1.ru_stime)
+    print(json.dumps({"job": job, "seconds": t2 - t1, "cpu_seconds": cpu, "import_seconds": t1 - t0,
                       "peak_rss_mb": peak_kb / 1024, "result": result}))
     return 0
 

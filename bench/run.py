@@ -134,8 +134,8 @@ def run_job(job: str, src: Path, dst: Path) -> dict:
     if not child["result"]["valid"]:
         raise RuntimeError(f"{job} on {src.name}: its own checks failed: {child['result']['failed']}")
     return {"seconds": child["seconds"], "peak_rss_mb": child["peak_rss_mb"], "import_seconds": child["import_seconds"],
-            "process_seconds": r["wall"], "cpu_seconds": r["cpu_seconds"], "polled_peak_mb": r["polled_peak_mb"],
-            "result": child["result"]}
+            "job_cpu_seconds": child["cpu_seconds"], "process_seconds": r["wall"], "cpu_seconds": r["cpu_seconds"],
+            "polled_peak_mb": r["polled_peak_mb"], "result": child["result"]}
 
 
 def same_results(paths: dict[str, Path]) -> dict:
@@ -183,6 +183,9 @@ def bench_jobs(sizes: list[int], runs: int, runs_large: int, jobs: tuple[str, ..
                 "process_seconds": round(statistics.median(r["process_seconds"] for r in runs_), 3),
                 "import_seconds": round(statistics.median(r["import_seconds"] for r in runs_), 3),
                 "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs_), 3),
+                "job_cpu_seconds": round(statistics.median(r["job_cpu_seconds"] for r in runs_), 3),
+                "job_cpu_seconds_all": [round(r["job_cpu_seconds"], 3) for r in runs_],
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "aggregate_rows": checked["rows"], "groups": runs_[0]["result"]["groups"],
                 "valid": all(r["result"]["valid"] for r in runs_),
             }
@@ -369,6 +372,7 @@ def report(records: list[dict], info: dict, args) -> str:
         f"{info.get('load_average_end')} at the end (the machine is shared with other developers: the "
         "implementations take turns within each round so that load falls on all of them alike)",
         "",
+        *_provenance(records),
         "## Aggregate + rank + validate",
         "",
         "Items per unit per half-year from crawled records (county id, unit id, publish date, column id; "
@@ -378,7 +382,7 @@ def report(records: list[dict], info: dict, args) -> str:
         "and unique per county × half-year), the ranked aggregate written to Parquet. The three results are "
         "checked to be identical (same rows, same ranks) before anything is recorded.",
         "",
-        "| records | implementation | seconds (median) | peak RSS MB (median) | runs | process s | CPU s |",
+        "| records | implementation | seconds (median) | peak RSS MB (median) | runs | job CPU s | process s |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size in sizes:
@@ -386,13 +390,14 @@ def report(records: list[dict], info: dict, args) -> str:
             r = by.get((job, size))
             if r:
                 lines.append(f"| {_fmt_size(size)} | {job} | {r['seconds']:.3f} | {r['peak_rss_mb']:.0f} | {r['runs']} "
-                             f"| {r['process_seconds']:.2f} | {r['cpu_seconds']:.2f} |")
+                             f"| {r.get('job_cpu_seconds', float('nan')):.2f} | {r['process_seconds']:.2f} |")
     lines += [
         "",
         f"- **seconds**: the job's wall time inside a fresh process, imports done before the clock starts; "
-        f"median of {args.runs} runs ({args.runs_large} at 1e7). **process s**: the whole process (interpreter "
+        f"median of the runs counted in *runs* ({args.runs}; {args.runs_large} at 1e7). **process s**: the whole process (interpreter "
         "start and imports included — Great Expectations alone takes seconds to import, once per process). "
-        "**CPU s**: user + system time of the process, all threads.",
+        "**job CPU s**: user + system time of the job, all threads (pandas uses one core; DuckDB and polars "
+        "both): the work done, whatever else the machine was doing.",
         "- **peak RSS**: the process's own high-water mark (VmHWM in /proc/self/status): interpreter, "
         "libraries and data. (Not getrusage's ru_maxrss, which on Linux also counts the driver's pages the "
         "child had between fork and exec.)",
@@ -447,6 +452,18 @@ def report(records: list[dict], info: dict, args) -> str:
     return "\n".join(lines)
 
 
+def _provenance(records: list[dict]) -> list[str]:
+    """With --merge, records of earlier runs stay: say which ones."""
+    stamps: dict[str, list[str]] = {}
+    for r in records:
+        stamps.setdefault(r.get("machine", "?"), []).append(f"{r['name']} {_fmt_size(r.get('size'))}")
+    if len(stamps) < 2:
+        return []
+    out = ["Records measured in different runs (`--merge`):", ""]
+    out += [f"- {stamp}: {', '.join(names)}" for stamp, names in stamps.items()]
+    return out + [""]
+
+
 def _targets(by: dict, sizes: list[int]) -> list[str]:
     if LARGE not in sizes or not all((j, LARGE) in by for j in JOB_NAMES):
         return ["Targets (at 1e7): not measured in this run."]
@@ -462,7 +479,12 @@ def _targets(by: dict, sizes: list[int]) -> list[str]:
     per_round = [p / z_ for p, z_ in zip(pd_["seconds_all"], z["seconds_all"])]
     out += ["", f"Speed-up over pandas round by round at 1e7: {', '.join(f'{x:.1f}×' for x in per_round)}; "
             f"zwgk vs polars lazy round by round: "
-            f"{', '.join(f'{a:.2f}/{b:.2f} s' for a, b in zip(z['seconds_all'], pl['seconds_all']))}."]
+            f"{', '.join(f'{a:.2f}/{b:.2f} s' for a, b in zip(z['seconds_all'], pl['seconds_all']))}. "
+            f"Load average after the 1e7 rounds: {z.get('load_average')} (2 cores)."]
+    if z.get("job_cpu_seconds") and pd_.get("job_cpu_seconds"):
+        out += ["", f"In CPU time (the work, whatever else ran): zwgk {z['job_cpu_seconds']:.2f} s, pandas "
+                f"{pd_['job_cpu_seconds']:.2f} s ({pd_['job_cpu_seconds'] / z['job_cpu_seconds']:.1f}×), polars lazy "
+                f"{pl['job_cpu_seconds']:.2f} s."]
     return out
 
 
@@ -475,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", default=",".join(JOB_NAMES))
     ap.add_argument("--skip-flow", action="store_true", help="no zwgk run cold/warm")
     ap.add_argument("--skip-crawler", action="store_true", help="do not call bench/bench_crawler.py")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the records of bench/results.json this run does not measure (same name and size: replaced)")
     ap.add_argument("--results", type=Path, default=RESULTS)
     ap.add_argument("--doc", type=Path, default=DOC)
     args = ap.parse_args(argv)
@@ -492,6 +516,14 @@ def main(argv: list[str] | None = None) -> int:
     stamp = f"{info['cpu_model']} / {info['logical_cores']} cores / {info['memory_gib']} GiB / {info['date']}"
     for r in records:
         r["machine"] = stamp
+    if args.merge and args.results.exists():
+        fresh = {(r["name"], str(r.get("size"))) for r in records}
+        kept = [r for r in json.loads(args.results.read_text(encoding="utf-8"))
+                if (r["name"], str(r.get("size"))) not in fresh]
+        records = kept + records
+        order = {name: i for i, name in enumerate(JOB_NAMES)}
+        records.sort(key=lambda r: (r["name"] not in order, r.get("size") if r["name"] in order else 0,
+                                    order.get(r["name"], 99)))
     args.results.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     args.doc.parent.mkdir(parents=True, exist_ok=True)
     args.doc.write_text(report(records, info, args), encoding="utf-8")
