@@ -35,7 +35,7 @@ Region config::
     n_workers = 2                        # LocalCluster only
     threads_per_worker = 1               # LocalCluster only
     processes = true                     # LocalCluster only: worker processes (not threads)
-    dashboard_address = ""               # LocalCluster only: "" → no dashboard; ":8787"
+    dashboard_address = ""               # LocalCluster only: "" → Dask's default (:8787, else a free port)
 """
 
 from __future__ import annotations
@@ -178,10 +178,11 @@ def task_runner_for(cfg: RegionConfig):
 
     if cfg.dask.address:
         return DaskTaskRunner(address=cfg.dask.address)
-    return DaskTaskRunner(cluster_kwargs={
-        "n_workers": cfg.dask.n_workers, "threads_per_worker": cfg.dask.threads_per_worker,
-        "processes": cfg.dask.processes, "dashboard_address": cfg.dask.dashboard_address or None,
-    })
+    cluster = {"n_workers": cfg.dask.n_workers, "threads_per_worker": cfg.dask.threads_per_worker,
+               "processes": cfg.dask.processes}
+    if cfg.dask.dashboard_address:
+        cluster["dashboard_address"] = cfg.dask.dashboard_address
+    return DaskTaskRunner(cluster_kwargs=cluster)
 
 
 def county_warehouse(work_dir: str | Path, county_slug: str) -> Path:
@@ -346,14 +347,15 @@ def region_context(cfg: RegionConfig, region_db: str | Path, period: str, counti
             "items": int(r["items"]), "units": int(r["units"]), "by_category": by_category,
             "stated_in_text": _int(r["stated_in_text"]), "sum_of_tables": _int(r["sum_of_tables"]),
             "failed_checks": c.get("failed_checks", []), "messages": c.get("messages", []),
-            "out_dir": c.get("out_dir"), "error": None,
+            "out_dir": c.get("out_dir"), "error": None, "error_kind": None,
         })
     for c in counties:  # counties that did not finish: listed after the ranked ones, without a rank
         if c["status"] not in {"final", "draft"}:
             table.append({"rank": None, "county_slug": c["county_slug"], "county": c["county"],
                           "status": c["status"], "status_label": _status_label(c["status"]), "items": None,
                           "units": None, "by_category": {}, "stated_in_text": None, "sum_of_tables": None,
-                          "failed_checks": [], "messages": [], "out_dir": None, "error": c.get("error")})
+                          "failed_checks": [], "messages": [], "out_dir": None, "error": c.get("error"),
+                          "error_kind": c.get("error_kind")})
     cats = [c["category"] for c in categories if c["category"] != "合计"]
     totals = {c["category"]: int(c["items"]) for c in categories if c["category"] != "合计"}
     totals["all"] = sum(totals.values())
@@ -402,7 +404,7 @@ def _int(value):
 
 
 def _status_label(status: str | None) -> str:
-    return {"final": "正式", "draft": "草稿", "failed": "失败"}.get(status or "", status or "")
+    return {"final": "正式", "draft": "草稿", "failed": "未完成"}.get(status or "", status or "")
 
 
 def render_region(cfg: RegionConfig, region_db: str | Path, period: str, counties: list[dict], validation: dict,
@@ -423,7 +425,7 @@ def render_region(cfg: RegionConfig, region_db: str | Path, period: str, countie
     outputs["region.json"] = "region.json"
     summary = {
         key: context[key] for key in ("region", "region_slug", "period", "period_label", "status", "totals",
-                                      "counties", "ranking", "top_units")
+                                      "counties", "ranking", "top_units", "quality")
     }
     summary["checks"] = [
         {"name": c["name"], "success": c["success"], "observed": c.get("observed"), "expected": c.get("expected"),
@@ -621,15 +623,20 @@ def _outcome(futures: dict) -> tuple[dict | None, dict | None, str | None, tuple
         future.wait()
         state = future._final_state or future.state
         if not state.is_completed():
+            # The state's message is written where the task ran: it names the exception even when the
+            # exception itself cannot travel back (an exception class whose __init__ takes other
+            # arguments than its message does not unpickle).
+            message = str(state.message or "").removeprefix("Task run encountered an exception ").strip()
             try:
                 error = future.result(raise_on_failure=False)
             except Exception as exc:  # noqa: BLE001 — whatever the task raised is the reason
                 error = exc
-            if isinstance(error, BaseException):
-                kind = "input" if isinstance(error, input_errors()) else "error"
-                reason = f"{type(error).__name__}: {error}"
+            names = {cls.__name__ for cls in input_errors()}
+            if isinstance(error, input_errors()) or message.split(":", 1)[0] in names:
+                kind = "input"
             else:
-                kind, reason = "error", str(state.message)
+                kind = "error"
+            reason = message or (f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else "未知原因")
             return None, None, step, (f"任务 {step} 失败：{reason}", kind)
     return futures["publish"].result(), futures["export"].result(), None, None
 

@@ -72,7 +72,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     raise typer.Exit(code)
 
 
-STATUS = {"final": "[green]正式[/]", "draft": "[bold red]草稿[/]", "failed": "[bold red]失败[/]"}
+STATUS = {"final": "[green]正式[/]", "draft": "[bold red]草稿[/]", "failed": "[bold red]未完成[/]"}
 
 
 def _print_counties(counties: list[dict]) -> None:
@@ -95,15 +95,15 @@ def _print_region(summary: dict) -> None:
     totals = summary["totals"]
     parts = "，".join(f"{k} {v} 条" for k, v in totals.items() if k != "all")
     console.print(f"合计 {totals['all']} 条（{parts}）", highlight=False)
-    failed = [c for c in summary["checks"] if not c["success"]]
     if summary["status"] == "draft":
         console.print("[bold red]区域通报：草稿[/] —— 有县市区未完成或核查未通过：", highlight=False)
     else:
         console.print("[bold green]区域通报：正式稿[/] —— 全部县市区为正式稿，区域核查通过。", highlight=False)
-    for c in failed:
-        tag = "阻断" if c["blocking"] else "提醒"
-        for m in c["messages"] or [c["name"]]:
-            console.print(f"  [{tag}] {m}", highlight=False)
+    quality = summary.get("quality") or {}
+    for m in quality.get("blocking", []):
+        console.print(f"  [阻断] {m}", highlight=False)
+    for m in quality.get("warnings", []):
+        console.print(f"  [提醒] {m}", highlight=False)
     console.print(f"区域输出目录：{summary['out_dir']}", highlight=False)
     for name, rel in summary["outputs"].items():
         console.print(f"  {name}: {Path(summary['out_dir']) / rel}", highlight=False)

@@ -306,19 +306,30 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     assert {k: v for k, v in region_json.items() if k not in skip} == \
         {k: v for k, v in seq_summary.items() if k not in skip}
 
-    # A rerun (through the CLI) replaces the partitions: one file each, the same rows, no duplicates.
+    # A rerun (through the command) in which one county's bulletin has become unreadable: that county
+    # fails (named, exit 2) and is left out of the region; the others' partitions are replaced — one
+    # file each, the same rows, no duplicates.
     before = {p: p.stat().st_ino for p in parquet.rglob("*") if p.is_file()}
     rows_before = {m: _parquet_rows(parquet, m) for m in region_runner.MARTS}
+    broken = counties[2]
+    broken.bulletin.write_text("这不是通报\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["--region", str(region), "--period", PERIOD, "--out", str(out),
                                       "--work", str(work)])
-    assert result.exit_code == 3, result.output  # a county's bulletin is a draft
-    assert "草稿" in result.output and str(out / "synth" / PERIOD) in result.output
+    assert result.exit_code == 2, result.output  # an input could not be read
+    assert "未完成" in result.output and "BulletinParseError" in result.output
+    assert str(out / "synth" / PERIOD) in result.output
     after = {p: p.stat().st_ino for p in parquet.rglob("*") if p.is_file()}
     assert after.keys() == before.keys() and len(after) == 3 * 3
-    assert all(after[p] != before[p] for p in after)  # each partition file was replaced
+    for p in after:
+        assert (after[p] == before[p]) == (f"county_slug={broken.slug}" in str(p)), p  # replaced, or untouched
     assert {m: _parquet_rows(parquet, m) for m in region_runner.MARTS} == rows_before
     assert rows_before["period_totals"] == [(c.slug, PERIOD, 1) for c in counties]
-    con = duckdb.connect(region_db, read_only=True)
-    assert con.execute("SELECT count(*), count(DISTINCT county_slug) FROM region_counties").fetchone() == (3, 3)
-    con.close()
     assert not list(parquet.rglob("*.tmp"))
+    con = duckdb.connect(region_db, read_only=True)
+    assert con.execute("SELECT count(*), count(DISTINCT county_slug) FROM region_counties").fetchone() == (2, 2)
+    con.close()
+    rerun = json.loads((out / "synth" / PERIOD / "region.json").read_text(encoding="utf-8"))
+    assert rerun["status"] == "draft"
+    assert [c["county_slug"] for c in rerun["counties"]][-1] == broken.slug and rerun["counties"][-1]["rank"] is None
+    assert any(broken.county in m for m in rerun["quality"]["blocking"])
+    assert (out / broken.slug / PERIOD / "bulletin.md").exists()  # its last good outputs stay
