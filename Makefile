@@ -65,7 +65,7 @@ check: setup ## proofread the bundled seed bulletin (exit 3: problems found)
 test: setup ## the test suite
 	$(UV) run --frozen pytest
 
-bench: setup ## benchmarks (≈ 10–15 min; not part of make test) → bench/results.json, docs/benchmarks.md
+bench: setup ## benchmarks (≈ 7 min; not part of make test) → bench/results.json, docs/benchmarks.md
 	$(UV) run --frozen python -m bench.run
 
 clean: ## remove outputs and the warehouse (never the raw inputs)
