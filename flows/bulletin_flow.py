@@ -85,6 +85,14 @@ def record_run_task(warehouse: str, county_slug: str, period: str, record: dict)
     pipeline.record_run(warehouse, record)
 
 
+def run_settings(cfg) -> tuple[dict, dict]:
+    """(settings, blocking) the validate step uses for a county config — one place, shared with the
+    region flow so a county run there is exactly this flow's."""
+    settings = {"tolerance": cfg.tolerance, "rules": cfg.rules}
+    blocking = {**blocking_overrides(cfg.rules), **cfg.blocking}
+    return settings, blocking
+
+
 def resolve_period(period: str | None, default: str | None) -> str:
     """``None`` → the config's default period; ``latest`` → the half-year just ended."""
     if period in (None, ""):
@@ -137,8 +145,7 @@ def half_yearly_bulletin(
         step = "transform"
         marts = transform_task(warehouse, cfg.slug, code, cfg.rules)
         step = "fingerprint"
-        settings = {"tolerance": cfg.tolerance, "rules": cfg.rules}
-        blocking = {**blocking_overrides(cfg.rules), **cfg.blocking}
+        settings, blocking = run_settings(cfg)
         key = fingerprint_task(warehouse, cfg.slug, code, blocking, settings)
         step = "validate"
         validation = validate_task(warehouse, cfg.slug, code, blocking, settings, key, str(cache_dir / key))

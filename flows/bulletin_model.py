@@ -15,6 +15,9 @@ class BulletinParseError(ValueError):
         self.path, self.where, self.expected = str(path), where, expected
         super().__init__(f"{self.path}: {where}: {expected}")
 
+    def __reduce__(self):  # picklable: raised on a Dask worker, it reaches the parent intact
+        return (type(self), (self.path, self.where, self.expected))
+
 
 @dataclass
 class ReportedRow:

@@ -571,19 +571,11 @@ def county_task_parameters(config_path: str, county_db: str, slug: str, code: st
 
 def county_knobs(cfg) -> dict:
     """What half_yearly_bulletin derives from a county config before its transform and validate
-    steps (kept in step with it: the region's county outputs must be the county flow's)."""
-    import inspect
+    steps (from bulletin_flow.run_settings: the region's county outputs must be the county flow's)."""
+    from flows.bulletin_flow import run_settings
 
-    rules = getattr(cfg, "rules", None)
-    settings: dict = {"tolerance": cfg.tolerance}
-    blocking = dict(cfg.blocking)
-    if rules is not None:
-        from flows.rules_config import blocking_overrides
-
-        settings["rules"] = rules
-        blocking = {**blocking_overrides(rules), **cfg.blocking}
-    takes_rules = "rules" in inspect.signature(transform_task.fn).parameters
-    return {"settings": settings, "blocking": blocking, "transform_args": (rules,) if takes_rules else ()}
+    settings, blocking = run_settings(cfg)
+    return {"settings": settings, "blocking": blocking, "transform_args": (cfg.rules,)}
 
 
 def _submit_county(params: dict, cfg, staged: str, started: str, record: dict, worker: str | None) -> dict:

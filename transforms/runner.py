@@ -81,9 +81,8 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_li
     """Open the warehouse and make sure the raw tables and staging views exist."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    if memory_limit:
-        execute(con, "SELECT set_config('memory_limit', $limit)", {"limit": memory_limit})
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         ensure_schema(con)
     return con
