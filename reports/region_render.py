@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reports.render import render_template
+from reports.render import render_template, write_markdown
 
 
 def render_region_markdown(context: dict, out_dir: Path) -> Path:
-    text = render_template("region.md", context)
-    while "\n\n\n" in text:  # the blank lines conditional blocks leave behind
-        text = text.replace("\n\n\n", "\n\n")
-    path = out_dir / "region.md"
-    path.write_text(text.strip() + "\n", encoding="utf-8")
-    return path
+    return write_markdown("region.md", context, out_dir / "region.md")
 
 
 def render_region_html(context: dict, out_dir: Path) -> Path:

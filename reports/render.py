@@ -30,14 +30,18 @@ def render_template(name: str, context: dict) -> str:
     return environment().get_template(name).render(**context)
 
 
-def render_markdown(context: dict, out_dir: Path) -> Path:
-    text = render_template("bulletin.md", context)
-    # Collapse the blank lines conditional blocks leave behind; Markdown needs at most one.
+def write_markdown(template: str, context: dict, path: Path) -> Path:
+    """Render a Markdown template to path, collapsing the blank lines conditional blocks leave
+    behind (Markdown needs at most one)."""
+    text = render_template(template, context)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
-    path = out_dir / "bulletin.md"
     path.write_text(text.strip() + "\n", encoding="utf-8")
     return path
+
+
+def render_markdown(context: dict, out_dir: Path) -> Path:
+    return write_markdown("bulletin.md", context, out_dir / "bulletin.md")
 
 
 def render_html(context: dict, out_dir: Path) -> Path:
