@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from prefect_helpers import task_states
 from receivers import SMTPReceiver, WebhookReceiver, closed_port
 from typer.testing import CliRunner
 
@@ -97,9 +98,6 @@ def _content(path: Path) -> bytes:
 
 
 def test_unchanged_rerun_is_cached_and_byte_identical(prefect_harness, tmp_path, seed_path):
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
     config = _config(tmp_path, seed_path)
     first = _run(config, tmp_path)
     final = tmp_path / "out" / "huarong" / "2021H1"
@@ -114,15 +112,7 @@ def test_unchanged_rerun_is_cached_and_byte_identical(prefect_harness, tmp_path,
 
     # The second run's validate task came from the cache (Great Expectations did not run).
     runs = pipeline.list_runs(tmp_path / "wh.duckdb")
-    flow_run_id = runs[0]["flow_run_id"]
-    import asyncio
-
-    async def states():
-        async with get_client() as client:
-            tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-            return {t.name.split("-")[0]: t.state.name for t in tasks}
-
-    names = asyncio.run(states())
+    names = task_states(runs[0]["flow_run_id"])
     assert names["validate"] == "Cached", names
     assert first["status"] == second["status"] == "draft"
 

@@ -5,7 +5,9 @@ WITH newest AS (
     SELECT county_slug, crawl_id FROM raw_crawls
     QUALIFY row_number() OVER (PARTITION BY county_slug ORDER BY loaded_at DESC, crawl_id DESC) = 1
 )
-SELECT c.county_slug, c."column", c.url, coalesce(c.column_type, 'other') AS column_type, c.status, c.reason,
+SELECT c.county_slug, c."column", c.url, coalesce(c.column_type, 'other') AS column_type,
+       -- a column answered 304 on a re-crawl is as reachable as one read again
+       CASE WHEN c.status = 'not_modified' THEN 'ok' ELSE c.status END AS status, c.reason,
        c.unit_raw, n.unit_id, coalesce(n.unit, c.unit_raw) AS unit, n.category,
        coalesce(oc.max_age, ot.max_age, oo.max_age, '6 months') AS max_age
 FROM raw_crawl_columns c
