@@ -401,7 +401,9 @@ def run_summary(context: dict, outputs: dict, extra: dict) -> dict:
 # Crawling the portal (issue: crawled records beside the reported counts)
 # --------------------------------------------------------------------------------------------
 
-DEMO_PORT = 18921  # the bundled demo portal's loopback port (falls back to any free port)
+# The bundled demo portal's loopback port (falls back to any free port); ZWGK_DEMO_PORT moves it, e.g. for
+# two checkouts crawling on one machine at once.
+DEMO_PORT = int(os.environ.get("ZWGK_DEMO_PORT", "18921"))
 
 
 def crawl_store_dir(config: CountyConfig, warehouse: str | Path) -> Path:
