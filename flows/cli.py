@@ -107,7 +107,7 @@ def run_command(
         if period and not period.startswith("latest"):
             period = parse_period(period).code
         elif not period:
-            period = parse_period(cfg.default_period or "").code
+            period = cfg.default_period or parse_period("").code
     except INPUT_ERRORS as exc:
         _fail(str(exc))
     from flows.bulletin_flow import RunFailed, half_yearly_bulletin
@@ -128,8 +128,9 @@ def _print_run(summary: dict) -> None:
     console.rule(f"{summary['county']} {summary['period_label']} 政务公开通报")
     totals = summary["totals"]
     parts = [f"{k} {v} 条" for k, v in totals.items() if k not in {"all", "stated_in_text"}]
-    console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；正文原述 {totals['stated_in_text']} 条",
-                  highlight=False)
+    stated = (f"正文原述 {totals['stated_in_text']} 条" if totals.get("stated_in_text") is not None
+              else "条数按门户采集统计" if summary.get("counts_source") == "crawl" else "正文未写明总数")
+    console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；{stated}", highlight=False)
     failed = [c for c in summary["checks"] if not c["success"]]
     if summary["status"] == "draft":
         console.print("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发：", highlight=False)
@@ -165,6 +166,7 @@ def ingest_command(
     """Load past bulletins or unit reports into the warehouse (one transaction per file) and rebuild their marts."""
     from flows import pipeline
     from flows.registry import load_registry
+    from flows.warehouse import load_county
     from flows.warehouse import load_registry as load_registry_into
     from transforms import runner
 
@@ -174,6 +176,8 @@ def ingest_command(
         loaded = []
         con = runner.connect(warehouse)
         try:
+            load_county(con, county_slug=cfg.slug, county=cfg.county, counts_source=cfg.counts_source,
+                        portal=pipeline.portal_name(cfg))
             if cfg.registry:
                 load_registry_into(con, load_registry(cfg.registry, cfg.county), cfg.slug)
             for file in files:
