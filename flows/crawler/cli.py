@@ -23,6 +23,7 @@ from .dates import parse_date
 
 SUMMARY_LABELS = [
     ("columns", "栏目数"), ("columns_not_modified", "未变化栏目"), ("columns_failed", "无法读取的栏目"),
+    ("columns_incomplete", "未读完的栏目"),
     ("pages_fetched", "抓取列表页"), ("requests", "请求数"), ("not_modified", "304 未修改"),
     ("items_new", "新增信息"), ("items_seen", "已有信息"), ("items_failed", "抓取失败"),
     ("blocked", "被拦截（WAF/403）"), ("missing", "不存在（404/软404）"), ("external", "站外链接"),

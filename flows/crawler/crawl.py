@@ -72,6 +72,7 @@ class CrawlSummary:
     seconds: float = 0.0
     items: int = 0              # items in the result (distinct URLs)
     reposts: int = 0
+    columns_incomplete: int = 0  # columns read only in part (pager unreadable, a promised page missing, max_pages)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -268,16 +269,23 @@ class _Crawler:
         status, reason = "ok", None
         stop = self._take_page(col, page, 0, known, report, task)
         visited = {col.url, head.final_url}
+        if page.pager_problem:  # the head's items are kept; the column is not read to its end
+            status, reason = "partial", f"分页无法识别：{page.pager_problem}"
         if not stop:
+            predicted = len(page.page_urls)
             for n, (url, method, data) in enumerate(self._more_pages(col, page), start=1):
                 self._check_stop()
                 if n >= self.config.paging.max_pages:
+                    status, reason = "partial", f"超过 paging.max_pages（{self.config.paging.max_pages}页）上限，未读完"
                     break
                 if method == "GET" and url in visited:
                     break
                 visited.add(url)
                 res = self._list_page(url, method=method, data=data)
                 if res.outcome == "missing" and method == "GET":
+                    if predicted and n < predicted:  # a page the pager promised, not the last one
+                        self._note(res.outcome, url)
+                        status, reason = "partial", f"第{n + 1}页不存在（分页共{predicted + 1}页）"
                     break  # page counts can be off by one (domain.md §5): past the last page
                 if res.outcome != "ok":
                     self._note(res.outcome, url)
@@ -304,6 +312,7 @@ class _Crawler:
             self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="ok", reason=None,
                                         pages=pages_done)
         else:
+            self.summary.add("columns_incomplete")
             self.store.set_column_state(col.url, complete_crawl=None, status=status, reason=reason,
                                         pages=pages_done)
 
