@@ -123,6 +123,8 @@ def test_counts_source_auto_reported_or_crawl_and_the_reconciliation_keeps_both(
                            period_end=date(2021, 12, 31))
     assert unknown.to_dict("records")[0]["unit_raw"] == "县融媒体中心"
 
+    assert marts("2021Q3")["财政局"][0] == 2 and marts("2021-08")["财政局"][0] == 1  # quarters, months alike
+    assert marts("2021-10")["自然资源局"] == (0, 1, "crawl")  # only 县融媒体中心 published: zeros, by display order
     h1 = marts("2021H1")  # the seed's tables are loaded: they stay the bulletin's
     assert h1["自然资源局"] == (179, 1, "reported")
     assert runner.scalar(con, "SELECT count(*) FROM reconciliation WHERE period = '2021H1'") == 50
