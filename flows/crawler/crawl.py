@@ -605,9 +605,11 @@ def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since:
     canonical: dict[tuple, str] = {}
 
     def own_column_first(it: dict) -> tuple:
-        # the copy in the publishing unit's own column is the original; then list order
+        # the copy in the publishing unit's own column is the original; then the earliest published; then
+        # list order
         col = col_by_name[it["column"]][1]
-        return (0 if col.unit and it["unit_source"] and col.unit == it["unit"] else 1, it["_order"], it["url"])
+        return (0 if col.unit and it["unit_source"] and col.unit == it["unit"] else 1,
+                it["publish_date"] or "9999-12-31", it["_order"], it["url"])
 
     for item in sorted(items, key=own_column_first):
         if not item["_sha"] or len(item["body_text"]) < 20:
