@@ -286,7 +286,7 @@ class _Crawler:
                     if predicted and n < predicted:  # a page the pager promised, not the last one
                         self._note(res.outcome, url)
                         status, reason = "partial", f"第{n + 1}页不存在（分页共{predicted + 1}页）"
-                    break  # page counts can be off by one (domain.md §5): past the last page
+                    break  # page counts can be off by one (docs/domain.md §5): past the last page
                 if res.outcome != "ok":
                     self._note(res.outcome, url)
                     status, reason = "partial", f"第{n + 1}页：{res.outcome} {res.reason or ''}".strip()

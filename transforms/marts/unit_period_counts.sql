@@ -3,7 +3,7 @@
 -- in the period is a row (zeros included), counted by the distinct items it published
 -- (unit_period_crawled: 发布机构 through the registry, reposts once, 发布日期 in the period).
 -- rank: ordinal (1..N, no shared ranks), ties broken by the registry's display order (the
---       office's own list order; domain.md §1), then by name — reproduces the seed's tables.
+--       office's own list order; docs/domain.md §1), then by name — reproduces the seed's tables.
 -- rank_competition: the same order with shared ranks for equal counts (1, 2, 2, 4).
 -- rank_printed: the rank as the source printed it, for comparison.
 WITH source AS (
