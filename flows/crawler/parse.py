@@ -127,6 +127,7 @@ def _dedupe(items: list[ListItem]) -> list[ListItem]:
 
 _TRS_CALL = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.S)
 # Page counts TRS templates keep in script variables: ``var countPage = 3//共多少页``, ``maxPageNum``…
+# (docs/domain.md §5)
 _JS_NUMBER = re.compile(r"\b([A-Za-z_$][\w$]*)\s*[=:]\s*[\"']?(\d+)[\"']?\s*(?=[;,}\n/]|$)", re.M)
 _COUNT_VARS = ("countPage", "maxPageNum", "pageCount", "totalPage", "totalPages", "page_count", "pageTotal",
                "countpage", "maxpage")
