@@ -101,18 +101,10 @@ def plant(spec: ReportSpec, defect: str) -> ReportSpec:
     if defect == "balance_mismatch":          # 四 wrong: 一+二 ≠ （七）+四 in 自然人 and 总计
         t3["carried_out"]["natural"] += 1
         t3["carried_out"]["total"] += 1
-    elif defect == "column_total_mismatch":   # （七） wrong, 四 compensates: only the column sum fails
-        t3["results_total"]["natural"] += 1
-        t3["results_total"]["total"] += 1
-        t3["carried_out"]["natural"] -= 1
-        t3["carried_out"]["total"] -= 1
-        if t3["carried_out"]["natural"] < 0:
-            for r in ("new", "results_total"):
-                t3[r]["natural"] += 1
-                t3[r]["total"] += 1
-            t3["carried_out"]["natural"] += 1
-            t3["carried_out"]["total"] += 1
-            s.text_overrides.setdefault("received", t3["new"]["total"])
+    elif defect == "column_total_mismatch":   # （七） and 一 both one more: only the column sum fails
+        for row in ("new", "results_total"):
+            t3[row]["natural"] += 1
+            t3[row]["total"] += 1
     elif defect == "row_total_mismatch":      # two 总计 cells off by one in opposite directions
         t3["granted"]["total"] += 1
         t3["unable_not_held"]["total"] -= 1
@@ -130,8 +122,6 @@ def plant(spec: ReportSpec, defect: str) -> ReportSpec:
         s.format = "2019"
         fresh = make_spec(s.unit, s.year, 0, fmt="2019")
         s.table2 = fresh.table2
-        merged = {k: sum((t3.get(k2, {}).get(c) or 0) for k2, *_ in ROWS_OTHER_2021) for k in ["x"] for c in ["x"]}
-        del merged
         other = {c: sum(t3[k][c] or 0 for k, *_ in ROWS_OTHER_2021) for c in t3["new"]}
         for k, *_ in ROWS_OTHER_2021:
             t3.pop(k, None)
