@@ -158,7 +158,12 @@ _SPACE_SPLIT = re.compile(r"[ \u00a0]{2,}|\u3000")
 
 
 def read_text(data: bytes | str, source: str) -> Document:
-    text = data if isinstance(data, str) else decode_text(data, source)
+    from flows.bulletin_model import BulletinParseError
+
+    try:
+        text = data if isinstance(data, str) else decode_text(data, source)
+    except BulletinParseError as exc:
+        raise AnnualReportError(source, exc.where, exc.expected) from None
     lines: list[Line] = []
     for no, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         where = f"第{no}行"
