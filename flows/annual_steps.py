@@ -53,3 +53,143 @@ def deadlines_from(settings: Mapping | None):
             date(2001, month, day)  # validates
             setattr(d, kind, (month, day))
     return d
+
+
+def annual_settings(cfg) -> dict:
+    """The county's ``[annual]`` table (docs/annual-reports.md, "Configuration"), validated."""
+    from flows.config import ConfigError
+
+    raw = dict(cfg.raw.get("annual", {}) or {})
+    try:
+        deadlines_from(raw)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{cfg.path}: [annual] deadline_* 应为 MM-DD（如 \"01-31\"）") from None
+    county_units = raw.get("county_units", [f"{cfg.county}人民政府"])
+    return {"deadlines": raw, "county_units": list(county_units), "columns": list(raw.get("columns", []))}
+
+
+def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
+    """Crawl the county's 年报 column(s) (type annual_report; ``[annual] columns`` narrows them by name).
+
+    Returns the crawl store folder and one entry per article page: url, sha256, title, publish date.
+    Pages are kept in the crawl store (content-addressed); tasks pass hashes, never bodies.
+    """
+    from dataclasses import replace
+
+    from flows.crawler.config import load_crawl_config
+    from flows.crawler.crawl import crawl
+    from flows.crawler.store import CrawlStore
+    from flows.pipeline import DEMO_PORT, crawl_store_dir, ensure_demo_portal
+
+    settings = annual_settings(cfg)
+    store = crawl_store_dir(cfg, warehouse).with_name(f"{cfg.slug}-annual")
+    since = date(year, 12, 1)
+
+    def only_annual(crawl_config):
+        cols = [c for c in crawl_config.columns if c.type == "annual_report"
+                and (not settings["columns"] or c.name in settings["columns"])]
+        if not cols:
+            from flows.config import ConfigError
+            raise ConfigError(f"{cfg.path}: 门户配置中没有年报栏目（type = \"annual_report\"）")
+        return replace(crawl_config, columns=cols)
+
+    if cfg.crawl_demo:
+        from flows.crawler.demo_portal import demo_config, serve_directory
+
+        root = ensure_demo_portal(Path(warehouse).resolve().parent / "demo_portal")
+        with serve_directory(root, port=DEMO_PORT) as base:
+            result = crawl(only_annual(demo_config(base)), store, since=since, rate=cfg.crawl_rate)
+    elif cfg.crawl_config:
+        result = crawl(only_annual(load_crawl_config(cfg.crawl_config)), store, since=since, rate=cfg.crawl_rate)
+    else:
+        from flows.config import ConfigError
+        raise ConfigError(f"{cfg.path}: 未配置门户采集（[crawl] config 或 demo），无法采集年报栏目")
+    pages = []
+    with CrawlStore(store) as st:
+        for item in result.items:
+            resp = st.get(item["url"])
+            if resp is None or not resp.sha256 or resp.status != 200:
+                continue
+            pages.append({"url": item["url"], "sha256": resp.sha256, "title": item.get("title"),
+                          "publish_date": str(item.get("publish_date") or "") or None})
+    return {"store": str(store), "pages": pages, "crawl": result.summary.to_dict()}
+
+
+def _read_pages(collected: dict, files: list[str | Path]) -> tuple[list[AnnualReport], list[str]]:
+    from flows.crawler.store import CrawlStore
+    from flows.ingest.annual_model import AnnualReportError
+    from flows.ingest.annual_report import parse_annual_report
+
+    reports, notes = [], []
+    if collected.get("pages"):
+        with CrawlStore(collected["store"]) as st:
+            for page in collected["pages"]:
+                body = st.get_body(page["sha256"])
+                try:
+                    r = parse_annual_report(body or b"", page["url"])
+                except AnnualReportError as exc:
+                    notes.append(str(exc))
+                    continue
+                if r.published is None and page.get("publish_date"):
+                    r.published = date.fromisoformat(page["publish_date"][:10])
+                reports.append(r)
+    for f in files:
+        try:
+            reports.append(parse_annual_report_file(f))
+        except AnnualReportError as exc:
+            notes.append(str(exc))
+    return reports, notes
+
+
+def review_year(cfg, warehouse: str | Path, year: int, collected: dict | None = None, *,
+                files: list[str | Path] = (), docs_dir: str | Path | None = None) -> dict:
+    """Parse the collected pages (and any files), match them to registered units, check, load. → review."""
+    from expectations.annual import validate_annual
+    from expectations.annual_frames import ReviewContext, build_frames
+    from flows.annual_warehouse import load_review, previous_reports, review_rows
+    from flows.registry import load_registry
+    from flows.warehouse import load_registry as load_registry_into
+    from transforms import runner
+
+    settings = annual_settings(cfg)
+    registry = load_registry(cfg.registry, cfg.county)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    found, notes = _read_pages(collected or {}, list(files))
+    reports, matches, seen = [], [], set()
+    for r in sorted(found, key=lambda r: (r.published or date.max, r.source)):
+        if r.year != year:
+            continue
+        printed = r.unit
+        unit = registry.resolve(printed or "", start, end) if printed else None
+        key = unit.unit_id if unit else printed
+        if key in seen:  # the same unit's report listed twice: the first published counts
+            continue
+        seen.add(key)
+        if unit is not None:
+            r.unit = unit.unit
+        reports.append(r)
+        matches.append({"printed": printed, "unit_id": unit.unit_id if unit else None})
+    registered = registry.valid_units(start, end)
+    kinds = {u.unit: ("township" if u.category == "乡镇" else "department") for u in registered}
+    kinds.update({name: "county" for name in settings["county_units"]})
+    con = runner.connect(warehouse)
+    try:
+        load_registry_into(con, registry, cfg.slug)
+        previous = previous_reports(con, cfg.slug, year - 1)
+        ctx = ReviewContext(deadlines=deadlines_from(settings["deadlines"]), unit_kinds=kinds, previous=previous,
+                            registered=[u.unit for u in registered], year=year)
+        outcome = validate_annual(build_frames(reports, ctx), docs_dir=docs_dir, run_name=f"annual.{cfg.slug}.{year}")
+        ids = {u.unit: u.unit_id for u in registered}
+        findings = [{"report_no": no, "unit_id": matches[no]["unit_id"], "unit": reports[no].unit} | f.to_dict()
+                    for no, fs in outcome.findings_by_report.items() for f in fs]
+        findings += [{"report_no": None, "unit_id": ids.get(unit), "unit": unit} | f.to_dict()
+                     for unit, fs in outcome.findings_by_unit.items() for f in fs]
+        load_id = load_review(con, county_slug=cfg.slug, county=cfg.county, year=year, reports=reports,
+                              matches=matches, findings=findings, registered=[u.unit_id for u in registered])
+        units, summary = review_rows(con, cfg.slug, year)
+    finally:
+        con.close()
+    return {"county": cfg.county, "county_slug": cfg.slug, "year": year, "load_id": load_id, "units": units,
+            "summary": summary, "findings": findings, "notes": notes,
+            "checks": [r.to_dict() for r in outcome.results],
+            "validation": str(outcome.docs_index) if outcome.docs_index else None}

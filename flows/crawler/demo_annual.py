@@ -193,8 +193,9 @@ def _t3_rows(spec: ReportSpec) -> list[tuple[list[tuple[str, int, int]], str]]:
     return out
 
 
-def render_html(spec: ReportSpec) -> str:
-    """The article body (what sits inside the portal's #zoom div)."""
+def render_html(spec: ReportSpec, table4_by_group: bool = False) -> str:
+    """The article body (what sits inside the portal's #zoom div). ``table4_by_group``: table 四 as
+    one row per group (6 columns) instead of the 15-column layout."""
     paras = paragraphs(spec)
     p = lambda t: f"<p>\u3000\u3000{escape(t)}</p>"  # noqa: E731
     parts = [f"<p style=\"text-align:center\"><strong>{escape(spec.title)}</strong></p>",
@@ -219,11 +220,18 @@ def render_html(spec: ReportSpec) -> str:
     parts.append("</tbody></table>")
     parts.append("<p><strong>四、政府信息公开行政复议、行政诉讼情况</strong></p>")
     five = "".join(f"<td>{x}</td>" for x in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
-    parts.append("<table border=\"1\"><tbody><tr><td colspan=\"5\">行政复议</td><td colspan=\"10\">行政诉讼</td></tr>"
+    if table4_by_group:
+        names = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
+                 "litigation_after_review": "行政诉讼（复议后起诉）"}
+        parts.append(f"<table border=\"1\"><tbody><tr><td>类别</td>{five}</tr>" + "".join(
+            f"<tr><td>{names[g]}</td>" + "".join(f"<td>{_fmt(spec.table4[g][k])}</td>" for k in REVIEW_PARTS) + "</tr>"
+            for g in REVIEW_GROUPS) + "</tbody></table>")
+    else:
+        parts.append("<table border=\"1\"><tbody><tr><td colspan=\"5\">行政复议</td><td colspan=\"10\">行政诉讼</td></tr>"
                  f"<tr>{five}<td colspan=\"5\">未经复议直接起诉</td><td colspan=\"5\">复议后起诉</td></tr>"
                  f"<tr><td colspan=\"5\"></td>{five}{five}</tr>"
-                 "<tr>" + "".join(f"<td>{_fmt(spec.table4[g][k])}</td>" for g in REVIEW_GROUPS for k in REVIEW_PARTS)
-                 + "</tr></tbody></table>")
+                     "<tr>" + "".join(f"<td>{_fmt(spec.table4[g][k])}</td>" for g in REVIEW_GROUPS for k in REVIEW_PARTS)
+                     + "</tr></tbody></table>")
     for head in ("五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
         parts.append(f"<p><strong>{head}</strong></p>")
         parts.extend(map(p, paras[head]))
@@ -334,3 +342,53 @@ def render_docx(spec: ReportSpec) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# --- the demo portal's 2020 reports (published January–March 2021) -------------------------------------------
+# Which of the demo portal's reports carry which planted problem, by position among the units that have
+# a report (the seed's table order). Units with fewer than 5 items in H1 2021 have no report (missing).
+DEMO_LATE = {4: date(2021, 2, 8), 19: date(2021, 2, 25), 41: date(2021, 3, 3)}
+DEMO_DEFECTS = {2: "balance_mismatch", 8: "column_total_mismatch", 12: "row_total_mismatch",
+                16: "total_column_blank", 24: "review_total_mismatch", 30: "text_table_mismatch"}
+DEMO_NO_TOTAL_COLUMN = 44          # table 三 printed without its 总计 column (annual_total_column_blank)
+DEMO_2021_LAYOUT = (1, 6, 11, 21, 26, 33, 38)   # consistent reports written in the 2021 layout
+
+
+def plant_demo_reports(arts: list, unit_order: list[str]) -> dict:
+    """Give the demo portal's annual-report articles full bodies and plant the mix (in place).
+
+    Publish dates only move within H1 2021 (late reports: February/March), so the portal's H1 counts
+    per unit stay the seed's. Returns the plan for the manifest: unit → planted problems.
+    """
+    from datetime import datetime
+
+    reports = sorted((a for a in arts if a.type == "annual_report"),
+                     key=lambda a: (unit_order.index(a.unit) if a.unit in unit_order else 999, a.id))
+    plan: dict[str, list[str]] = {}
+    for i, a in enumerate(reports):
+        unit_name = a.title.split("2020年")[0]
+        spec = make_spec(unit_name, 2020, seed=i, fmt="2021" if i in DEMO_2021_LAYOUT else "2019",
+                         extra=f"本单位联系电话：0730-42{i:05d}。")
+        problems = []
+        if i in DEMO_DEFECTS:
+            spec = plant(spec, DEMO_DEFECTS[i])
+            problems.append(f"annual_{DEMO_DEFECTS[i]}")
+        if i == DEMO_NO_TOTAL_COLUMN:
+            spec.has_total_column = False
+            for row in spec.table3.values():
+                row.pop("total", None)
+            problems.append("annual_total_column_blank")
+        if i in DEMO_LATE:
+            d = DEMO_LATE[i]
+            a.publish = datetime(d.year, d.month, d.day, a.publish.hour, a.publish.minute)
+            a.doc_date = d
+            for e in a.column.entries:
+                if e.get("article") is a:
+                    e["date"] = a.publish
+            problems.append("annual_late")
+        a.body = a.body + "\n" + render_html(spec, table4_by_group=True)
+        plan[a.unit] = problems
+    for col in {id(a.column): a.column for a in reports}.values():
+        col.entries.sort(key=lambda e: (e.get("date") is None, -(e["date"].timestamp() if e.get("date") else 0),
+                                        e["href"]))
+    return plan

@@ -185,6 +185,28 @@ def parse_table3(lines: list[Line], notes: list[str]) -> tuple[dict, bool]:
     return table, has_total
 
 
+_GROUP_ROW = (("复议后", "litigation_after_review"), ("未经复议", "litigation_direct"), ("直接起诉", "litigation_direct"),
+              ("行政复议", "review"))
+
+
+def _table4_by_group(rows: list[Line], notes: list[str]) -> dict:
+    """The other layout: one row per group (行政复议 / 未经复议直接起诉 / 复议后起诉) with five numbers."""
+    out: dict[str, dict] = {}
+    for ln in rows:
+        label, values, _ = _label_and_values(ln, 5)
+        text = compact(label)
+        group = next((g for k, g in _GROUP_ROW if k in text), None)
+        if group is None or len(values) != 5 or group in out:
+            continue
+        out[group] = {}
+        for part, raw in zip(REVIEW_PARTS, values):
+            ok, value = read_cell(raw)
+            if not ok:
+                notes.append(f"表四{ln.where}：“{raw[:10]}”不是数字")
+            out[group][part] = None if value is None else int(value)
+    return out if len(out) == len(REVIEW_GROUPS) else {}
+
+
 def parse_table4(lines: list[Line], notes: list[str]) -> dict:
     rows = [ln for ln in lines if ln.row or (ln.cells and is_value(ln.cells[-1]))]
     reference = None
@@ -198,8 +220,8 @@ def parse_table4(lines: list[Line], notes: list[str]) -> dict:
             continue
         if best is None or len(values_part[1]) > len(best[1]):
             best = (ln, values_part[1], values_part[2])
-    if best is None:
-        return {}
+    if best is None or (len(best[1]) < 15 and best[2] is None):
+        return _table4_by_group(rows, notes)
     ln, values, spans = best
     cells = _align(values, spans, reference, 15)
     out: dict[str, dict] = {}
