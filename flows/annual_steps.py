@@ -193,3 +193,98 @@ def review_year(cfg, warehouse: str | Path, year: int, collected: dict | None = 
             "summary": summary, "findings": findings, "notes": notes,
             "checks": [r.to_dict() for r in outcome.results],
             "validation": str(outcome.docs_index) if outcome.docs_index else None}
+
+
+# --- outputs: written into a private folder, then renamed into place -----------------------------------
+def folder_name(year: int) -> str:
+    return f"{year}-annual"
+
+
+def staging_dir(out_root: str | Path, county_slug: str, year: int) -> Path:
+    import tempfile
+
+    parent = Path(out_root) / county_slug
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{folder_name(year)}.", dir=parent))
+
+
+def render_review(review: dict, staged: str | Path) -> dict:
+    """review.md, review.html, review.xlsx into the staged folder (Data Docs are already in validation/)."""
+    from reports import annual
+
+    staged = Path(staged)
+    ctx = annual.context(review)
+    annual.render_markdown(ctx, staged)
+    annual.render_html(ctx, staged)
+    annual.render_xlsx(ctx, review, staged)
+    outputs = {"review.md": "review.md", "review.html": "review.html", "review.xlsx": "review.xlsx"}
+    if (staged / "validation" / "index.html").exists():
+        outputs["validation"] = "validation/index.html"
+    return outputs
+
+
+def run_status(review: dict) -> str:
+    """final: nothing found; findings: some unit is late, missing or has a defect."""
+    return "findings" if review["findings"] else "final"
+
+
+def compose_alert(review: dict, out_dir: str | None, status: str, error: str | None = None) -> tuple[str, str]:
+    """(title, body) of the run's one alert, in short office Chinese."""
+    from flows.alerts import TITLE_PREFIX
+
+    subject = f"{TITLE_PREFIX}{review.get('county', '')}{review.get('year', '')}年度政府信息公开工作年度报告审查"
+    if status == "failed":
+        return f"{subject}运行失败", f"错误：{(error or '')[:300]}\n请联系技术人员查看运行日志后重新运行。"
+    s = review["summary"]
+    title = f"{subject}：{s.get('late', 0)}个逾期、{s.get('missing', 0)}个未公布、{s.get('with_defects', 0)}个有问题"
+    units = review["units"]
+
+    def names(rows: list[dict]) -> str:
+        shown = "、".join(u["unit"] for u in rows[:10])
+        return shown + (f"等{len(rows)}个" if len(rows) > 10 else "")
+
+    lines = [f"应公布{s.get('registered', 0)}个单位，已公布{s.get('published', 0)}个，按时{s.get('on_time', 0)}个。"]
+    late = [u for u in units if u["on_time"] is False]
+    missing = [u for u in units if not u["has_report"]]
+    defects = [u for u in units if u["has_report"] and any(c != "annual_late" for c in u["codes"])]
+    for label, rows in (("逾期公布", late), ("未公布", missing), ("报告有问题", defects)):
+        if rows:
+            lines.append(f"{label}：{names(rows)}")
+    if out_dir:
+        lines.append(f"审查结果：{out_dir}")
+    return title, "\n".join(lines)
+
+
+def notify(review: dict, out_dir: str | None, urls: list[str], notify_success: bool, status: str,
+           error: str | None = None) -> dict:
+    """One alert per run: when something was found or the run failed (or always, when asked)."""
+    from flows.alerts import alert_urls, send_alert
+
+    if status == "final" and not notify_success:
+        return {"status": "not_needed", "sent": [], "failed": [], "errors": []}
+    targets = alert_urls(urls)
+    if not targets:
+        return {"status": "no_urls", "sent": [], "failed": [], "errors": []}
+    title, body = compose_alert(review, out_dir, status, error)
+    result = send_alert(targets, title, body)
+    return {"status": "sent" if not result.failed else "failed", "sent": result.sent, "failed": result.failed,
+            "errors": result.errors}
+
+
+def publish(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, year: int) -> Path:
+    """Write run.json and replace ``out_root/county/<year>-annual`` by the staged folder (rename)."""
+    import json
+    import os
+    import shutil
+
+    staged = Path(staged)
+    (staged / "run.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    final = Path(out_root) / county_slug / folder_name(year)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old.{os.getpid()}")
+        final.rename(old)
+    staged.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return final

@@ -298,6 +298,15 @@ def _register_crawl() -> None:
 _register_crawl()
 
 
+def _register_annual() -> None:
+    from flows.annual_cli import annual_command
+
+    app.command("annual", short_help="审查各单位政府信息公开工作年度报告（每年1月）")(annual_command)
+
+
+_register_annual()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
