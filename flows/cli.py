@@ -262,8 +262,9 @@ def serve_command(
     period: Annotated[str, typer.Option(help="运行的期间：latest = 刚结束的半年")] = "latest",
     out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    annual_cron: Annotated[str, typer.Option(help="年度报告审查的 cron（默认每年2月1日8:00；空字符串则不部署）")] = "0 8 1 2 *",
 ) -> None:
-    """Serve the half-yearly deployment on a cron schedule (Asia/Shanghai) until stopped."""
+    """Serve the half-yearly bulletin and the annual-report review on cron schedules (Asia/Shanghai) until stopped."""
     try:
         cfg = load_config(config)
     except INPUT_ERRORS as exc:
@@ -271,7 +272,7 @@ def serve_command(
     from flows.schedule import serve
 
     serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
-          out=out.resolve(), warehouse=warehouse.resolve())
+          out=out.resolve(), warehouse=warehouse.resolve(), annual_cron=annual_cron or None)
 
 
 @app.command("transform", short_help="重建仓库中所有县、期间的汇总表")
