@@ -30,7 +30,7 @@ def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None
         _fail(str(exc))
     if as_json:
         print(json.dumps({k: report[k] for k in ("kind", "unit", "year", "format", "tables", "findings")}
-                         | {"file": report["file"]}, ensure_ascii=False, indent=2))
+                         | {"stated": report["stated"], "file": report["file"]}, ensure_ascii=False, indent=2))
     else:
         _print(report)
     raise typer.Exit(EXIT_FOUND if report["findings"] else 0)

@@ -22,6 +22,7 @@ def report_json(report: AnnualReport, findings: list) -> dict:
     return {"kind": "annual_report", "unit": report.unit, "year": report.year, "format": report.format,
             "published": report.published.isoformat() if report.published else None,
             "tables": report.tables(), "findings": [f.to_dict() for f in findings],
+            "stated": [{"kind": x.kind, "value": x.value, "sentence": x.sentence} for x in report.stated],
             "file": report.source, "notes": report.notes}
 
 

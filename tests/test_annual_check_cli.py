@@ -23,6 +23,8 @@ def test_consistent_report_exits_0_and_defect_exits_3(tmp_path):
     assert (data["unit"], data["year"], data["format"]) == ("华容县财政局", 2022, "2021")
     assert data["findings"] == []
     assert set(data["tables"]) >= {"table2", "table3", "table4"}
+    received = next(x for x in data["stated"] if x["kind"] == "received")
+    assert received["value"] == data["tables"]["table3"]["new"]["total"] and "申请" in received["sentence"]
 
     bad = tmp_path / "bad.docx"
     bad.write_bytes(render(plant(make_spec("华容县财政局", 2022, 1), "review_total_mismatch"), "docx"))

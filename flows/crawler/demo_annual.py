@@ -228,8 +228,8 @@ def render_html(spec: ReportSpec, table4_by_group: bool = False) -> str:
             for g in REVIEW_GROUPS) + "</tbody></table>")
     else:
         parts.append("<table border=\"1\"><tbody><tr><td colspan=\"5\">行政复议</td><td colspan=\"10\">行政诉讼</td></tr>"
-                 f"<tr>{five}<td colspan=\"5\">未经复议直接起诉</td><td colspan=\"5\">复议后起诉</td></tr>"
-                 f"<tr><td colspan=\"5\"></td>{five}{five}</tr>"
+                     f"<tr>{five}<td colspan=\"5\">未经复议直接起诉</td><td colspan=\"5\">复议后起诉</td></tr>"
+                     f"<tr><td colspan=\"5\"></td>{five}{five}</tr>"
                      "<tr>" + "".join(f"<td>{_fmt(spec.table4[g][k])}</td>" for g in REVIEW_GROUPS for k in REVIEW_PARTS)
                      + "</tr></tbody></table>")
     for head in ("五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
