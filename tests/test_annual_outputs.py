@@ -53,3 +53,26 @@ def test_schedule_serves_the_annual_review_on_1_february():
     assert "year" not in annual_dep.parameters  # each run reviews the year just ended
     text = (Path(__file__).resolve().parents[1] / "prefect.yaml").read_text(encoding="utf-8")
     assert "flows/annual_flow.py:annual_report_review" in text and '"0 8 1 2 *"' in text
+
+
+def test_annual_command_bad_config_exits_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    missing = CliRunner().invoke(app, ["annual", "--config", str(tmp_path / "nope.toml"), "--year", "2020"])
+    assert missing.exit_code == 2 and "nope.toml" in missing.output and "Traceback" not in missing.output
+    bad = tmp_path / "c.toml"
+    bad.write_text('county = "华容县"\nslug = "huarong"\n[annual]\ndeadline_department = "1月31日"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["annual", "--config", str(bad), "--year", "2020"])
+    assert result.exit_code == 2 and "deadline_" in result.output
+
+
+def test_table4_one_row_per_group_layout():
+    from flows.crawler.demo_annual import make_spec, render_html
+    from flows.ingest.annual_report import parse_annual_report
+
+    spec = make_spec("华容县水利局", 2022, seed=4)
+    page = f"<html><head><meta charset='utf-8'></head><body><div id='zoom'>{render_html(spec, table4_by_group=True)}</div></body></html>"
+    report = parse_annual_report(page.encode(), "by-group.html")
+    assert report.table4 == spec.table4 and report.year == 2022

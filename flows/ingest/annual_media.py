@@ -94,7 +94,8 @@ def read_html(data: bytes | str, source: str) -> Document:
             t = clean(node.text(separator=""))
             if t:
                 lines.append(Line([t], f"第{len(lines) + 1}段"))
-    title = clean(metas.get("articletitle")) or _first(tree, "h1") or _first(tree, "title")
+    title = (clean(metas.get("articletitle")) or _first(tree, "h1") or _first(tree, "title")
+             or next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), ""))
     published = parse_date(metas.get("pubdate"))
     publisher = clean(metas.get("contentsource")) or None
     for ln in lines:  # the portal's metadata table: 公开日期 / 发布机构
