@@ -78,6 +78,7 @@ def read_html(data: bytes | str, source: str) -> Document:
     lines: list[Line] = []
     table_no = 0
     tables_seen: dict[int, int] = {}
+    rows_seen: dict[int, int] = {}
     for node in tree.css("p, h1, h2, h3, h4, h5, h6, tr, li"):
         if node.tag == "tr":
             table = node.parent
@@ -88,8 +89,8 @@ def read_html(data: bytes | str, source: str) -> Document:
                 table_no += 1
                 tables_seen[key] = table_no
             cells = [clean(c.text(separator="")) for c in node.iter() if c.tag in ("td", "th")]
-            row_no = sum(1 for ln in lines if ln.where.startswith(f"第{tables_seen[key]}个表格"))
-            lines.append(Line(cells, f"第{tables_seen[key]}个表格第{row_no + 1}行", row=True))
+            rows_seen[key] = rows_seen.get(key, 0) + 1
+            lines.append(Line(cells, f"第{tables_seen[key]}个表格第{rows_seen[key]}行", row=True))
         elif not _in_cell(node):
             t = clean(node.text(separator=""))
             if t:
