@@ -42,3 +42,19 @@ def test_h1_bulletin_names_late_and_missing_annual_reports(tmp_path):
     assert item["title"] == "政府信息公开工作年度报告公布不及时"
     assert "2020年度" in item["summary"] and "教育体育局逾期公布" in item["summary"]
     assert "等48个单位未公布" in item["summary"] and "财政局" not in item["summary"]
+
+
+def test_zwgk_transform_rebuilds_the_annual_marts(tmp_path):
+    cfg = load_config(DEFAULT_CONFIG)
+    wh = tmp_path / "warehouse.duckdb"
+    spec = make_spec("华容县财政局", 2020, seed=1)
+    f = tmp_path / "r.html"
+    f.write_text(render_page(spec), encoding="utf-8")
+    review_year(cfg, wh, 2020, None, files=[f])
+    con = runner.connect(wh)
+    try:
+        runner.execute(con, "DELETE FROM annual_unit_review")
+        assert runner.run_all(con) == 1
+        assert runner.scalar(con, "SELECT count(*) FROM annual_unit_review WHERE period = '2020'") == 50
+    finally:
+        con.close()

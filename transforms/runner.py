@@ -170,6 +170,11 @@ def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | N
     todo = list(pairs) if pairs is not None else execute(con, sql("queries/periods_loaded"))
     for county_slug, period in todo:
         run_marts(con, county_slug, period)
+    if pairs is None:  # and every annual review (docs/annual-reports.md)
+        years = execute(con, sql("queries/annual_years_loaded"))
+        for county_slug, year in years:
+            run_marts(con, county_slug, year, family="annual")
+        return len(todo) + len(years)
     return len(todo)
 
 
