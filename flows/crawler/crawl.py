@@ -106,6 +106,7 @@ class ColumnReport:
     incomplete: str | None = None
     items_listed: int = 0              # list entries taken by this crawl (after --since)
     items_failed: int = 0              # listed articles whose last fetch failed (error, too large, blocked)
+    items_missing: int = 0             # listed articles the portal no longer has (404, soft 404): reported
     items_unfetched: int = 0           # list entries not fetched: beyond the item cap, or out of time
 
     def to_dict(self) -> dict:
@@ -254,6 +255,8 @@ class _Crawler:
             prev = self.store.get(url)
             if prev is None:
                 unfetched += 1
+            elif prev.outcome == "missing":
+                report.items_missing += 1
             elif prev.outcome in ("error", "too_large", "blocked"):
                 report.items_failed += 1
                 reason = prev.reason or ""
