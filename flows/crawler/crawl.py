@@ -268,6 +268,8 @@ class _Crawler:
             self._limit(report, code, f"{report.items_failed} 条信息未能抓取（原因见采集存储 responses 表），下次采集重试")
         if report.items_unfetched:
             self._limit(report, "items_unfetched", f"{report.items_unfetched} 条信息未采集")
+        if report.status == "partial":  # set elsewhere without a code (e.g. a pager it cannot read)
+            self._limit(report, "partial", report.reason or "栏目未完整读取")
         report.complete = report.status in ("ok", "not_modified") and report.incomplete is None
 
     # --- pages ---------------------------------------------------------------------------------
