@@ -396,3 +396,18 @@ def test_concurrent_columns_share_one_host_pause(tmp_path):
         assert srv.hits("/b/1.html") == 0
     assert column(res, "乙").items_failed == 1 and column(res, "乙").incomplete == "rate_limited"
     assert res.summary.columns_incomplete == 2
+
+
+def test_zwgk_run_output_names_an_incomplete_crawl(capsys):
+    from flows.cli import _print_run
+
+    summary = {"out_dir": "/tmp/x", "county": "华容县", "period_label": "2021年上半年", "status": "final",
+               "totals": {"县直部门": 1, "all": 1, "stated_in_text": 1}, "checks": [], "outputs": {},
+               "crawl": {"complete": False, "incomplete_columns": [
+                   {"name": "[/]局/工作动态", "incomplete": "item_cap", "status": "partial"}]}}
+    _print_run(summary)
+    out = capsys.readouterr().out
+    assert "[采集不完整] 1 个栏目未完整读取：[/]局/工作动态（item_cap）" in out
+    summary["crawl"] = {"complete": True, "incomplete_columns": []}
+    _print_run(summary)
+    assert "采集不完整" not in capsys.readouterr().out
