@@ -118,6 +118,10 @@ def crawl_command(
     from .export import export_crawl_report, export_jsonl
 
     store_dir = store / _slug(cfg, config)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"{store_dir}: 无法创建采集存储目录（{exc.strerror or exc}）——请用 --store 指定可写的目录")
     result = crawl(cfg, store_dir, since=since_date, full=full, registry=reg, progress=progress)
     _print_summary(result)
     if export is not None:

@@ -390,6 +390,10 @@ def load_crawl_config(path: str | Path) -> CrawlConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: 采集配置文件不存在") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: 是目录，应为采集配置文件（TOML）") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: 无法读取采集配置文件（{exc.strerror or exc}）") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: 采集配置文件应为 UTF-8 编码") from None
     except tomllib.TOMLDecodeError as exc:
