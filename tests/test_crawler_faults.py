@@ -416,3 +416,19 @@ def test_zwgk_run_output_names_an_incomplete_crawl(capsys):
     summary["crawl"] = {"complete": True, "incomplete_columns": []}
     _print_run(summary)
     assert "采集不完整" not in capsys.readouterr().out
+
+
+def test_max_pages_is_reported_not_a_silent_end(tmp_path):
+    def page(n):
+        return listing([(f"/a/{n}_{i}.html", f"条{n}_{i}") for i in range(3)]).replace(
+            "</ul>", f"</ul><div class='page'>{n + 1}/5页</div>")
+
+    routes = {"/col/index.htm": Resp(200, page(0)), **{f"/col/index_{n}.htm": Resp(200, page(n)) for n in range(1, 5)},
+              "*": lambda req: Resp(200, article(req.path))}
+    with serve(routes) as srv:
+        res = crawl(make_config("yueyang", srv.base, columns=[Column("甲", srv.base + "/col/index.htm", "dynamics")],
+                                politeness=FAST, paging={"max_pages": 2}), tmp_path)
+        assert srv.hits("/col/index_2.htm") == 0
+    col = column(res, "甲")
+    assert (col.pages, col.items_listed, col.incomplete, col.complete) == (2, 6, "page_cap", False)
+    assert "paging.max_pages" in col.reason and len(res.items) == 6
