@@ -222,7 +222,7 @@ def test_robots_timeout_is_unreadable_and_asked_again_after_robots_retry():
     state = {"robots": sleep_then(1.0, Resp(200, "User-agent: *\nAllow: /\n", content_type="text/plain"))}
     routes = {"/robots.txt": lambda req: state["robots"](req) if callable(state["robots"]) else state["robots"],
               "/a": Resp(200, article("甲"))}
-    with serve(routes) as srv, Fetcher(Politeness(**{**FAST, "timeout": 0.2, "retries": 1, "robots_retry": 0.3}),
+    with serve(routes) as srv, Fetcher(Politeness(**{**FAST, "timeout": 0.2, "retries": 1, "robots_retry": 1.0}),
                                        [srv.netloc]) as f:
         res = f.fetch(srv.base + "/a")
         assert res.outcome == "error" and res.code == "robots_unreadable"
@@ -230,7 +230,7 @@ def test_robots_timeout_is_unreadable_and_asked_again_after_robots_retry():
         assert srv.hits("/a") == 0 and srv.hits("/robots.txt") == 2
         assert f.fetch(srv.base + "/a").code == "robots_unreadable" and srv.hits("/robots.txt") == 2  # cached
         state["robots"] = Resp(200, "User-agent: *\nAllow: /\n", content_type="text/plain")
-        time.sleep(0.35)
+        time.sleep(1.05)
         assert f.fetch(srv.base + "/a").outcome == "ok" and srv.hits("/robots.txt") == 3
 
 
@@ -395,7 +395,8 @@ def test_concurrent_columns_share_one_host_pause(tmp_path):
         return Resp(429, "", headers={"Retry-After": "600"})
 
     routes = {"/c1/index.htm": Resp(200, listing([("/a/1.html", "一")])), "/a/1.html": limited,
-              "/c2/index.htm": lambda req: (hit.wait(2), Resp(200, listing([("/b/1.html", "二")])))[1]}
+              # answered once the 429 has gone out (and a moment for the client to read it)
+              "/c2/index.htm": lambda req: (hit.wait(2), time.sleep(0.3), Resp(200, listing([("/b/1.html", "二")])))[2]}
     with serve(routes) as srv:
         res = crawl(config(srv, [("甲", "/c1/index.htm"), ("乙", "/c2/index.htm")], concurrency=2), tmp_path)
         assert srv.hits("/b/1.html") == 0
@@ -432,3 +433,27 @@ def test_max_pages_is_reported_not_a_silent_end(tmp_path):
     col = column(res, "甲")
     assert (col.pages, col.items_listed, col.incomplete, col.complete) == (2, 6, "page_cap", False)
     assert "paging.max_pages" in col.reason and len(res.items) == 6
+
+
+def test_bounded_decoder_is_exact():
+    import gzip
+    import zlib
+
+    from flows.crawler.fetch import BadEncoding, BoundedDecoder
+
+    text = ("政务公开正文" * 20_000).encode("utf-8")  # 360 KB, several decode steps
+    raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    cases = {"gzip": gzip.compress(text[:1000]) + gzip.compress(text[1000:]),  # two members
+             "deflate": zlib.compress(text),
+             "x-gzip": gzip.compress(text)}
+    for enc, body in [*cases.items(), ("deflate", raw_deflate.compress(text) + raw_deflate.flush())]:
+        for step in (1, 7, 65536, len(body)):
+            dec = BoundedDecoder(enc)
+            out = b"".join(piece for i in range(0, len(body), step) for piece in dec.decode(body[i:i + step], 10**9))
+            assert out == text, (enc, step)
+    dec = BoundedDecoder("gzip")
+    assert sum(len(p) for p in dec.decode(gzip.compress(bytes(10**7)), 100_000)) <= 100_001
+    with pytest.raises(BadEncoding):
+        BoundedDecoder("br")
+    with pytest.raises(BadEncoding):
+        list(BoundedDecoder("gzip").decode(b"not gzip at all", 1000))
