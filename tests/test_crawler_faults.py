@@ -457,3 +457,12 @@ def test_bounded_decoder_is_exact():
         BoundedDecoder("br")
     with pytest.raises(BadEncoding):
         list(BoundedDecoder("gzip").decode(b"not gzip at all", 1000))
+
+
+def test_huge_crawl_delay_is_capped():
+    routes = {"/robots.txt": Resp(200, "User-agent: *\nCrawl-delay: 86400\n", content_type="text/plain"),
+              "/a": Resp(200, article("甲")), "/b": Resp(200, article("乙"))}
+    with serve(routes) as srv, Fetcher(Politeness(**{**FAST, "max_retry_after": 0.3}), [srv.netloc]) as f:
+        assert f.fetch(srv.base + "/a").outcome == "ok" and f.fetch(srv.base + "/b").outcome == "ok"
+        t = [e["t"] for e in srv.log if e["path"] in ("/a", "/b")]
+    assert 0.25 <= t[1] - t[0] < 5  # the delay is obeyed up to max_retry_after, not for a day

@@ -279,7 +279,8 @@ class Fetcher:
             delay = rules.parser.crawl_delay(self.user_agent)
         except Exception:  # noqa: BLE001 - robotparser on odd files
             delay = None
-        return float(delay) if delay else 0.0
+        # obeyed, but a hostile "Crawl-delay: 86400" cannot stall the crawl past its time budgets
+        return min(float(delay), self.p.max_retry_after) if delay else 0.0
 
     def _robots_fresh(self, key: str) -> RobotsRules | None:
         rules = self._robots.get(key)
