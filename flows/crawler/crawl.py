@@ -379,7 +379,7 @@ class _Crawler:
                 visited.add(url)
                 res = self._list_page(url, method=method, data=data)
                 if res.outcome == "missing" and method == "GET":
-                    break  # page counts can be off by one (domain.md §5): past the last page
+                    break  # page counts can be off by one (docs/domain.md §5): past the last page
                 if res.outcome != "ok":
                     self._note(res.outcome, url)
                     self._note_code(res, url)
