@@ -466,3 +466,18 @@ def test_huge_crawl_delay_is_capped():
         assert f.fetch(srv.base + "/a").outcome == "ok" and f.fetch(srv.base + "/b").outcome == "ok"
         t = [e["t"] for e in srv.log if e["path"] in ("/a", "/b")]
     assert 0.25 <= t[1] - t[0] < 5  # the delay is obeyed up to max_retry_after, not for a day
+
+
+@pytest.mark.parametrize("preset,pager", [("yueyang", "<div class='page'>1/999999999页</div>"),
+                                          ("trs", "<script>createPageHTML(999999999, 0, \"index\", \"html\");</script>")])
+def test_a_pager_claiming_a_billion_pages_is_bounded(preset, pager, tmp_path):
+    head = listing([("/a/1.html", "一")]).replace("</ul>", "</ul>" + pager)
+    more = listing([("/a/2.html", "二")])
+    routes = {"/col/index.htm": Resp(200, head), "*": lambda req: Resp(200, more if "index_" in req.path
+                                                                        else article(req.path))}
+    with serve(routes) as srv:
+        res = crawl(make_config(preset, srv.base, columns=[Column("甲", srv.base + "/col/index.htm", "dynamics")],
+                                politeness=FAST, paging={"max_pages": 3}), tmp_path)
+        list_hits = sum(1 for e in srv.log if "index" in e["path"])
+    col = column(res, "甲")
+    assert list_hits == 3 and col.incomplete == "page_cap" and not col.complete  # not a billion URLs
