@@ -14,6 +14,12 @@ Every response is stored (``store``) as it arrives, so a crawl killed at any poi
 running it again: the unfinished crawl is continued, pages it already fetched are read from the
 store, articles already stored are never refetched, and the result equals an uninterrupted crawl.
 
+Limits (``config.limits``, docs/crawler.md "Limits"): at most ``max_items_per_column`` list entries
+per column, ``column_time_budget`` seconds per column and ``crawl_time_budget`` for the crawl. A
+column that hits one, or whose list pages, articles or robots.txt could not all be read, is
+reported incomplete (``ColumnReport.complete`` False, ``incomplete`` = the reason code) and is paged
+in full again by the next crawl; ``CrawlResult.complete`` is True only when every column is.
+
 The items are then built from the store: one per distinct URL (the first column that lists it is
 its ``column``, all are in ``columns``), with ``repost_of`` naming the canonical URL when the same
 article (same title and body) was published again under another URL.
