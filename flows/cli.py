@@ -18,6 +18,7 @@ from rich.table import Table
 from flows import prefect_env  # noqa: F401
 from flows.bulletin_model import BulletinParseError
 from flows.config import DEFAULT_CONFIG, ConfigError, load_config
+from flows.ingest.annual_model import AnnualReportError
 from flows.periods import PeriodError, parse_period
 from flows.registry import RegistryError
 
@@ -34,7 +35,7 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-INPUT_ERRORS = (BulletinParseError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
+INPUT_ERRORS = (BulletinParseError, AnnualReportError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -42,23 +43,28 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     raise typer.Exit(code)
 
 
-@app.command("check", short_help="核对通报（合计、总数、重复单位、排名、条数、单位名称）")
+@app.command("check", short_help="核对通报或政府信息公开工作年度报告")
 def check_command(
-    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）或单位报送表（.csv / .xlsx）")],
+    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）、单位报送表（.csv / .xlsx）或年度报告（.html / .docx / .txt）")],
     registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
     period: Annotated[Optional[str], typer.Option(help="期间（如 2021H1），文件标题中读不到时用")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
     docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
 ) -> None:
-    """Proofread a bulletin before it is published: totals, duplicates, ranks, counts, unit names."""
+    """Proofread a bulletin (totals, duplicates, ranks, counts, unit names) or an annual report (its tables and text)."""
+    from flows.ingest.annual_report import sniff_annual_report
     from flows.pipeline import proofread
 
+    if file.suffix.lower() not in {".csv", ".xlsx"} and sniff_annual_report(file):
+        from flows.annual_cli import check_annual_report
+
+        return check_annual_report(file, as_json=as_json, docs=docs)
     try:
         report = proofread(file, registry=registry, period=period, docs_dir=docs)
     except INPUT_ERRORS as exc:
         _fail(str(exc))
     if as_json:
-        print(json.dumps({k: report[k] for k in ("period", "tables", "overall", "findings")}
+        print(json.dumps({"kind": "bulletin"} | {k: report[k] for k in ("period", "tables", "overall", "findings")}
                          | {"file": report["file"], "county": report["county"]}, ensure_ascii=False, indent=2))
     else:
         _print_check(report)
@@ -264,8 +270,9 @@ def serve_command(
     period: Annotated[str, typer.Option(help="运行的期间：latest = 刚结束的半年")] = "latest",
     out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    annual_cron: Annotated[str, typer.Option(help="年度报告审查的 cron（默认每年2月1日8:00；空字符串则不部署）")] = "0 8 1 2 *",
 ) -> None:
-    """Serve the half-yearly deployment on a cron schedule (Asia/Shanghai) until stopped."""
+    """Serve the half-yearly bulletin and the annual-report review on cron schedules (Asia/Shanghai) until stopped."""
     try:
         cfg = load_config(config)
     except INPUT_ERRORS as exc:
@@ -273,7 +280,7 @@ def serve_command(
     from flows.schedule import serve
 
     serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
-          out=out.resolve(), warehouse=warehouse.resolve())
+          out=out.resolve(), warehouse=warehouse.resolve(), annual_cron=annual_cron or None)
 
 
 @app.command("transform", short_help="重建仓库中所有县、期间的汇总表")
@@ -298,6 +305,15 @@ def _register_crawl() -> None:
 
 
 _register_crawl()
+
+
+def _register_annual() -> None:
+    from flows.annual_cli import annual_command
+
+    app.command("annual", short_help="审查各单位政府信息公开工作年度报告（每年1月）")(annual_command)
+
+
+_register_annual()
 
 
 def main() -> None:  # pragma: no cover - console entry point
