@@ -437,6 +437,8 @@ def run_summary(context: dict, outputs: dict, extra: dict) -> dict:
             "requests": extra["crawl"]["requests"], "failed": extra["crawl"]["failed"],
             "unknown_units": [u["unit_raw"] for u in context.get("crawl_unknown_units", [])],
             "crawl_id": extra["crawl"]["crawl_id"], "summary": extra["crawl"].get("summary"),
+            # a crawl that hit a limit or lost pages/articles says so: never reported as complete
+            "complete": extra["crawl"].get("complete", False),
             "incomplete_columns": extra["crawl"].get("incomplete_columns", []),
         }, "reconciliation": [
             {k: r[k] for k in ("unit", "category", "reported", "crawled")} for r in context["reconciliation"]
@@ -471,7 +473,7 @@ def ensure_demo_portal(root: Path, seed: int = 2021) -> Path:
 def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, full: bool = False,
                  progress: bool = False) -> dict:
     """Crawl the county's portal (or the bundled demo portal) and load the items into the warehouse."""
-    from flows.crawler.config import load_crawl_config
+    from flows.crawler.config import load_crawl_config, with_limits
     from flows.crawler.crawl import crawl
 
     registry = load_registry(config.registry, config.county) if config.registry else None
@@ -481,11 +483,12 @@ def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, ful
 
         root = ensure_demo_portal(Path(warehouse).resolve().parent / "demo_portal")
         with serve_directory(root, port=DEMO_PORT) as base:
-            crawl_config = demo_config(base)
+            crawl_config = with_limits(demo_config(base), **config.crawl_limits, where=str(config.path))
             result = crawl(crawl_config, store, since=since, full=full, registry=registry,
                            rate=config.crawl_rate, progress=progress)
     else:
-        crawl_config = load_crawl_config(config.crawl_config)
+        crawl_config = with_limits(load_crawl_config(config.crawl_config), **config.crawl_limits,
+                                   where=str(config.path))
         result = crawl(crawl_config, store, since=since, full=full, registry=registry,
                        rate=config.crawl_rate, progress=progress)
     summary = result.summary.to_dict()
@@ -497,9 +500,8 @@ def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, ful
     finally:
         con.close()
     write_json(store / "last_summary.json", summary)
-    incomplete = [{"column": c.name, "url": c.url, "status": c.status, "reason": c.reason}
-                  for c in result.columns if c.status not in ("ok", "not_modified")]
     return {"crawl_id": summary["crawl_id"], "items": summary["items"], "loaded": loaded,
             "pages_fetched": summary["pages_fetched"], "requests": summary["requests"],
-            "failed": summary["items_failed"], "summary": summary, "incomplete_columns": incomplete,
+            "failed": summary["items_failed"], "summary": summary,
+            "complete": result.complete, "incomplete_columns": result.incomplete_columns(),
             "columns": [c.to_dict() for c in result.columns]}

@@ -84,7 +84,7 @@ def test_a_column_whose_pager_cannot_be_read_is_incomplete_not_complete(tmp_path
 
     with CrawlStore(tmp_path / "store") as store:  # the next crawl pages these columns again
         state = store.column_state(f"{base}/script/index.html")
-        assert state["complete_crawl"] is None and state["status"] == "partial"
+        assert not state["complete_crawl"] and state["status"] == "partial"
         assert store.column_state(f"{base}/ok/index.html")["complete_crawl"] == result.summary.crawl_id
 
 
