@@ -670,16 +670,23 @@ def _txt_items(text: str) -> list[_Item]:
     return [_Item(text=line, pos=no) for no, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1)]
 
 
-def _docx_items(data: bytes) -> list[_Item]:
+def _docx_items(data: bytes, path: str = "") -> list[_Item]:
     from docx import Document
     from docx.table import Table
 
+    from flows.limits import check_lines, max_lines
+
     items: list[_Item] = []
     paragraph_no = table_no = 0
+    limit = max_lines()
     for block in Document(io.BytesIO(data)).iter_inner_content():
+        if len(items) > limit:
+            check_lines(len(items), path, "个段落和表格行")
         if isinstance(block, Table):
             table_no += 1
             for row_no, row in enumerate(block.rows, start=1):
+                if len(items) > limit:
+                    check_lines(len(items), path, "个段落和表格行")
                 item = _Item(cells=[], pos=row_no, table=table_no, grid=[""] * row.grid_cols_before)
                 item.cells, item.starts = list(item.grid), list(range(len(item.grid)))
                 previous = None
@@ -707,22 +714,23 @@ def parse_bulletin(path: str | Path) -> ParsedBulletin:
             f"不支持的文件格式“{p.suffix or '无扩展名'}”：只接受 .txt（UTF-8 或 GB18030 编码的纯文本）"
             f"和 .docx（Word 文档）{hint}"
         ))
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise BulletinParseError(path, "文件", "文件不存在：应为 .txt 或 .docx 格式的通报") from None
-    except OSError as exc:
-        raise BulletinParseError(path, "文件", f"无法读取文件（{exc.strerror or exc}）") from None
+    from flows.limits import check_archive, check_lines, read_input
+
+    data = read_input(path, " .txt 或 .docx 格式的通报")
     sha256 = hashlib.sha256(data).hexdigest()
     if suffix == ".txt":
         text = decode_text(data, path)
         if not text.strip():
             raise BulletinParseError(path, "第1行", "文件为空：应为含正文和附件统计表的通报")
+        check_lines(text.count("\n") + 1, str(path))
         return _assemble(_Doc(str(path), "txt", _txt_items(text)), sha256)
     if not data:
         raise BulletinParseError(path, "文件", "文件为空：应为含正文和附件统计表的 Word 文档")
+    check_archive(data, str(path), "Word 文档（.docx）")
     try:
-        items = _docx_items(data)
+        items = _docx_items(data, str(path))
+    except BulletinParseError:
+        raise
     except Exception as exc:  # python-docx raises zip, XML and key errors alike
         raise BulletinParseError(path, "文件", (
             f"无法作为 Word 文档（.docx）打开：文件已损坏或不是 .docx（{type(exc).__name__}）"
