@@ -512,10 +512,34 @@ def _scan(doc: _Doc) -> list[_Found]:
 
 
 # --- the bulletin's text ---------------------------------------------------------------------------
-_STATED = re.compile(r"(?:共|总计|合计|累计|总量|总数)[^。；;]*?(\d[\d,]*)\s*条")
-_STATED_LOOSE = re.compile(r"(?:公开|发布|更新)[^。；;，,]*?(\d[\d,]*)\s*条")
+# Linear by construction (a 1 MB sentence parses in well under a second): the keyword is found first,
+# then the first "N条" after it; the number's quantifiers are bounded and it never starts inside a run
+# of digits, so no position is tried more than a bounded number of times.
+_STATED_KEYWORD = re.compile(r"共|总计|合计|累计|总量|总数")
+_LOOSE_KEYWORD = re.compile(r"公开|发布|更新")
+_NUMBER_ITEMS = re.compile(r"(?<!\d)(?<!\d,)(\d[\d,]{0,30})\s{0,8}条")
+_CLAUSE_STOP = re.compile(r"[。；;，,]")
+_SENTENCE_STOP = re.compile(r"[。；;]")
 _SCOPE = re.compile(r"全[县区市]|各单位")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
+
+
+def _stated_number(text: str, loose: bool) -> re.Match | None:
+    """The "N条" a total keyword announces: after 共/总计/… in the same sentence or, loose, after
+    公开/发布/更新 in the same clause (no comma between). Each keyword, number and stop is found once."""
+    keyword, stops = (_LOOSE_KEYWORD, _CLAUSE_STOP) if loose else (_STATED_KEYWORD, _SENTENCE_STOP)
+    pos, number, stop = 0, None, None
+    while k := keyword.search(text, pos):
+        if number is None or number.start(1) < k.end():
+            number = _NUMBER_ITEMS.search(text, k.end())
+            if number is None:
+                return None
+        if stop is None or stop.start() < k.end():
+            stop = stops.search(text, k.end())
+        if stop is None or stop.start() >= number.start(1):
+            return number
+        pos = stop.end()
+    return None
 
 
 def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, str]:
@@ -534,8 +558,8 @@ def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, s
             scoped = bool(_SCOPE.search(plain))
             if not scoped and re.search(r"乡镇|部门|县直", plain):
                 continue
-            for loose, pattern in enumerate((_STATED, _STATED_LOOSE)):
-                m = pattern.search(plain)
+            for loose in (0, 1):
+                m = _stated_number(plain, loose=bool(loose))
                 if m and (scoped or not loose):
                     key = (not in_overall, loose, not scoped, order)
                     candidates.append((key, int(m[1].replace(",", "")), where, sentence.strip()))
@@ -568,7 +592,7 @@ def _county_from_title(title: str) -> str | None:
 
 
 def _county_in_text(text: str) -> str | None:
-    text = re.sub(r"\d{4}\s*年度?|[上下]半年|第.季度|\d+月份?|关于", "|", nfkc(text))
+    text = re.sub(r"\d{4}\s{0,8}年度?|[上下]半年|第.季度|(?<!\d)\d{1,2}月份?|关于", "|", nfkc(text))
     for m in _COUNTY_IN_TEXT.finditer(text):
         if not _NOT_COUNTY & set(m[1]):
             return m[1]
