@@ -69,7 +69,8 @@ def parse_count(raw: str | None) -> int | None:
     text = re.sub(r"(条|个|名|项|篇|件)$", "", text)
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):
         text = text.replace(",", "")
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
+    # at most 18 digits: any count fits the warehouse's 64-bit columns (implausible ones are then reported)
+    return int(text) if re.fullmatch(r"[+-]?\d{1,18}", text) else None
 
 
 def column_role(cell: str) -> str | None:
@@ -517,7 +518,7 @@ def _scan(doc: _Doc) -> list[_Found]:
 # of digits, so no position is tried more than a bounded number of times.
 _STATED_KEYWORD = re.compile(r"共|总计|合计|累计|总量|总数")
 _LOOSE_KEYWORD = re.compile(r"公开|发布|更新")
-_NUMBER_ITEMS = re.compile(r"(?<!\d)(?<!\d,)(\d[\d,]{0,30})\s{0,8}条")
+_NUMBER_ITEMS = re.compile(r"(?<!\d)(?<!\d,)(\d[\d,]{0,22})\s{0,8}条")
 _CLAUSE_STOP = re.compile(r"[。；;，,]")
 _SENTENCE_STOP = re.compile(r"[。；;]")
 _SCOPE = re.compile(r"全[县区市]|各单位")
@@ -562,7 +563,9 @@ def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, s
                 m = _stated_number(plain, loose=bool(loose))
                 if m and (scoped or not loose):
                     key = (not in_overall, loose, not scoped, order)
-                    candidates.append((key, int(m[1].replace(",", "")), where, sentence.strip()))
+                    value = int(m[1].replace(",", ""))
+                    if value < 10**18:  # fits the warehouse's 64-bit column; larger is no count at all
+                        candidates.append((key, value, where, sentence.strip()))
                     break
     if not candidates:
         return None, "", ""
