@@ -159,7 +159,11 @@ CHECKS: tuple[Check, ...] = (
         description="每个单位的条数是整数。",
         expectation=lambda s: _gxe().ExpectColumnValuesToNotBeNull(column="count"),
         index_columns=("unit", "count_raw", "where"),
-        message=lambda r: f"{r['unit']}的条数“{r['count_raw'] or ''}”不是整数（{r['where']}）",
+        message=lambda r: (
+            f"{r['unit']}的条数是公式“{r['count_raw']}”，但文件中没有它的计算结果（公式无计算结果：请在 Excel/WPS "
+            f"中打开、保存后再导入）（{r['where']}）" if str(r.get("count_raw") or "").startswith("=") else
+            f"{r['unit']}的条数“{r['count_raw'] or ''}”不是整数（{r['where']}）"
+        ),
     ),
     Check(
         name="counts_non_negative",  # the name predates the upper bound; kept for run histories

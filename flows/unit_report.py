@@ -127,7 +127,31 @@ def _read_xlsx(path: Path, data: bytes) -> list[_Sheet]:
                     check_lines(seen, str(path))
                 rows.append((no, [_cell_text(v) for v in row]))
             sheets.append(_Sheet(ws.title, rows))
-        return sheets
+    finally:
+        book.close()
+    _formulas_without_values(data, sheets)
+    return sheets
+
+
+def _formulas_without_values(data: bytes, sheets: list[_Sheet]) -> None:
+    """A blank cell may be a formula the file holds no computed value for (saved by a program that
+    does not calculate): put the formula text there ("=SUM(B2:B9)") so the check can say
+    "公式无计算结果" instead of reporting an empty count."""
+    from openpyxl import load_workbook
+
+    blanks = {(i, r): {c for c, v in enumerate(cells) if v == ""} for i, s in enumerate(sheets)
+              for r, (_, cells) in enumerate(s.rows) if "" in cells}
+    if not blanks:
+        return
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for i, ws in enumerate(book.worksheets):
+            ws.reset_dimensions()
+            for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(sheets[i].rows), values_only=True)):
+                for c in blanks.get((i, r), ()):
+                    value = row[c] if c < len(row) else None
+                    if isinstance(value, str) and value.startswith("="):
+                        sheets[i].rows[r][1][c] = value
     finally:
         book.close()
 

@@ -100,15 +100,25 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             execute(con, f'CREATE OR REPLACE VIEW "{name}" AS\n{text}')
 
 
+_open_transactions: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
-    """BEGIN … COMMIT, or ROLLBACK on any error: nothing is half-written."""
+    """BEGIN … COMMIT, or ROLLBACK on any error: nothing is half-written. Nested blocks join the
+    outermost one (DuckDB has no savepoints): several loads can be one all-or-nothing transaction."""
+    if id(con) in _open_transactions:
+        yield con
+        return
     execute(con, "BEGIN TRANSACTION")
+    _open_transactions.add(id(con))
     try:
         yield con
     except BaseException:
+        _open_transactions.discard(id(con))
         execute(con, "ROLLBACK")
         raise
+    _open_transactions.discard(id(con))
     execute(con, "COMMIT")
 
 

@@ -121,7 +121,7 @@ def _print_summary(result) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        console = Console(file=sys.stdout)
+        console = Console(file=sys.stdout, markup=False)  # column names from a portal are never markup
         table = Table(title=f"采集结果（{summary['crawl_id']}{'，续采' if summary['resumed'] else ''}）")
         table.add_column("项目")
         table.add_column("数量", justify="right")
