@@ -71,7 +71,10 @@ def validate_cached(warehouse: str, county_slug: str, period: str, blocking: dic
     cached result used only when the Data Docs it points at still exist (else validated again)."""
     from prefect.filesystems import LocalFileSystem
 
-    storage = LocalFileSystem(basepath=str(cache_dir.parent / "results"))
+    results = cache_dir.parent / "results"
+    storage = LocalFileSystem(basepath=str(results))
+    # Prefect keeps only saved storage blocks on a task: one block per results folder, named by its path.
+    storage.save(f"zwgk-results-{hashlib.sha256(str(results).encode()).hexdigest()[:16]}", overwrite=True)
     args = (warehouse, county_slug, period, blocking, settings, key, str(cache_dir / key))
     validation = validate_task.with_options(result_storage=storage)(*args)
     if not _docs_present(validation):

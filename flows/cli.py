@@ -63,10 +63,19 @@ def check_command(
     docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
 ) -> None:
     """Proofread a bulletin before it is published: totals, duplicates, ranks, counts, unit names."""
-    from flows.pipeline import proofread
-
     try:
-        report = proofread(file, registry=registry, period=period, docs_dir=docs)
+        # Parse before importing the pipeline (pandas, DuckDB: seconds): unreadable input fails fast.
+        if file.suffix.lower() in {".csv", ".xlsx"}:
+            from flows.unit_report import parse_unit_report
+
+            parsed = parse_unit_report(file, period=period)
+        else:
+            from flows.bulletin import parse_bulletin
+
+            parsed = parse_bulletin(file)
+        from flows.pipeline import proofread
+
+        report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
     except INPUT_ERRORS as exc:
         _fail(str(exc))
     if as_json:

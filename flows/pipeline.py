@@ -180,11 +180,11 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
 
 
 def proofread(path: str | Path, *, registry: str | Path | Registry | None = None, period: str | None = None,
-              docs_dir: str | Path | None = None) -> dict:
+              docs_dir: str | Path | None = None, parsed: ParsedBulletin | None = None) -> dict:
     """Check one bulletin before it is published. Returns the ``zwgk check --json`` object."""
     from expectations.runner import validate
 
-    parsed = parse_source(path, period=period)
+    parsed = parsed or parse_source(path, period=period)
     chosen = period or parsed.period
     if chosen is None:
         raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请用 --period 指定")
@@ -435,7 +435,7 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
     if not Path(warehouse).exists():
         return []
     try:
-        con = runner.connect(warehouse)
+        con = runner.connect(warehouse, read_only=True)  # reading the history never writes the file
     except duckdb.IOException as exc:
         from flows.runlock import WarehouseBusy, holder
 
@@ -443,6 +443,8 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
     try:
         frame = runner.query(con, "runs", county_slug=county_slug,
                              period=parse_period(period).code if period else None, limit=limit)
+    except duckdb.CatalogException:  # a warehouse no run has been recorded in yet
+        return []
     finally:
         con.close()
     return [{k: _json_value(v) for k, v in record.items()} for record in frame.to_dict("records")]
