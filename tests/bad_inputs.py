@@ -284,7 +284,15 @@ def _symlink(root: Path, name: str, target: str) -> str:
     return name
 
 
-if __name__ == "__main__":  # pragma: no cover - look at the corpus by hand
+if __name__ == "__main__":  # pragma: no cover - look at the corpus by hand, or print its table
+    if sys.argv[1:2] == ["--markdown"]:
+        print("| 用例 | 输入 | 命令 | 退出码 | 应说明 | 时间/内存上限 |")
+        print("| --- | --- | --- | ---: | --- | --- |")
+        for case in build_corpus(Path("/nonexistent"), dry=True):
+            says = "；".join(f"`{s}`" for s in case.says).replace("|", "\\|")
+            print(f"| `{case.name}` | {case.what} | `zwgk {' '.join(case.args)}` | {case.code} | {says} | "
+                  f"{case.seconds:g} s / {case.rss_mb:g} MB |")
+        sys.exit(0)
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/zwgk-bad-inputs")
     for case in build_corpus(out):
         print(f"{case.name:24} exit {case.code}  zwgk {' '.join(case.args)}")
