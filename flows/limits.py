@@ -21,7 +21,7 @@ DEFAULT_MAX_UNZIPPED_MB = 50
 DEFAULT_MAX_XML_MB = 20  # one XML part (document.xml, a sheet): lxml holds ~20 bytes per byte of it
 DEFAULT_MAX_ZIP_ENTRIES = 2000
 DEFAULT_MAX_INPUT_MB = 20  # a bulletin or a unit report on disk (a real one is well under 1 MB of text)
-DEFAULT_MAX_LINES = 100_000  # lines of a .txt / paragraphs and table rows of a .docx / rows of a sheet
+DEFAULT_MAX_LINES = 200_000  # lines of a .txt / paragraphs and table rows of a .docx / rows of a sheet
 
 
 def _env_number(name: str, default: int) -> int:

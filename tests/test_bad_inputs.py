@@ -38,7 +38,9 @@ def corpus(tmp_path_factory):
         return case.name, (*result, _snapshot(cwd) == before)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = dict(pool.map(one, cases.values()))
+        results = dict(pool.map(one, sorted(cases.values(), key=lambda c: -c.seconds)))  # slow ones first
+    for name, r in results.items():
+        print(f"{name:28} exit {r[0]}  {r[3]:6.1f} s  {r[4]:6.0f} MB")
     return cases, results, shared_before == _snapshot(inputs)
 
 
