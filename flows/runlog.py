@@ -23,6 +23,9 @@ class _TerminalFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:
             return False
+        if record.name.startswith(("prefect.flow_runs", "prefect.task_runs")) and any(
+                state in record.getMessage() for state in ("Failed(", "Crashed(")):
+            return False  # "Finished in state Failed('…exception…')": the command's own line says it once
         if record.exc_info or record.exc_text:
             record.exc_info, record.exc_text = None, None
         return True
