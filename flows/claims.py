@@ -36,8 +36,12 @@ def find_list(sentence: str) -> tuple[str, str | None] | None:
     """The first list of names "甲、乙、丙等(单位)" in a sentence: (the names joined by 、, the word after
     等 or None). The answer of the regex ``([X]+(?:、[X]+)+)等(单位|部门|乡镇)?`` (X: the name
     characters) searched leftmost with greedy names, found in one pass."""
+    if "等" not in sentence or "、" not in sentence:
+        return None
     for run in _RUN.finditer(sentence):
         text, piece_start = run.group(), 0
+        if "等" not in text or "、" not in text:
+            continue
         for sep in [*_DOUBLE_SEP.finditer(text), None]:  # a list cannot run across 、、
             end = sep.start() if sep else len(text)
             piece = text[piece_start:end]

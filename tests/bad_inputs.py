@@ -31,7 +31,7 @@ class Case:
     args: list[str]  # zwgk's arguments; paths relative to the case folder (the process's cwd)
     code: int  # the exact exit code
     says: tuple[str, ...] = ()  # substrings of the output (the error line for exit 2)
-    seconds: float = 20  # wall-clock bound (generous: a loaded 2-core machine)
+    seconds: float = 60  # wall-clock bound (generous: a 2-core machine shared with other jobs)
     rss_mb: float = 500  # peak resident memory of the zwgk process
     one_line: bool = True  # exit 2: exactly one line on stderr, nothing on stdout
     json: bool = False  # stdout must be strict JSON
@@ -162,27 +162,27 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
         2, ("无法按 CSV 读取",), what="CSV 超长字段")
 
     # --- size, decompression and parsing-time bombs ------------------------------------------------------
-    add("line_50mb", ["check", _write(root, "line_50mb.txt", lambda: ("全县共公开" + "政" * (50 * MB // 3)).encode())], 2, ("文件过大",), seconds=20, rss_mb=300, what="50 MB 的一行")
+    add("line_50mb", ["check", _write(root, "line_50mb.txt", lambda: ("全县共公开" + "政" * (50 * MB // 3)).encode())], 2, ("文件过大",), rss_mb=300, what="50 MB 的一行")
     if not dry:
         docx_bomb(root / "bomb.docx", 60)
         docx_bomb(root / "near_bomb.docx", 19)
-    add("docx_bomb", ["check", "bomb.docx"], 2, ("文件解压后过大",), seconds=60, rss_mb=1500,
+    add("docx_bomb", ["check", "bomb.docx"], 2, ("文件解压后过大",), seconds=120, rss_mb=1500,
         what=".docx 解压炸弹（60 MB 空段落，约 60 KB）")
-    add("docx_near_cap", ["check", "near_bomb.docx"], 2, ("文件过长",), seconds=60, rss_mb=1500,
+    add("docx_near_cap", ["check", "near_bomb.docx"], 2, ("文件过长",), seconds=120, rss_mb=1500,
         what=".docx 19 MB 空段落（低于解压上限，段落数超限）")
     add("xlsx_bomb", ["check", _write(root, "bomb.xlsx", lambda: _zip({
-        "[Content_Types].xml": "<Types/>", "xl/sharedStrings.xml": "<sst>" + " " * (80 * MB) + "</sst>"}))], 2, ("文件解压后过大",), seconds=30,
+        "[Content_Types].xml": "<Types/>", "xl/sharedStrings.xml": "<sst>" + " " * (80 * MB) + "</sst>"}))], 2, ("文件解压后过大",),
         rss_mb=600, what=".xlsx 解压炸弹（80 MB）")
     add("zip_entries", ["check", _write(root, "entries.docx", lambda: _zip({f"word/{i}.xml": "" for i in range(5000)}))], 2, ("个压缩条目",),
         what=".docx 含 5000 个压缩条目")
     lines = seed.splitlines()
     long_para = "全县各单位" + "、".join(["公安局"] * 120_000) + "较多，共公开" + "1," * 100_000 + "。"
     add("paragraph_1mb", ["check", _write(root, "paragraph_1mb.txt", "\n".join(lines[:6] + [long_para] + lines[6:]))],
-        3, ("overall_total_mismatch",), seconds=120, rss_mb=800, one_line=False,
+        3, ("overall_total_mismatch",), seconds=240, rss_mb=800, one_line=False,
         what="1 MB 的段落（正则回溯）")
     rows = ["单位名称,条数,期间"] + [f"单位{i},{i % 500},2021H1" for i in range(100_000)]
     add("csv_100k_rows", ["check", _write(root, "rows_100k.csv", "\n".join(rows) + "\n")], 0, ("100000",),
-        seconds=150, rss_mb=1200, one_line=False, what="10 万行 CSV")
+        seconds=300, rss_mb=1200, one_line=False, what="10 万行 CSV")
     many = "\n" * 300_000
     add("too_many_lines", ["check", _write(root, "many_lines.txt", seed + many)], 2, ("文件过长",),
         what="30 万行的 .txt")
@@ -192,19 +192,19 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
                                 "[bold red]假[/]局"])
     add("hostile_names", ["check", _write(root, "hostile.txt", hostile), "--registry",
                           _write(root, "reg.csv", REGISTRY.read_bytes())], 3,
-        ('=HYPERLINK("http://evil","x")', "[/]局", "[bold red]假[/]局"), seconds=120, rss_mb=800, one_line=False,
+        ('=HYPERLINK("http://evil","x")', "[/]局", "[bold red]假[/]局"), seconds=240, rss_mb=800, one_line=False,
         what="单位名含公式、`<script>`、控制台标记")
     huge = (seed.replace("共公开政府信息1267条", "共公开政府信息99,999,999,999条")
             .replace("\t179\n", "\t1000000000000\n", 1).replace("\t60\n", "\t" + "9" * 40 + "\n", 1))
     add("huge_numbers_txt", ["check", _write(root, "huge_numbers.txt", huge)], 3,
-        ("bad_count", "1000000000000", "99999999999条不合常理", "9" * 40 + "”不是整数"), seconds=120, rss_mb=800,
+        ("bad_count", "1000000000000", "99999999999条不合常理", "9" * 40 + "”不是整数"), seconds=240, rss_mb=800,
         one_line=False, what="条数 1e12、条数超出 64 位、总数 99,999,999,999（.txt）")
     workbook = lambda: xlsx_bytes(  # noqa: E731
         [["单位名称", "条数", "期间"], ["公安局", 10**12, "2021H1"], ["民政局", "=B2*2", "2021H1"],
          ["司法局", 5, "2021H1"]],
         lambda xml: xml.replace('<dimension ref="A1:C4"/>', '<dimension ref="A1:XFD1048576"/>'))
     add("huge_numbers_xlsx", ["check", _write(root, "huge_numbers.xlsx", workbook)], 3,
-        ("公安局的条数“1000000000000”不合常理", "公式无计算结果", "单位数"), seconds=120, rss_mb=800,
+        ("公安局的条数“1000000000000”不合常理", "公式无计算结果", "单位数"), seconds=240, rss_mb=800,
         one_line=False, what=".xlsx：条数 1e12、公式无缓存值、声明 A1:XFD1048576")
 
     # --- periods ------------------------------------------------------------------------------------------
