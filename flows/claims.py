@@ -2,7 +2,7 @@
 
 The seed says "县自然资源局、生态环境局、公安局、人社局、禹山镇……等单位主动公开政府信息数量较多"
 and, after a sentence about units that publish little, "表现突出的单位有小集成洪泛区、医保局……等"
-(domain.md §1: the top 4 of each table, and the bottom 5 departments and bottom 2 townships).
+(docs/domain.md §1: the top 4 of each table, and the bottom 5 departments and bottom 2 townships).
 Each such sentence becomes one claim per named unit; the SQL model ``claim_checks`` then checks
 that the units named as "many" are the top k of their table (k = how many the sentence names from
 that table) and those named as "few" the bottom k.

@@ -39,7 +39,7 @@ RULES = ("column_freshness", "timeliness", "formatting", "key_area", "wrong_colu
 
 DEFAULTS: dict = {
     "severity": {rule: "warning" for rule in RULES},
-    # 国办秘函〔2019〕19号 (website inspection indicators; domain.md §3): dynamics/news columns not
+    # 国办秘函〔2019〕19号 (website inspection indicators; docs/domain.md §3): dynamics/news columns not
     # updated in 2 weeks, notice and policy columns in 6 months count as overdue; personnel and plan
     # columns 1 year (2015 census indicators); annual reports are yearly (Art. 49 of the Regulation).
     "freshness": {
@@ -51,7 +51,7 @@ DEFAULTS: dict = {
     "timeliness": {"working_days": 20},
     "formatting": {"min_space_run": 3, "min_empty_run": 3, "max_table_columns": 12, "max_table_width_px": 1000},
     # 预算法 Art. 14: budgets and final accounts public within 20 days of the finance bureau's
-    # approval; 三公经费 inside them, on the same clock (domain.md §4). Approval dates default to
+    # approval; 三公经费 inside them, on the same clock (docs/domain.md §4). Approval dates default to
     # the end of Q1 (budgets) and mid-year (prior-year final accounts).
     "key_area": {
         "budget_approved": "03-31", "final_approved": "06-30", "days_after_approval": 20,

@@ -1,6 +1,6 @@
 """Chinese working days: statutory holidays and adjusted working weekends.
 
-chinesecalendar knows the years up to its release (2004–2026 in 1.11.0; domain.md §7); a new
+chinesecalendar knows the years up to its release (2004–2026 in 1.11.0; docs/domain.md §7); a new
 year arrives after the State Council's holiday notice, usually in November. Until the library
 catches up, the office enters the notice in ``data/calendar/holiday_overrides.csv``
 (``date,kind,note`` with kind ``holiday`` or ``workday``). A date in a year that neither knows is

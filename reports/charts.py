@@ -34,7 +34,7 @@ CJK_FAMILIES = (
 INSTALL_HINT = "请安装中文字体：sudo apt-get install fonts-noto-cjk（或 make system-deps）"
 
 # Pixel geometry (DPI 200): 1200 px = 6 in = 152.4 mm, inside the 156 mm text block of GB/T 9704-2012
-# (domain.md §6), so the Word document shows the charts at their own size.
+# (docs/domain.md §6), so the Word document shows the charts at their own size.
 DPI = 200
 WIDTH_PX = 1200
 BASE_PX = 200  # title, axis and margins

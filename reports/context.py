@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from flows.periods import parse_period
 from transforms import runner
 
-DEFAULT_MOST = 4  # the seed names the top 4 of each table as publishing most (domain.md §1)
+DEFAULT_MOST = 4  # the seed names the top 4 of each table as publishing most (docs/domain.md §1)
 DEFAULT_FEWEST = (5, 2)  # …and the bottom 5 departments and bottom 2 townships as publishing least
 
 

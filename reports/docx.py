@@ -2,7 +2,7 @@
 
 Built with python-docx from the render context only (reports/context.py); the wording mirrors
 templates/bulletin.md and bulletin.html. Every layout number below comes from GB/T 9704-2012 as summarised in
-shared/domain.md §6, unless its comment says otherwise.
+docs/domain.md §6, unless its comment says otherwise.
 
 Fonts are the names Chinese government offices have installed (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体),
 set for both Latin and East-Asian text (w:ascii/w:hAnsi and w:eastAsia). Where they are missing:
@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 
-# --- GB/T 9704-2012 (domain.md §6) ------------------------------------------------------------------
+# --- GB/T 9704-2012 (docs/domain.md §6) ------------------------------------------------------------------
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297  # A4
 MARGIN_TOP_MM = 37  # 天头（上白边）37 mm
 MARGIN_LEFT_MM = 28  # 订口（左白边）28 mm

@@ -11,7 +11,7 @@ def cal():
 
 
 def test_article_26_deadline_across_labour_day(cal):
-    # domain.md §2: formed 2021-04-20 → due 2021-05-19, skipping 5/1–5/5, counting Saturday 5/8
+    # docs/domain.md §2: formed 2021-04-20 → due 2021-05-19, skipping 5/1–5/5, counting Saturday 5/8
     assert cal.find_workday(20, date(2021, 4, 20)) == date(2021, 5, 19)
     assert cal.working_days_between(date(2021, 4, 20), date(2021, 5, 19)) == 20
     assert cal.working_days_between(date(2021, 4, 20), date(2021, 5, 20)) == 21

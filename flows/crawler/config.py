@@ -6,7 +6,7 @@ how list items and article pages are read (CSS selectors) and how metadata label
 Anything the file leaves out comes from its preset, so a new portal needs selectors only where its
 template differs. The format is documented with an example in docs/crawler.md.
 
-Presets (../shared/domain.md §5, "How county portals are built"):
+Presets (docs/domain.md §5, "How county portals are built"):
 
 - ``trs``: TRS WCM. Lists ``index.html``, ``index_1.html`` …; page count in
   ``createPageHTML(count, current, "index", "html")``; body in ``div.TRS_Editor``.
@@ -38,7 +38,7 @@ DOC_DATE_FROM_BODY = ("never", "if_missing", "if_same_as_publish")
 
 USER_AGENT = "zwgk-crawler/0.1 (+政务公开办; {contact})"
 
-# Metadata labels every preset understands (the presets add or override). ../shared/domain.md §5:
+# Metadata labels every preset understands (the presets add or override). docs/domain.md §5:
 # Huarong prints 索引号/发布机构/生成日期/公开日期; other portals 成文日期/发布日期/文号/主题分类/发文机关/公开主体.
 COMMON_LABELS = {
     "索引号": "index_number", "索 引 号": "index_number",

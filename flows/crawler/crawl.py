@@ -278,7 +278,7 @@ class _Crawler:
                 visited.add(url)
                 res = self._list_page(url, method=method, data=data)
                 if res.outcome == "missing" and method == "GET":
-                    break  # page counts can be off by one (domain.md §5): past the last page
+                    break  # page counts can be off by one (docs/domain.md §5): past the last page
                 if res.outcome != "ok":
                     self._note(res.outcome, url)
                     status, reason = "partial", f"第{n + 1}页：{res.outcome} {res.reason or ''}".strip()

@@ -1,5 +1,5 @@
 """Dates as portals print them: ``2021年07月03日``, ``2021-07-03``, ``2021/7/3``, ``2021.7.3``, with or
-without a time, and epoch seconds / milliseconds (read in Asia/Shanghai). See ../shared/domain.md §5
+without a time, and epoch seconds / milliseconds (read in Asia/Shanghai). See docs/domain.md §5
 ("dates come as 2021年07月03日, 2021-07-03, 2021/7/3 or epoch ms")."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A synthetic county portal for tests, demos and benchmarks — 演示数据（合成）.
 
 ``generate_demo_portal(out_dir)`` writes static files in the Yueyang-family template of Huarong's
-real portal (../shared/domain.md §5: lists ``index.htm``, ``index_1.htm`` … with "1/37页" page
+real portal (docs/domain.md §5: lists ``index.htm``, ``index_1.htm`` … with "1/37页" page
 counts, items ``ul > li > a[title] + span``, articles ``content_{id}.html`` with
 ``<meta name="ArticleTitle|PubDate|ContentSource">`` and the labels 索引号 / 发布机构 / 公开范围 /
 生成日期 / 公开日期 / 公开方式, index numbers like ``006383196E/2021-2030141``). Every page says it

@@ -1,6 +1,6 @@
 """Turning response bytes into text, and recognising pages that are not what they claim.
 
-Encodings (../shared/domain.md §5, pitfalls: pages declared GBK/GB2312 only in ``<meta>``): the
+Encodings (docs/domain.md §5, pitfalls: pages declared GBK/GB2312 only in ``<meta>``): the
 HTTP header charset first, then ``<meta charset>`` / ``http-equiv``, then detection (UTF-8, then
 GB18030). GBK and GB2312 are decoded as GB18030, their superset. A header saying ISO-8859-1 (a
 common server default) does not win over a meta declaration or over bytes that decode as CJK.

@@ -1,6 +1,6 @@
 """Reading list pages, pagination and article pages (selectolax ``LexborHTMLParser``).
 
-Structures per CMS family are described in ../shared/domain.md §5 and configured in ``config``:
+Structures per CMS family are described in docs/domain.md §5 and configured in ``config``:
 - Yueyang-family (Huarong): ``ul > li > a[title] + span(date)``, page count "1/37页", pages
   ``index_1.htm`` …; articles with ``<meta name="ArticleTitle|PubDate|ContentSource">`` and a
   metadata table 索引号 / 发布机构 / 公开范围 / 生成日期 / 公开日期 / 公开方式.

@@ -1,6 +1,6 @@
 -- Rule key_area (docs/rules.md). Grain: county × period × unit × required item of the year.
 -- 预算法 Art. 14: a department publishes its budget and final accounts within 20 days of the
--- finance bureau's approval; 三公经费 are published inside them, on the same clock (domain.md §4).
+-- finance bureau's approval; 三公经费 are published inside them, on the same clock (docs/domain.md §4).
 -- Approval dates: configured defaults (budgets end of Q1; prior-year final accounts mid-year).
 -- Judged only once the deadline has passed by the period's end, and only for crawled counties
 -- (without the portal's items there is no evidence either way).

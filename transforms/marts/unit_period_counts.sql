@@ -1,6 +1,6 @@
 -- Grain: county × period × unit. Items per unit with its rank inside its category.
 -- rank: ordinal (1..N, no shared ranks), ties broken by the registry's display order (the
---       office's own list order; domain.md §1), then by name — reproduces the seed's tables.
+--       office's own list order; docs/domain.md §1), then by name — reproduces the seed's tables.
 -- rank_competition: the same order with shared ranks for equal counts (1, 2, 2, 4).
 -- rank_printed: the rank as the source printed it, for comparison.
 WITH units AS (
