@@ -675,6 +675,9 @@ def _assemble(doc: _Doc, sha256: str) -> ParsedBulletin:
 
 
 # --- reading files -----------------------------------------------------------------------------------
+_CONTROL_CHARS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode_text(data: bytes, path: str | Path, where: str = "编码") -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; BulletinParseError otherwise."""
     try:
@@ -690,7 +693,8 @@ def decode_text(data: bytes, path: str | Path, where: str = "编码") -> str:
         text = "\x00"
     if "\x00" in text:
         raise BulletinParseError(path, where, "无法解码：应为 UTF-8（可带 BOM）或 GB18030/GBK 编码的纯文本")
-    return text
+    # Other C0 control characters (no printed bulletin has them) would make Word/Excel output invalid XML.
+    return _CONTROL_CHARS.sub("", text)
 
 
 def _txt_items(text: str) -> list[_Item]:
