@@ -178,6 +178,9 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         if cfg.crawls:
             step = "crawl"
             crawled = crawl_task(config_path, warehouse, cfg.slug)
+            if not crawled.get("complete", True):
+                logger.warning("采集不完整：%s 个栏目未完整读取（详见 run.json 的 crawl.incomplete_columns）",
+                               len(crawled.get("incomplete_columns", [])))
         step = "transform"
         marts = transform_task(warehouse, cfg.slug, code, cfg.rules)
         step = "fingerprint"

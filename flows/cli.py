@@ -19,6 +19,7 @@ from rich.text import Text
 from flows import prefect_env  # noqa: F401
 from flows.bulletin_model import BulletinParseError
 from flows.config import DEFAULT_CONFIG, ConfigError, load_config
+from flows.ingest.annual_model import AnnualReportError
 from flows.periods import PeriodError, parse_period
 from flows.registry import RegistryError
 from flows.runlock import WarehouseBusy, warehouse_lock
@@ -43,8 +44,9 @@ def _styled(markup: str, *plain: str) -> Text:
     """zwgk's own markup (a constant) followed by plain text that is never parsed."""
     return Text.assemble(Text.from_markup(markup), *(str(p) for p in plain))
 
-INPUT_ERRORS = (BulletinParseError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError,
-                WarehouseBusy)
+
+INPUT_ERRORS = (BulletinParseError, AnnualReportError, ConfigError, PeriodError, RegistryError, FileNotFoundError,
+                LookupError, WarehouseBusy)
 LATEST_KINDS = ("", "half", "year", "quarter", "month")
 WAIT_HELP = "仓库正被另一运行占用时最多等待的秒数（默认不等，直接退出）"
 
@@ -54,15 +56,36 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     raise typer.Exit(code)
 
 
-@app.command("check", short_help="核对通报（合计、总数、重复单位、排名、条数、单位名称）")
+def _within_caps(file: Path) -> bool:
+    """Whether a file may be read at all (a regular file under the size cap; a .docx within the
+    decompression caps): anything else is left to the bulletin parser, which says why, and is never
+    handed to a reader without caps."""
+    from flows.limits import check_archive, read_input
+
+    try:
+        data = read_input(file, "通报或年度报告")
+        if file.suffix.lower() == ".docx":
+            check_archive(data, str(file), "Word 文档（.docx）")
+    except BulletinParseError:
+        return False
+    return True
+
+
+@app.command("check", short_help="核对通报或政府信息公开工作年度报告")
 def check_command(
-    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）或单位报送表（.csv / .xlsx）")],
+    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）、单位报送表（.csv / .xlsx）或年度报告（.html / .docx / .txt）")],
     registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
     period: Annotated[Optional[str], typer.Option(help="期间（如 2021H1），文件标题中读不到时用")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
     docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
 ) -> None:
-    """Proofread a bulletin before it is published: totals, duplicates, ranks, counts, unit names."""
+    """Proofread a bulletin (totals, duplicates, ranks, counts, unit names) or an annual report (its tables and text)."""
+    from flows.ingest.annual_report import sniff_annual_report
+
+    if file.suffix.lower() not in {".csv", ".xlsx"} and _within_caps(file) and sniff_annual_report(file):
+        from flows.annual_cli import check_annual_report
+
+        return check_annual_report(file, as_json=as_json, docs=docs)
     try:
         # Parse before importing the pipeline (pandas, DuckDB: seconds): unreadable input fails fast.
         if file.suffix.lower() in {".csv", ".xlsx"}:
@@ -79,7 +102,7 @@ def check_command(
     except INPUT_ERRORS as exc:
         _fail(str(exc))
     if as_json:
-        print(json.dumps({k: report[k] for k in ("period", "tables", "overall", "findings")}
+        print(json.dumps({"kind": "bulletin"} | {k: report[k] for k in ("period", "tables", "overall", "findings")}
                          | {"file": report["file"], "county": report["county"]}, ensure_ascii=False, indent=2))
     else:
         _print_check(report)
@@ -193,6 +216,14 @@ def _print_run(summary: dict) -> None:
         else:
             more = f"（等{len(messages)}项，详见通报“存在问题”及 attachments.xlsx）" if len(messages) > 2 else ""
             console.print(f"  [提醒] {c['name']}：{'；'.join(messages[:2])}{more}", highlight=False)
+    crawl = summary.get("crawl") or {}
+    if crawl and crawl.get("complete") is False:  # a crawl limit or fault: crawled counts may be short
+        from rich.markup import escape
+
+        cols = crawl.get("incomplete_columns") or []
+        names = "、".join(f"{c['name']}（{c.get('incomplete') or c.get('status')}）" for c in cols[:3])
+        console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{escape(names)}{'等' if len(cols) > 3 else ''}；"
+                      "网站采集条数可能偏少，详见 run.json 的 crawl.incomplete_columns", highlight=False)
     alert = summary.get("alert") or {}
     if alert.get("status") == "sent":
         console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
@@ -332,8 +363,9 @@ def serve_command(
     period: Annotated[str, typer.Option(help="运行的期间：latest = 刚结束的半年")] = "latest",
     out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    annual_cron: Annotated[str, typer.Option(help="年度报告审查的 cron（默认每年2月1日8:00；空字符串则不部署）")] = "0 8 1 2 *",
 ) -> None:
-    """Serve the half-yearly deployment on a cron schedule (Asia/Shanghai) until stopped."""
+    """Serve the half-yearly bulletin and the annual-report review on cron schedules (Asia/Shanghai) until stopped."""
     try:
         cfg = load_config(config)
     except INPUT_ERRORS as exc:
@@ -341,7 +373,7 @@ def serve_command(
     from flows.schedule import serve
 
     serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
-          out=out.resolve(), warehouse=warehouse.resolve())
+          out=out.resolve(), warehouse=warehouse.resolve(), annual_cron=annual_cron or None)
 
 
 @app.command("transform", short_help="重建仓库中所有县、期间的汇总表")
@@ -370,6 +402,15 @@ def _register_crawl() -> None:
 
 
 _register_crawl()
+
+
+def _register_annual() -> None:
+    from flows.annual_cli import annual_command
+
+    app.command("annual", short_help="审查各单位政府信息公开工作年度报告（每年1月）")(annual_command)
+
+
+_register_annual()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -67,6 +67,9 @@ class CountyConfig:
     crawl_demo: bool = False  # [crawl] demo: serve and crawl the bundled synthetic portal
     crawl_store: Path | None = None  # [crawl] store: raw responses (default data/crawl/<slug>)
     crawl_rate: float | None = None  # [crawl] rate: requests/s override
+    # [crawl] max_items_per_column / column_time_budget / crawl_time_budget: override the crawl
+    # config's [limits] (docs/crawler.md, "Limits")
+    crawl_limits: dict = field(default_factory=dict)
     tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
     rules: dict = field(default_factory=dict)  # [rules]: flows/rules_config.py (defaults filled in)
     raw: dict = field(default_factory=dict)
@@ -153,6 +156,16 @@ def load_config(path: str | Path) -> CountyConfig:
     rate = crawl.get("rate")
     if rate is not None and (not isinstance(rate, (int, float)) or rate <= 0):
         raise ConfigError(f"{path}: crawl.rate 应为正数（每秒请求数），实为 {rate!r}")
+    crawl_limits = {}
+    for key, kind in (("max_items_per_column", int), ("column_time_budget", (int, float)),
+                      ("crawl_time_budget", (int, float))):
+        value = crawl.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
+            what = "正整数（条）" if kind is int else "正数（秒）"
+            raise ConfigError(f"{path}: crawl.{key} 应为{what}，实为 {value!r}")
+        crawl_limits[key] = value
     from flows.rules_config import RulesConfigError, rules_settings
 
     try:
@@ -174,7 +187,8 @@ def load_config(path: str | Path) -> CountyConfig:
         blocking=dict(blocking), alert_urls=list(alerts.get("urls", [])),
         notify_success=bool(alerts.get("notify_success", False)),
         crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
-        crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, tolerance=tolerance,
+        crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, crawl_limits=crawl_limits,
+        tolerance=tolerance,
         rules=rules,
         raw=data,
     )

@@ -1,6 +1,9 @@
-"""The half-yearly deployment: `zwgk serve` serves it on a cron schedule in Asia/Shanghai.
+"""The deployments `zwgk serve` serves on cron schedules in Asia/Shanghai.
 
-Default: 08:00 on the 5th of January and July, for the half-year just ended (``period="latest"``).
+- half-yearly bulletin: 08:00 on the 5th of January and July, for the half-year just ended
+  (``period="latest"``);
+- annual-report review (``annual_report_review``): 08:00 on 1 February, for the year just ended
+  (the departments' deadline is 31 January: docs/annual-reports.md).
 Teams with a work pool use ``prefect.yaml`` at the project root instead (``prefect deploy``).
 """
 
@@ -13,6 +16,7 @@ from flows.config import CountyConfig
 
 DEFAULT_CRON = "0 8 5 1,7 *"
 DEFAULT_TZ = "Asia/Shanghai"
+ANNUAL_CRON = "0 8 1 2 *"
 
 
 def deployment_parameters(cfg: CountyConfig, config: Path, period: str, out: Path, warehouse: Path) -> dict:
@@ -20,16 +24,44 @@ def deployment_parameters(cfg: CountyConfig, config: Path, period: str, out: Pat
             "out_dir": str(out), "warehouse": str(warehouse)}
 
 
-def serve(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
-          name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path) -> None:
+def annual_parameters(cfg: CountyConfig, config: Path, out: Path, warehouse: Path) -> dict:
+    """The annual review's parameters: no year, so each run reviews the year just ended."""
+    return {"county": cfg.slug, "config": str(Path(config).resolve()), "out_dir": str(out),
+            "warehouse": str(warehouse)}
+
+
+def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
+                name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path,
+                annual_cron: str | None = ANNUAL_CRON) -> list:
+    """The deployments to serve: the half-yearly bulletin and (unless annual_cron is None) the annual review."""
     from prefect.schedules import Cron
 
     from flows.bulletin_flow import half_yearly_bulletin
 
-    half_yearly_bulletin.serve(
+    out_list = [half_yearly_bulletin.to_deployment(
         name=f"{name}-{cfg.slug}",
         schedules=[Cron(cron, timezone=timezone)],
         parameters=deployment_parameters(cfg, config, period, out, warehouse),
         description=f"{cfg.county}政务公开通报：每半年自动生成（{cron}，{timezone}）",
         tags=["zwgk", cfg.slug],
-    )
+    )]
+    if annual_cron:
+        from flows.annual_flow import annual_report_review
+
+        out_list.append(annual_report_review.to_deployment(
+            name=f"annual-{cfg.slug}",
+            schedules=[Cron(annual_cron, timezone=timezone)],
+            parameters=annual_parameters(cfg, config, out, warehouse),
+            description=f"{cfg.county}政府信息公开工作年度报告审查：每年审查上一年度（{annual_cron}，{timezone}）",
+            tags=["zwgk", cfg.slug, "annual"],
+        ))
+    return out_list
+
+
+def serve(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
+          name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path,
+          annual_cron: str | None = ANNUAL_CRON) -> None:
+    from prefect import serve as prefect_serve
+
+    prefect_serve(*deployments(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period, out=out,
+                               warehouse=warehouse, annual_cron=annual_cron))

@@ -103,6 +103,11 @@ def build_context(
         for f in c.get("findings", []):
             messages.setdefault(c.get("code"), []).append(f["message"])
     problems = build_problems(rules, messages, rules_settings)
+    from reports.annual import bulletin_problem  # late and missing annual reports (H1 only; docs/annual-reports.md)
+
+    annual_item = bulletin_problem(con, county_slug, p)
+    if annual_item:
+        problems.append(annual_item)
     rule_codes = set(severities) | {"column_freshness", "timeliness", "formatting", "key_area", "wrong_column"}
 
     failed = [c for c in checks if not c.get("success", True)]

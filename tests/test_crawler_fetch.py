@@ -154,8 +154,9 @@ def test_robots_agent_specific_and_missing():
         assert f.fetch(srv.base + "/a").outcome == "robots"
     with serve({"/a": Resp(200, PAGE)}) as srv, fetcher(srv) as f:  # robots.txt 404: all allowed
         assert f.fetch(srv.base + "/a").outcome == "ok"
+    # RFC 9309 §2.3.1.3: any 4xx (401/403 included) means "unavailable": everything allowed
     with serve({"/robots.txt": Resp(403, "no"), "/a": Resp(200, PAGE)}) as srv, fetcher(srv) as f:
-        assert f.fetch(srv.base + "/a").outcome == "robots"
+        assert f.fetch(srv.base + "/a").outcome == "ok"
 
 
 JS_CHALLENGE = ("<html><head><script>document.cookie='__jsl_clearance_s=1627;max-age=3600;path=/';"

@@ -26,6 +26,7 @@ def test_flow_on_seed_is_a_draft_naming_both_totals(prefect_harness, tmp_path):
     assert run["totals"]["all"] == 1298 and run["totals"]["stated_in_text"] == 1267
     # The default job crawls the bundled demo portal: its per-unit counts equal the seed tables.
     assert run["crawl"]["failed"] == 0 and run["crawl"]["unknown_units"] == []
+    assert run["crawl"]["complete"] is True and run["crawl"]["incomplete_columns"] == []
     assert len(run["reconciliation"]) == 50
     assert all(r["reported"] == r["crawled"] for r in run["reconciliation"])
     first_requests = run["crawl"]["requests"]

@@ -137,10 +137,13 @@ def _bind(text: str, params: Mapping[str, object]) -> dict:
     return {k: v for k, v in params.items() if re.search(rf"\${k}\b", text)}
 
 
-def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> dict[str, int]:
+def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str, *, family: str = "bulletin"
+              ) -> dict[str, int]:
     """Materialise every mart for one county and period, atomically. Returns rows per mart.
 
     Models may use $county_slug, $period, $period_start and $period_end (from flows/periods.py).
+    ``family="annual"`` materialises the annual-report marts (``marts/annual_*.sql``, period = the
+    year) instead of the bulletin's: the two never rebuild each other.
     """
     from flows.periods import parse_period
 
@@ -150,6 +153,8 @@ def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> 
     rebuild: list[str] = []
     with transaction(con):
         for name, text in models("marts").items():
+            if name.startswith("annual_") != (family == "annual"):
+                continue
             params = _bind(text, all_params)
             wanted = [(r[0], r[1]) for r in execute(con, f"DESCRIBE SELECT * FROM ({text})", params)]
             existing = _columns(con, name)
@@ -169,7 +174,7 @@ def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> 
             )
     for key in dict.fromkeys(rebuild):
         other_county, other_period = key.split("\t")
-        run_marts(con, other_county, other_period)
+        run_marts(con, other_county, other_period, family=family)
     return counts
 
 
@@ -178,6 +183,11 @@ def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | N
     todo = list(pairs) if pairs is not None else execute(con, sql("queries/periods_loaded"))
     for county_slug, period in todo:
         run_marts(con, county_slug, period)
+    if pairs is None:  # and every annual review (docs/annual-reports.md)
+        years = execute(con, sql("queries/annual_years_loaded"))
+        for county_slug, year in years:
+            run_marts(con, county_slug, year, family="annual")
+        return len(todo) + len(years)
     return len(todo)
 
 

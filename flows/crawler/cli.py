@@ -4,8 +4,10 @@
     zwgk crawl --preset yueyang --start http://www.huarong.gov.cn/zwgk/index.htm \\
                --registry data/registry/huarong.csv --write-config data/portals/huarong_discovered.toml
 
-Registered in the main app with ``app.command("crawl")(crawl_command)``. A bad config exits with
-code 2 and a message naming the file, the key and what was expected.
+Registered in the main app with ``app.command("crawl")(crawl_command)``. Exit codes: 0 every column
+was read completely; 3 the crawl finished but a column is incomplete (item cap, time budget, a page
+or article that failed, robots.txt unreadable …: each listed with its reason); 2 bad input (a bad
+config or option, with a message naming the file, the key and what was expected).
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from urllib.parse import urlsplit
 
 import typer
 
-from .config import PRESETS, ConfigError, CrawlConfig, discover_config, load_crawl_config, with_rate, write_config as _write_config
+from .config import (PRESETS, ConfigError, CrawlConfig, discover_config, load_crawl_config, with_limits, with_rate,
+                     write_config as _write_config)
 from .dates import parse_date
 
 SUMMARY_LABELS = [
     ("columns", "栏目数"), ("columns_not_modified", "未变化栏目"), ("columns_failed", "无法读取的栏目"),
+    ("columns_incomplete", "未完整读取的栏目"),
     ("pages_fetched", "抓取列表页"), ("requests", "请求数"), ("not_modified", "304 未修改"),
     ("items_new", "新增信息"), ("items_seen", "已有信息"), ("items_failed", "抓取失败"),
-    ("blocked", "被拦截（WAF/403）"), ("missing", "不存在（404/软404）"), ("external", "站外链接"),
+    ("items_unfetched", "未采集（达到上限）"), ("rate_limited", "限流 429（已重试）"),
+    ("robots_unreadable", "robots.txt 无法读取"), ("blocked", "被拦截（WAF/403）"), ("missing", "不存在（404/软404）"), ("external", "站外链接"),
     ("skipped_robots", "robots 禁止"), ("too_large", "超过大小上限"), ("items", "信息条数"),
     ("reposts", "重复转载"), ("bytes", "下载字节"), ("seconds", "用时（秒）"),
 ]
@@ -56,6 +61,9 @@ def crawl_command(
     store: Annotated[Path, typer.Option("--store", help="采集存储根目录（每个门户一个子目录）")] = Path("data/crawl"),
     county: Annotated[Optional[str], typer.Option("--county", help="县名（名册解析“华容县××局”这类名称时用），默认取配置")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="终端上显示每个栏目的进度条")] = True,
+    max_items: Annotated[Optional[int], typer.Option("--max-items", help="每个栏目本次最多采集的条目数（默认按配置，5000）")] = None,
+    column_budget: Annotated[Optional[float], typer.Option("--column-budget", help="每个栏目本次最多用时，秒（默认按配置，7200）")] = None,
+    time_budget: Annotated[Optional[float], typer.Option("--time-budget", help="本次采集最多用时，秒（默认按配置，21600）")] = None,
 ) -> None:
     """采集县政府门户网站的政务公开栏目（按配置，或按预设自动发现栏目）。"""
     from flows.registry import RegistryError, load_registry
@@ -99,26 +107,38 @@ def crawl_command(
                 return
     try:
         cfg = with_rate(cfg, rate)
+        cfg = with_limits(cfg, max_items_per_column=max_items, column_time_budget=column_budget,
+                          crawl_time_budget=time_budget)
     except ConfigError as exc:
         _fail(str(exc))
     if not cfg.columns:
         _fail(f"{cfg.source or '配置'}: columns 为空——至少需要一个 [[columns]]（或用 --preset/--start 发现）")
 
     from .crawl import crawl
-    from .export import export_jsonl
+    from .export import export_crawl_report, export_jsonl
 
     store_dir = store / _slug(cfg, config)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"{store_dir}: 无法创建采集存储目录（{exc.strerror or exc}）——请用 --store 指定可写的目录")
     result = crawl(cfg, store_dir, since=since_date, full=full, registry=reg, progress=progress)
     _print_summary(result)
     if export is not None:
         n = export_jsonl(result.items, export)
-        typer.echo(f"已导出 {n} 条信息：{export}")
+        report_path = export_crawl_report(result, export)
+        typer.echo(f"已导出 {n} 条信息：{export}（各栏目是否完整：{report_path}）")
+    if not result.complete:
+        bad = result.incomplete_columns()
+        typer.echo(f"采集不完整：{len(bad)} 个栏目未完整读取（原因见上表），退出码 3", err=True)
+        raise typer.Exit(code=3)
 
 
 def _print_summary(result) -> None:
     summary = result.summary.to_dict()
     try:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         console = Console(file=sys.stdout, markup=False)  # column names from a portal are never markup
@@ -128,13 +148,15 @@ def _print_summary(result) -> None:
         for key, label in SUMMARY_LABELS:
             table.add_row(label, str(summary.get(key, "")))
         console.print(table)
-        bad = [c for c in result.columns if c.status not in ("ok", "not_modified")]
+        bad = [c for c in result.columns if not c.complete]
         if bad:
             t2 = Table(title="未能完整读取的栏目")
             for h in ("栏目", "状态", "原因"):
                 t2.add_column(h)
             for c in bad[:50]:
-                t2.add_row(c.name, c.status, c.reason or "")
+                t2.add_row(escape(c.name), escape(f"{c.status} {c.incomplete or ''}".strip()), escape(c.reason or ""))
+            if len(bad) > 50:
+                t2.add_row(f"……另有 {len(bad) - 50} 个栏目", "", "")
             console.print(t2)
     except Exception:  # noqa: BLE001 - plain output as a fallback
         for key, label in SUMMARY_LABELS:

@@ -75,9 +75,19 @@ class Politeness:
     retries: int = 3              # retries on 5xx, timeouts and dropped connections (never 4xx)
     backoff: float = 1.0          # first retry after this many seconds, doubling each time
     max_backoff: float = 30.0
-    max_bytes: int = 5_000_000    # responses larger than this are aborted and recorded too_large
+    max_bytes: int = 5_000_000    # responses larger than this (decoded) are aborted and recorded too_large
     max_redirects: int = 5
     obey_robots: bool = True
+    max_retry_after: float = 120.0  # a 429/503 Retry-After up to this is waited for; longer: give up for now
+    robots_retry: float = 600.0   # an unreadable robots.txt (5xx, timeout) is asked for again after this
+
+
+@dataclass
+class Limits:
+    """Bounds on one crawl (docs/crawler.md, "Limits"): a column or crawl that hits one is incomplete."""
+    max_items_per_column: int = 5000     # list entries taken from one column in one crawl
+    column_time_budget: float = 7200.0   # seconds one column may take in one crawl
+    crawl_time_budget: float = 21600.0   # seconds the whole crawl may take
 
 
 @dataclass
@@ -122,6 +132,7 @@ class CrawlConfig:
     politeness: Politeness = field(default_factory=Politeness)
     doc_date_from_body: str = "if_missing"
     source: str | None = None  # the file it was read from
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def user_agent(self) -> str:
@@ -282,7 +293,8 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
     if preset not in PRESETS:
         raise ConfigError(f"{where}: portal.preset 应为 {' | '.join(PRESETS)} 之一，实为 {preset!r}")
     merged = _merge(PRESETS[preset], {k: v for k, v in data.items() if k != "portal"})
-    allowed_top = {"portal", "paging", "selectors", "labels", "politeness", "columns", "doc_date_from_body"}
+    allowed_top = {"portal", "paging", "selectors", "labels", "politeness", "limits", "columns",
+                   "doc_date_from_body"}
     for key in data:
         if key not in allowed_top:
             raise ConfigError(f"{where}: 未知的表或键 {key!r}；可用：{', '.join(sorted(allowed_top))}")
@@ -315,6 +327,11 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
         raise ConfigError(f"{where}: politeness.rate 应为正数（每秒请求数），实为 {politeness.rate!r}")
     if politeness.concurrency < 1:
         raise ConfigError(f"{where}: politeness.concurrency 应为 ≥1 的整数，实为 {politeness.concurrency!r}")
+    for key in ("max_retry_after", "robots_retry"):
+        if getattr(politeness, key) < 0:
+            raise ConfigError(f"{where}: politeness.{key} 应为非负秒数，实为 {getattr(politeness, key)!r}")
+    limits = _build_dataclass(Limits, merged.get("limits", {}), where, "limits")
+    _check_limits(limits, where, "limits.")
 
     labels = dict(COMMON_LABELS)
     raw_labels = merged.get("labels", {})
@@ -362,6 +379,7 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
         county=str(portal.get("county", "")), allowed_hosts=hosts, contact=str(portal.get("contact", "")),
         start_url=portal.get("start_url"), columns=columns, paging=paging, selectors=selectors,
         labels=labels, politeness=politeness, doc_date_from_body=doc_date_from_body, source=where,
+        limits=limits,
     )
 
 
@@ -372,6 +390,10 @@ def load_crawl_config(path: str | Path) -> CrawlConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: 采集配置文件不存在") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: 是目录，应为采集配置文件（TOML）") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: 无法读取采集配置文件（{exc.strerror or exc}）") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: 采集配置文件应为 UTF-8 编码") from None
     except tomllib.TOMLDecodeError as exc:
@@ -442,6 +464,7 @@ def config_to_toml(config: CrawlConfig, *, header: str | None = None) -> str:
     lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in portal.items()]
     sections = [
         ("politeness", _diff(asdict(config.politeness), asdict(Politeness()))),
+        ("limits", _diff(asdict(config.limits), asdict(Limits()))),
         ("paging", _diff(asdict(config.paging), base_paging)),
         ("selectors", _diff(asdict(config.selectors), base_sel)),
         ("labels", _diff(config.labels, base_labels)),
@@ -607,3 +630,30 @@ def with_rate(config: CrawlConfig, rate: float | None) -> CrawlConfig:
     if rate <= 0:
         raise ConfigError(f"--rate 应为正数（每秒请求数），实为 {rate!r}")
     return replace(config, politeness=replace(config.politeness, rate=float(rate)))
+
+
+LIMIT_FLAGS = {"max_items_per_column": "--max-items", "column_time_budget": "--column-budget",
+               "crawl_time_budget": "--time-budget"}
+
+
+def _check_limits(limits: Limits, where: str, prefix: str, names: dict[str, str] | None = None) -> None:
+    for key in LIMIT_FLAGS:
+        value = getattr(limits, key)
+        if value <= 0:
+            label = (names or {}).get(key, f"{prefix}{key}")
+            what = "正整数（条）" if key == "max_items_per_column" else "正数（秒）"
+            raise ConfigError(f"{where}: {label} 应为{what}，实为 {value!r}")
+
+
+def with_limits(config: CrawlConfig, *, max_items_per_column: int | None = None,
+                column_time_budget: float | None = None, crawl_time_budget: float | None = None,
+                where: str = "命令行") -> CrawlConfig:
+    """``config`` with the given limits overridden (None keeps the config's value); checked like the file."""
+    given = {"max_items_per_column": max_items_per_column, "column_time_budget": column_time_budget,
+             "crawl_time_budget": crawl_time_budget}
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return config
+    limits = replace(config.limits, **given)
+    _check_limits(limits, where, "", names=LIMIT_FLAGS if where == "命令行" else None)
+    return replace(config, limits=limits)

@@ -14,6 +14,12 @@ Every response is stored (``store``) as it arrives, so a crawl killed at any poi
 running it again: the unfinished crawl is continued, pages it already fetched are read from the
 store, articles already stored are never refetched, and the result equals an uninterrupted crawl.
 
+Limits (``config.limits``, docs/crawler.md "Limits"): at most ``max_items_per_column`` list entries
+per column, ``column_time_budget`` seconds per column and ``crawl_time_budget`` for the crawl. A
+column that hits one, or whose list pages, articles or robots.txt could not all be read, is
+reported incomplete (``ColumnReport.complete`` False, ``incomplete`` = the reason code) and is paged
+in full again by the next crawl; ``CrawlResult.complete`` is True only when every column is.
+
 The items are then built from the store: one per distinct URL (the first column that lists it is
 its ``column``, all are in ``columns``), with ``repost_of`` naming the canonical URL when the same
 article (same title and body) was published again under another URL.
@@ -62,7 +68,11 @@ class CrawlSummary:
     articles_fetched: int = 0   # article pages fetched over the network (200) by this run
     articles_reused: int = 0    # article pages visited but read from the store, not refetched
     items_failed: int = 0       # articles that could not be fetched (error, too large, blocked)
-    blocked: int = 0            # WAF challenges, 401/403/412/429/521 (lists and articles)
+    items_unfetched: int = 0    # list entries not fetched: item cap or time budget reached (docs/crawler.md)
+    columns_incomplete: int = 0  # columns not read completely (any reason): the crawl exits 3
+    rate_limited: int = 0       # 429 answers (retried after Retry-After; never counted as blocked)
+    robots_unreadable: int = 0  # distinct URLs not fetched because robots.txt could not be read
+    blocked: int = 0            # WAF challenges, 401/403/412/521, 429 with a challenge page
     missing: int = 0            # 404/410 and soft 404s (lists and articles)
     external: int = 0           # distinct off-host links, not fetched
     skipped_robots: int = 0     # distinct URLs robots.txt disallows, not fetched
@@ -96,9 +106,17 @@ class ColumnReport:
     items: int = 0                     # items the column lists (known to the store)
     new_items: int = 0                 # items first seen by this crawl
     latest_list_date: str | None = None  # the newest list date: freshness of the column
+    complete: bool = False             # every list page read and every listed article stored
+    # why not complete: item_cap | time_budget | page_cap | page_failed | robots_unreadable |
+    # rate_limited | items_failed | unreachable (the list head could not be read)
+    incomplete: str | None = None
+    items_listed: int = 0              # list entries taken by this crawl (after --since)
+    items_failed: int = 0              # listed articles whose last fetch failed (error, too large, blocked)
+    items_missing: int = 0             # listed articles the portal no longer has (404, soft 404): reported
+    items_unfetched: int = 0           # list entries not fetched: beyond the item cap, or out of time
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
 
 
 @dataclass
@@ -107,6 +125,16 @@ class CrawlResult:
     summary: CrawlSummary
     columns: list[ColumnReport] = field(default_factory=list)
     store_dir: Path | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True only when every column was read completely (``zwgk crawl`` exits 0, else 3)."""
+        return all(c.complete for c in self.columns)
+
+    def incomplete_columns(self) -> list[dict]:
+        return [{"name": c.name, "url": c.url, "status": c.status, "incomplete": c.incomplete,
+                 "reason": c.reason, "items_failed": c.items_failed, "items_unfetched": c.items_unfetched}
+                for c in self.columns if not c.complete]
 
 
 class CrawlAborted(RuntimeError):
@@ -156,8 +184,11 @@ class _Progress:
 class _Crawler:
     def __init__(self, config: CrawlConfig, store: CrawlStore, fetcher: Fetcher, summary: CrawlSummary,
                  crawl_id: str, resuming: bool, *, since: date | None, full: bool,
-                 progress: _Progress, on_article: Callable[[str, FetchResult], None] | None):
+                 progress: _Progress, on_article: Callable[[str, FetchResult], None] | None,
+                 started: float | None = None):
         self.config = config
+        self.limits = config.limits
+        self.crawl_deadline = (started or time.monotonic()) + config.limits.crawl_time_budget
         self.store = store
         self.fetcher = fetcher
         self.summary = summary
@@ -185,9 +216,67 @@ class _Crawler:
             self._noted.add((outcome, url))
         self.summary.add(counter)
 
+    def _note_code(self, res: FetchResult, url: str) -> None:
+        if res.code == "robots_unreadable":
+            with self._guard:
+                if ("robots_unreadable", url) in self._noted:
+                    return
+                self._noted.add(("robots_unreadable", url))
+            self.summary.add("robots_unreadable")
+
     def _check_stop(self) -> None:
         if self.stop.is_set():
             raise CrawlAborted("crawl stopped")
+
+    # --- limits (docs/crawler.md, "Limits") --------------------------------------------------------
+    @staticmethod
+    def _limit(report: ColumnReport, code: str, reason: str) -> None:
+        """Mark the column incomplete (the first reason wins)."""
+        if report.incomplete is None:
+            report.incomplete, report.reason = code, reason
+
+    def _out_of_time(self, report: ColumnReport) -> bool:
+        now = time.monotonic()
+        if now >= self.crawl_deadline:
+            self._limit(report, "time_budget",
+                        f"本次采集用时达到上限 {self.limits.crawl_time_budget:g} 秒（limits.crawl_time_budget），"
+                        "其余信息未采集；再次运行采集会接着采")
+        elif now >= report._deadline:  # type: ignore[attr-defined]
+            self._limit(report, "time_budget",
+                        f"栏目用时达到上限 {self.limits.column_time_budget:g} 秒（limits.column_time_budget），"
+                        "其余信息未采集；再次运行采集会接着采")
+        else:
+            return False
+        return True
+
+    def _account(self, col: Column, report: ColumnReport) -> None:
+        """Count the column's listed articles whose fetch failed or never happened, from the store;
+        decide whether the column is complete."""
+        reasons: set[str] = set()
+        unfetched = 0
+        for row in self.store.column_items(col.url):
+            url = row["url"]
+            if not is_article_link(url) or not self.config.host_allowed(url):
+                continue
+            prev = self.store.get(url)
+            if prev is None:
+                unfetched += 1
+            elif prev.outcome == "missing":
+                report.items_missing += 1
+            elif prev.outcome in ("error", "too_large", "blocked"):
+                report.items_failed += 1
+                reason = prev.reason or ""
+                reasons.add("robots_unreadable" if reason.startswith("robots.txt 无法读取")
+                            else "rate_limited" if "429" in reason else "items_failed")
+        report.items_unfetched += unfetched
+        if report.items_failed:
+            code = next((c for c in ("robots_unreadable", "rate_limited") if c in reasons), "items_failed")
+            self._limit(report, code, f"{report.items_failed} 条信息未能抓取（原因见采集存储 responses 表），下次采集重试")
+        if report.items_unfetched:
+            self._limit(report, "items_unfetched", f"{report.items_unfetched} 条信息未采集")
+        if report.status == "partial":  # set elsewhere without a code (e.g. a pager it cannot read)
+            self._limit(report, "partial", report.reason or "栏目未完整读取")
+        report.complete = report.status in ("ok", "not_modified") and report.incomplete is None
 
     # --- pages ---------------------------------------------------------------------------------
     def _list_page(self, url: str, *, method: str = "GET", data: dict | None = None,
@@ -211,6 +300,8 @@ class _Crawler:
 
     def run_column(self, col: Column) -> ColumnReport:
         report = ColumnReport(name=col.name, url=col.url, type=col.type, unit=col.unit)
+        report._deadline = min(self.crawl_deadline,  # type: ignore[attr-defined]
+                               time.monotonic() + self.limits.column_time_budget)
         task = self.progress.column(col.name)
         try:
             self._run_column(col, report, task)
@@ -222,6 +313,9 @@ class _Crawler:
             report.items = len(rows)
             dates = [r["list_date"] for r in rows if r["list_date"]]
             report.latest_list_date = max(dates) if dates else None
+            self._account(col, report)
+        else:
+            self._limit(report, "unreachable", report.reason or report.status)
         return report
 
     def _run_column(self, col: Column, report: ColumnReport, task) -> None:
@@ -230,6 +324,10 @@ class _Crawler:
         if state and state["complete_crawl"] == self.crawl_id:  # finished before the interruption
             report.status = state["status"]
             report.pages = state["pages"] or 0
+            return
+        if self._out_of_time(report):  # the crawl's budget ran out before this column's turn
+            report.status = "partial"
+            self.store.set_column_state(col.url, complete_crawl="", status="partial", reason="time_budget", pages=0)
             return
         complete_before = bool(state and state["complete_crawl"])
         incremental = complete_before and not self.full
@@ -244,13 +342,15 @@ class _Crawler:
         if head.outcome == "not_modified":
             report.status = "not_modified"
             self.summary.add("columns_not_modified")
-            self._retry_failed_articles(col)
+            self._retry_failed_articles(col, report)
             self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="not_modified",
                                         reason=None, pages=1)
             return
         if head.outcome != "ok":
             self._note(head.outcome, col.url)
+            self._note_code(head, col.url)
             report.status, report.reason = head.outcome, head.reason
+            report.incomplete = head.code or "unreachable"
             self.summary.add("columns_failed")
             self.store.set_column_state(col.url, complete_crawl=None, status=head.outcome,
                                         reason=head.reason, pages=0)
@@ -259,7 +359,7 @@ class _Crawler:
             # the server ignored the conditional request but the head is unchanged
             report.status = "not_modified"
             self.summary.add("columns_not_modified")
-            self._retry_failed_articles(col)
+            self._retry_failed_articles(col, report)
             self.store.set_column_state(col.url, complete_crawl=self.crawl_id, status="not_modified",
                                         reason=None, pages=1)
             return
@@ -268,10 +368,17 @@ class _Crawler:
         status, reason = "ok", None
         stop = self._take_page(col, page, 0, known, report, task)
         visited = {col.url, head.final_url}
-        if not stop:
+        if not stop and not report.incomplete:
             for n, (url, method, data) in enumerate(self._more_pages(col, page), start=1):
                 self._check_stop()
                 if n >= self.config.paging.max_pages:
+                    self._limit(report, "page_cap", f"列表页数达到上限 {self.config.paging.max_pages} 页"
+                                "（paging.max_pages），其余列表页未读")
+                    break
+                if report.items_listed >= self.limits.max_items_per_column:
+                    self._limit(report, "item_cap", self._cap_reason())
+                    break
+                if self._out_of_time(report):
                     break
                 if method == "GET" and url in visited:
                     break
@@ -281,7 +388,9 @@ class _Crawler:
                     break  # page counts can be off by one (docs/domain.md §5): past the last page
                 if res.outcome != "ok":
                     self._note(res.outcome, url)
+                    self._note_code(res, url)
                     status, reason = "partial", f"第{n + 1}页：{res.outcome} {res.reason or ''}".strip()
+                    self._limit(report, res.code or "page_failed", reason)
                     break
                 pages_done += 1
                 more = parse_list(res.text or "", res.final_url or url, self.config, head=False)
@@ -291,9 +400,16 @@ class _Crawler:
                     page.next_url = more.next_url
                 if self._take_page(col, more, n, known, report, task):
                     break
+        if status == "ok" and incremental and not report.incomplete:
+            self._retry_failed_articles(col, report)  # failures on older pages this paging did not reach
+        if report.incomplete:  # a limit was hit: the column is read again in full by the next crawl
+            status, reason = "partial", report.reason
         report.pages = pages_done
         report.status, report.reason = status, reason
-        if status == "ok" and getattr(report, "_since_stop", False):
+        if status == "partial":
+            self.store.set_column_state(col.url, complete_crawl="", status=status,
+                                        reason=report.incomplete or reason, pages=pages_done)
+        elif status == "ok" and getattr(report, "_since_stop", False):
             # stopped by --since before reaching known items: older items may be missing, so the next
             # crawl must page this column again rather than trust a 304 on its head
             self.store.set_column_state(col.url, complete_crawl="", status="ok", reason="since",
@@ -331,10 +447,18 @@ class _Crawler:
                    report: ColumnReport, task) -> bool:
         """Record a list page's items and fetch their articles; True when paging should stop."""
         items = [it for it in page.items if not (self.since and it.list_date and it.list_date < self.since)]
+        room = max(0, self.limits.max_items_per_column - report.items_listed)
+        if len(items) > room:  # e.g. one list page with 100,000 links: the rest are counted, not taken
+            report.items_unfetched += len(items) - room
+            items = items[:room]
+            self._limit(report, "item_cap", self._cap_reason())
         self.store.add_column_items(col.url, [it.as_row() for it in items], self.crawl_id, page_no)
+        report.items_listed += len(items)
         hit_known = any(it.url in known for it in page.items)
         for it in items:
             self._check_stop()
+            if self._out_of_time(report):
+                break  # the rest stay listed in the store without a response: counted unfetched
             report.items += 1
             if it.list_date and (report.latest_list_date is None or it.list_date.isoformat() > report.latest_list_date):
                 report.latest_list_date = it.list_date.isoformat()
@@ -344,9 +468,13 @@ class _Crawler:
             self.progress.update(task, advance=1)
         all_old = bool(self.since) and bool(page.items) and all(
             it.list_date and it.list_date < self.since for it in page.items)
-        if len(items) < len(page.items):  # items left out by --since: the column is not complete
-            report._since_stop = True  # type: ignore[attr-defined]
-        return hit_known or all_old
+        if len(items) < len(page.items) and report.incomplete != "item_cap":
+            report._since_stop = True  # type: ignore[attr-defined]  # items left out by --since
+        return hit_known or all_old or report.incomplete is not None
+
+    def _cap_reason(self) -> str:
+        cap = self.limits.max_items_per_column
+        return f"条目数达到上限 {cap} 条（limits.max_items_per_column），其余信息未采集"
 
     def _record_skip(self, url: str, outcome: str, reason: str) -> None:
         """Keep a row for links not fetched (off-host, robots.txt), so the office can list them."""
@@ -358,8 +486,10 @@ class _Crawler:
         if prev is None or prev.outcome in ("external", "robots"):
             self.store.record(url, outcome=outcome, reason=reason, crawl_id=self.crawl_id, kind="article")
 
-    def _retry_failed_articles(self, col: Column) -> None:
+    def _retry_failed_articles(self, col: Column, report: ColumnReport) -> None:
         for row in self.store.column_items(col.url):
+            if self._out_of_time(report):
+                return
             prev = self.store.get(row["url"])
             if prev is not None and prev.outcome in ("error", "blocked"):
                 self._article(ListItem(url=row["url"], title=row["title"] or "",
@@ -389,7 +519,7 @@ class _Crawler:
                 self._note(prev.outcome, url)
                 self._article_done[url] = prev.outcome
                 return
-            if not self.fetcher.robots_allowed(url):
+            if self.fetcher.robots_verdict(url)[0] == "disallow":  # unreadable: fetch() reports it
                 self._note("robots", url)
                 self._article_done[url] = "robots"
                 self._record_skip(url, "robots", "robots.txt 禁止抓取，未抓取")
@@ -400,6 +530,7 @@ class _Crawler:
                 self.summary.add("articles_fetched")
             else:
                 self._note(res.outcome, url)
+                self._note_code(res, url)
                 if res.outcome in ("error", "too_large", "blocked"):
                     self.summary.add("items_failed")
             if self.on_article is not None:
@@ -428,7 +559,7 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
     reports: list[ColumnReport] = []
     bar = _Progress(progress, len(config.columns))
     crawler = _Crawler(config, store, fetcher, summary, crawl_id, resuming, since=since, full=full,
-                       progress=bar, on_article=on_article)
+                       progress=bar, on_article=on_article, started=t0)
     try:
         with bar if bar.enabled else nullcontext():
             with ThreadPoolExecutor(max_workers=max(1, config.politeness.concurrency),
@@ -448,6 +579,9 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
         items = build_items(config, store, registry=registry, since=since, crawl_id=crawl_id)
         summary.requests = int(counters.get("requests"))
         summary.retries = int(counters.get("retries"))
+        summary.rate_limited = int(counters.get("rate_limited"))
+        summary.columns_incomplete = sum(1 for r in reports if not r.complete)
+        summary.items_unfetched = sum(r.items_unfetched for r in reports)
         summary.bytes = int(counters.get("bytes"))
         summary.items = len(items)
         summary.items_new = sum(1 for it in items if it["crawl_id"] == crawl_id)

@@ -50,6 +50,20 @@ def export_jsonl(items: Iterable[dict], path: str | Path) -> int:
     return n
 
 
+def export_crawl_report(result, jsonl_path: str | Path) -> Path:
+    """Beside ``x.jsonl``, ``x.crawl.json``: whether the crawl is complete, the summary, and every
+    column with its status, ``complete`` flag and the reason it is not (item cap, time budget …)."""
+    jsonl_path = Path(jsonl_path)
+    path = jsonl_path.with_name(jsonl_path.name.removesuffix(".jsonl") + ".crawl.json")
+    data = {"complete": result.complete, "summary": result.summary.to_dict(),
+            "incomplete_columns": result.incomplete_columns(),
+            "columns": [c.to_dict() for c in result.columns]}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
 def read_jsonl(path: str | Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

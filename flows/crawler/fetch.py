@@ -1,12 +1,20 @@
 """Polite, safe HTTP for the crawler.
 
-- robots.txt: fetched once per host and read with ``urllib.robotparser``; a disallowed URL is
-  recorded as ``robots`` and never fetched (401/403 on robots.txt: everything disallowed; other 4xx:
-  everything allowed; 5xx/unreachable: everything disallowed, to be safe). ``Crawl-delay`` is obeyed.
+- robots.txt per RFC 9309: fetched once per host (on-host redirects followed) and read with
+  ``urllib.robotparser``; a disallowed URL is recorded as ``robots`` and never fetched. A 4xx
+  robots.txt allows everything; a 5xx, 429, timeout or unreachable one disallows everything *for now*:
+  the URL is recorded ``error`` with "robots.txt 无法读取" (code ``robots_unreadable``, never confused
+  with "robots.txt 禁止抓取") and robots.txt is asked for again after ``robots_retry`` seconds and on
+  the next crawl. ``Crawl-delay`` is obeyed.
 - rate limit per host (default 2 requests/s) and a bound on requests in flight;
 - connect/read timeouts plus a total deadline per response (servers that drip bytes);
-- retries with exponential backoff on 5xx, timeouts and dropped/truncated connections — never on 4xx;
-- a size cap: bodies are streamed and abandoned past ``max_bytes`` (outcome ``too_large``);
+- retries with exponential backoff on 5xx, 429, timeouts and dropped/truncated connections — never on
+  other 4xx. ``Retry-After`` (seconds or an HTTP date) is honoured up to ``max_retry_after``, and the
+  whole host waits that long; a longer one pauses the host for this crawl (code ``rate_limited``);
+- a size cap: bodies are streamed and abandoned past ``max_bytes`` *decoded* bytes (outcome
+  ``too_large``); gzip/deflate are decoded here in bounded steps, so a compression bomb stops at the
+  cap while decompressing;
+- redirects: at most ``max_redirects`` hops, a loop is reported as soon as a URL comes back;
 - never leaves the allowed hosts: off-host links and redirects are recorded ``external``;
 - decoding and WAF / soft-404 recognition in ``pages``.
 
@@ -15,10 +23,13 @@ Outcomes: ok | not_modified | missing | blocked | too_large | error | external |
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 import urllib.robotparser
+import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
@@ -27,11 +38,104 @@ from .config import USER_AGENT, Politeness, host_allowed
 from .pages import classify_page, decode_body
 from .store import CrawlStore, StoredResponse, now_iso
 
-RETRY_STATUSES = {500, 502, 503, 504, 507, 508, 520, 522, 523, 524, 525, 526, 527, 529, 530}
+RETRY_STATUSES = {429, 500, 502, 503, 504, 507, 508, 520, 522, 523, 524, 525, 526, 527, 529, 530}
+DECODE_STEP = 1 << 16  # decoded bytes produced per decompression step
 
 
 class TotalTimeout(Exception):
     pass
+
+
+class BadEncoding(Exception):
+    pass
+
+
+class BoundedDecoder:
+    """``Content-Encoding`` gzip / deflate / identity, decoded in steps of at most ``DECODE_STEP``
+    bytes: a compression bomb is stopped at the size cap while it is being decompressed."""
+
+    def __init__(self, encoding: str | None):
+        self.kind = (encoding or "identity").strip().lower()
+        if self.kind in ("", "identity"):
+            self.kind = "identity"
+        elif self.kind == "x-gzip":
+            self.kind = "gzip"
+        if self.kind not in ("identity", "gzip", "deflate"):
+            raise BadEncoding(f"不支持的内容编码 {encoding!r}")
+        self._raw_deflate = False
+        self._started = False
+        self._head = b""
+        self._members = 0  # gzip members finished
+        self._z = self._new()
+
+    def _new(self):
+        if self.kind == "gzip":
+            return zlib.decompressobj(zlib.MAX_WBITS | 16)
+        if self.kind == "deflate":
+            return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
+        return None
+
+    def decode(self, data: bytes, room: int):
+        """Yield decoded pieces of ``data``; stops once more than ``room`` bytes came out."""
+        if self._z is None:
+            yield data
+            return
+        produced = 0
+        if self.kind == "deflate" and not self._started:
+            self._head += data  # kept until output starts, to re-read as raw deflate if need be
+            self._started = len(self._head) > DECODE_STEP  # no output that long: no second guess
+        while produced <= room:
+            limit = min(DECODE_STEP, room - produced + 1)
+            try:
+                out = self._z.decompress(data, limit)
+            except zlib.error as exc:
+                if self.kind == "deflate" and not self._started and not self._raw_deflate:
+                    self._raw_deflate = True  # "deflate" sent without its zlib header (common)
+                    self._z = self._new()
+                    data = self._head
+                    continue
+                if self._members:
+                    return  # bytes after a complete gzip stream: ignored
+                raise BadEncoding(f"内容解压失败（{self.kind}：{exc}）") from None
+            if out:
+                self._started, self._head = True, b""
+            produced += len(out)
+            if out:
+                yield out
+            if self._z.eof:
+                self._members += 1
+                data = self._z.unused_data  # another gzip member, or trailing bytes
+                if data and self.kind == "gzip":
+                    self._z = self._new()
+                    continue
+                return
+            data = self._z.unconsumed_tail
+            if not data and len(out) < limit:
+                return  # input used up and nothing pending
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+@dataclass
+class RobotsRules:
+    """What a host's robots.txt says; ``unreadable`` names why it could not be read (all disallowed)."""
+    parser: urllib.robotparser.RobotFileParser
+    unreadable: str | None = None
+    checked: float = 0.0  # monotonic time of the fetch
 
 
 @dataclass
@@ -49,6 +153,7 @@ class FetchResult:
     from_store: bool = False
     requests: int = 0
     sha256: str | None = None
+    code: str | None = None  # why it failed, for reports: robots_unreadable | rate_limited | redirect_loop
 
     @property
     def ok(self) -> bool:
@@ -94,6 +199,11 @@ class RateLimiter:
                     return
             time.sleep(min(due - now, 1.0))
 
+    def defer(self, host: str, seconds: float) -> None:
+        """No request to ``host`` for ``seconds`` (a server's Retry-After holds for every thread)."""
+        with self._lock:
+            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
+
 
 def _host_key(url: str) -> str:
     p = urlsplit(url)
@@ -115,7 +225,8 @@ class Fetcher:
         self.counters = counters or Counters()
         self.limiter = RateLimiter(self.p.rate)
         self._inflight = threading.BoundedSemaphore(max(1, self.p.concurrency))
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, RobotsRules] = {}
+        self._paused: dict[str, tuple[float, str]] = {}  # host → (monotonic until, why): long Retry-After
         self._robots_lock: dict[str, threading.Lock] = {}
         self._robots_guard = threading.Lock()
         self.client = httpx.Client(
@@ -123,7 +234,8 @@ class Fetcher:
             follow_redirects=False,
             # the UA names 政务公开办: sent as UTF-8 bytes (httpx would refuse a non-ASCII str)
             headers={"User-Agent": self.user_agent.encode("utf-8"), "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-                     "Accept-Language": "zh-CN,zh;q=0.9"},
+                     "Accept-Language": "zh-CN,zh;q=0.9",
+                     "Accept-Encoding": "gzip, deflate"},  # decoded here, bounded (BoundedDecoder)
             transport=transport,
             limits=httpx.Limits(max_connections=max(2, self.p.concurrency * 2),
                                 max_keepalive_connections=max(2, self.p.concurrency * 2)),
@@ -144,59 +256,99 @@ class Fetcher:
         return host_allowed(url, self.allowed_hosts)
 
     def robots_allowed(self, url: str) -> bool:
+        return self.robots_verdict(url)[0] == "allow"
+
+    def robots_verdict(self, url: str) -> tuple[str, str | None]:
+        """``("allow", None)``, ``("disallow", "robots.txt 禁止抓取")`` or ``("unreadable", why)``."""
         if not self.p.obey_robots:
-            return True
-        rp = self._robots_for(url)
-        return bool(rp and rp.can_fetch(self.user_agent, url))
+            return "allow", None
+        rules = self._robots_for(url)
+        if rules.unreadable:
+            return "unreadable", rules.unreadable
+        if rules.parser.can_fetch(self.user_agent, url):
+            return "allow", None
+        return "disallow", "robots.txt 禁止抓取"
 
     def _crawl_delay(self, url: str) -> float:
         if not self.p.obey_robots:
             return 0.0
-        rp = self._robots.get(_host_key(url))
-        if rp is None:
+        rules = self._robots.get(_host_key(url))
+        if rules is None or rules.unreadable:
             return 0.0
         try:
-            delay = rp.crawl_delay(self.user_agent)
+            delay = rules.parser.crawl_delay(self.user_agent)
         except Exception:  # noqa: BLE001 - robotparser on odd files
             delay = None
-        return float(delay) if delay else 0.0
+        # obeyed, but a hostile "Crawl-delay: 86400" cannot stall the crawl past its time budgets
+        return min(float(delay), self.p.max_retry_after) if delay else 0.0
 
-    def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser | None:
+    def _robots_fresh(self, key: str) -> RobotsRules | None:
+        rules = self._robots.get(key)
+        if rules is not None and rules.unreadable and time.monotonic() - rules.checked >= self.p.robots_retry:
+            return None  # could not be read: ask again ("retry later")
+        return rules
+
+    def _robots_for(self, url: str) -> RobotsRules:
         key = _host_key(url)
         with self._robots_guard:
-            if key in self._robots:
-                return self._robots[key]
+            rules = self._robots_fresh(key)
+            if rules is not None:
+                return rules
             lock = self._robots_lock.setdefault(key, threading.Lock())
         with lock:
-            if key in self._robots:
-                return self._robots[key]
-            robots_url = key + "/robots.txt"
-            rp = urllib.robotparser.RobotFileParser(robots_url)
-            raw = self._request("GET", robots_url, headers={}, data=None)
+            with self._robots_guard:
+                rules = self._robots_fresh(key)
+            if rules is not None:
+                return rules
+            rules = self._read_robots(key + "/robots.txt")
+            with self._robots_guard:
+                self._robots[key] = rules
+            return rules
+
+    def _read_robots(self, robots_url: str) -> RobotsRules:
+        """RFC 9309 §2.3.1: 2xx parsed; 4xx "unavailable" (all allowed); 5xx, 429, timeouts and
+        unreachable hosts "unreachable" (all disallowed, reported, asked again later)."""
+        rp = urllib.robotparser.RobotFileParser(robots_url)
+        current, unreadable, note = robots_url, None, None
+        raw: dict = {}
+        for _hop in range(self.p.max_redirects + 1):
+            raw = self._request("GET", current, headers={}, data=None)
             status = raw.get("status")
+            if status in (301, 302, 303, 307, 308) and raw["headers"].get("location"):
+                target = urljoin(current, raw["headers"]["location"].strip())
+                if not self.allowed(target):
+                    unreadable = f"重定向到站外 {target}"
+                    break
+                current = target
+                continue
             if raw.get("error") or status is None:
-                rp.disallow_all = True  # unreachable robots.txt: stay out, to be safe
-                reason = raw.get("error") or "无响应"
-            elif status in (401, 403):
-                rp.disallow_all = True
-                reason = f"HTTP {status}"
+                unreadable = raw.get("error") or "无响应"
+            elif status == 429 or status >= 500:
+                unreadable = f"HTTP {status}"
             elif 400 <= status < 500:
                 rp.allow_all = True
-                reason = f"HTTP {status}"
-            elif status >= 500:
-                rp.disallow_all = True
-                reason = f"HTTP {status}"
-            else:
-                text, _ = decode_body(raw.get("body") or b"", raw.get("headers", {}).get("content-type"))
+                note = f"HTTP {status}：按 RFC 9309 视为没有限制"
+            elif 200 <= status < 300 and raw.get("too_large"):
+                unreadable = raw["too_large"]
+            elif 200 <= status < 300:
+                text, _ = decode_body(raw.get("body") or b"", raw["headers"].get("content-type"))
                 rp.parse(text.splitlines())
-                reason = None
-            if self.store is not None:
-                self.store.record(robots_url, status=status, outcome="ok" if not reason else "error",
-                                  reason=reason, headers=raw.get("headers"), body=raw.get("body"),
-                                  crawl_id=self.crawl_id, kind="robots")
-            with self._robots_guard:
-                self._robots[key] = rp
-            return rp
+            else:
+                unreadable = f"HTTP {status}"
+            break
+        else:
+            rp.allow_all = True  # RFC 9309 §2.3.1.2: more than five redirects → unavailable
+            note = f"重定向超过 {self.p.max_redirects} 次：按 RFC 9309 视为没有限制"
+        reason = None
+        if unreadable:
+            rp.disallow_all = True
+            reason = f"robots.txt 无法读取（{unreadable}），暂按禁止抓取处理，稍后重试"
+        if self.store is not None:
+            self.store.record(robots_url, final_url=current, status=raw.get("status"),
+                              outcome="error" if unreadable else "ok", reason=reason or note,
+                              headers=raw.get("headers"), body=raw.get("body"), crawl_id=self.crawl_id,
+                              kind="robots")
+        return RobotsRules(rp, reason, time.monotonic())
 
     # --- HTTP ----------------------------------------------------------------------------------
     def _once(self, method: str, url: str, headers: dict, data: dict | None) -> dict:
@@ -210,28 +362,44 @@ class Fetcher:
             if length and length.isdigit() and int(length) > self.p.max_bytes:
                 out["too_large"] = f"Content-Length {length} > {self.p.max_bytes}"
                 return out
+            try:
+                decoder = BoundedDecoder(hdrs.get("content-encoding"))
+            except BadEncoding as exc:
+                out["bad_encoding"] = str(exc)
+                return out
             chunks: list[bytes] = []
             size = 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > self.p.max_bytes:
-                    out["too_large"] = f"超过 {self.p.max_bytes} 字节，已中止"
-                    self.counters.add("bytes", size)
-                    return out
-                if time.monotonic() - start > self.p.total_timeout:
-                    raise TotalTimeout(f"响应超过 {self.p.total_timeout:g} 秒未传完")
-                chunks.append(chunk)
-            self.counters.add("bytes", size)
+            try:
+                for raw in resp.iter_raw():
+                    self.counters.add("bytes", len(raw))
+                    for piece in decoder.decode(raw, self.p.max_bytes - size):
+                        size += len(piece)
+                        if size > self.p.max_bytes:
+                            out["too_large"] = f"超过 {self.p.max_bytes} 字节（解压后），已中止"
+                            return out
+                        chunks.append(piece)
+                    if time.monotonic() - start > self.p.total_timeout:
+                        raise TotalTimeout(f"响应超过 {self.p.total_timeout:g} 秒未传完")
+            except BadEncoding as exc:
+                out["bad_encoding"] = str(exc)
+                return out
             out["body"] = b"".join(chunks)
             return out
 
+    def _paused_reason(self, host: str) -> str | None:
+        with self._robots_guard:
+            until, why = self._paused.get(host, (0.0, ""))
+        return why if time.monotonic() < until else None
+
     def _request(self, method: str, url: str, *, headers: dict, data: dict | None) -> dict:
-        """One URL with retries (5xx, timeouts, dropped connections); no redirects followed."""
+        """One URL with retries (5xx, 429, timeouts, dropped connections); no redirects followed."""
         host = _host_key(url)
         last: dict = {}
         for attempt in range(self.p.retries + 1):
+            paused = self._paused_reason(host)
+            if paused:
+                return {"error": paused, "code": "rate_limited"}
             self.limiter.wait(host, self._crawl_delay(url) if not url.endswith("/robots.txt") else 0.0)
-            retry_after = None
             with self._inflight:
                 self.counters.add("requests")
                 try:
@@ -243,19 +411,32 @@ class Fetcher:
                 except httpx.HTTPError as exc:
                     return {"error": f"请求失败（{type(exc).__name__}: {exc}）"}
             status = last.get("status")
+            if status == 429:
+                self.counters.add("rate_limited")
             retryable = "error" in last or (status in RETRY_STATUSES)
             if status in RETRY_STATUSES and last.get("body"):
                 text, _ = decode_body(last["body"], last["headers"].get("content-type"))
                 if classify_page(status, text)[0] == "blocked":
                     retryable = False  # a WAF answering 503 is not going to change its mind
-            if not retryable or attempt == self.p.retries:
+            if not retryable:
+                break
+            wait = retry_after_seconds((last.get("headers") or {}).get("retry-after")) \
+                if status in (429, 503) else None
+            if wait is not None and wait > self.p.max_retry_after:
+                why = (f"HTTP {status}：服务器要求 {wait:g} 秒后再试（Retry-After），超过上限 "
+                       f"{self.p.max_retry_after:g} 秒，本次采集不再请求该站点，下次采集重试")
+                with self._robots_guard:
+                    self._paused[host] = (time.monotonic() + wait, why)
+                last["gave_up"] = why
+                break
+            if attempt == self.p.retries:
                 break
             self.counters.add("retries")
-            ra = (last.get("headers") or {}).get("retry-after", "")
-            if ra.strip().isdigit():
-                retry_after = min(float(ra), self.p.max_backoff)
-            time.sleep(retry_after if retry_after is not None
-                       else min(self.p.backoff * (2 ** attempt), self.p.max_backoff))
+            if wait is None:
+                wait = min(self.p.backoff * (2 ** attempt), self.p.max_backoff)
+            elif status == 429:
+                self.limiter.defer(host, wait)  # the whole host waits, not only this thread
+            time.sleep(wait)
         return last
 
     def fetch(self, url: str, *, method: str = "GET", data: dict | None = None, kind: str = "other",
@@ -285,22 +466,31 @@ class Fetcher:
             if conditional.last_modified:
                 headers["If-Modified-Since"] = conditional.last_modified
         requests_before = self.counters.get("requests")
+        seen = {(method, current)}
         for _hop in range(self.p.max_redirects + 1):
             if not self.allowed(current):
                 return FetchResult(url, "external", final_url=current,
                                    reason="站外链接" if current == url else f"重定向到站外 {current}")
-            if not self.robots_allowed(current):
-                return FetchResult(url, "robots", final_url=current, reason="robots.txt 禁止抓取")
+            verdict, why = self.robots_verdict(current)
+            if verdict == "disallow":
+                return FetchResult(url, "robots", final_url=current, reason=why)
+            if verdict == "unreadable":
+                return FetchResult(url, "error", final_url=current, reason=why, code="robots_unreadable")
             raw = self._request(method, current, headers=headers, data=data)
             n = int(self.counters.get("requests") - requests_before)
             if "error" in raw:
-                return FetchResult(url, "error", final_url=current, reason=raw["error"], requests=n)
+                return FetchResult(url, "error", final_url=current, reason=raw["error"], requests=n,
+                                   code=raw.get("code"))
             status, hdrs = raw["status"], raw["headers"]
             if status in (301, 302, 303, 307, 308) and hdrs.get("location"):
                 current = urljoin(current, hdrs["location"].strip())
                 if status == 303 or (status in (301, 302) and method == "POST"):
                     method, data = "GET", None
                 headers = {}
+                if (method, current) in seen:
+                    return FetchResult(url, "error", status=status, final_url=current, requests=n,
+                                       reason=f"重定向循环（回到 {current}）", code="redirect_loop")
+                seen.add((method, current))
                 continue
             if status == 304:
                 return FetchResult(url, "not_modified", status=304, final_url=current, headers=hdrs,
@@ -308,15 +498,25 @@ class Fetcher:
             if raw.get("too_large"):
                 return FetchResult(url, "too_large", status=status, final_url=current, headers=hdrs,
                                    reason=raw["too_large"], requests=n)
+            if raw.get("bad_encoding"):
+                return FetchResult(url, "error", status=status, final_url=current, headers=hdrs,
+                                   reason=raw["bad_encoding"], requests=n)
             body = raw.get("body") or b""
             text, encoding = decode_body(body, hdrs.get("content-type"))
             outcome, reason = classify_page(status, text)
+            code = None
             if outcome == "ok" and not 200 <= status < 300:
                 outcome, reason = "error", f"HTTP {status}"
+                if status == 429:
+                    code = "rate_limited"
+                    reason = raw.get("gave_up") or f"HTTP 429 请求过多：重试 {self.p.retries} 次后仍被限流，下次采集重试"
+                elif raw.get("gave_up"):
+                    reason = raw["gave_up"]
             return FetchResult(url, outcome, status=status, final_url=current, reason=reason,
                                headers=hdrs, body=body, text=text if outcome == "ok" else None,
-                               encoding=encoding, requests=n)
-        return FetchResult(url, "error", final_url=current, reason=f"重定向超过 {self.p.max_redirects} 次")
+                               encoding=encoding, requests=n, code=code)
+        return FetchResult(url, "error", final_url=current, reason=f"重定向超过 {self.p.max_redirects} 次",
+                           code="redirect_loop")
 
     def from_store(self, url: str) -> FetchResult | None:
         """The stored ``ok`` response for ``url``, decoded, without any request."""

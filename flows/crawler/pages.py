@@ -112,7 +112,7 @@ def waf_reason(status: int, html: str) -> str | None:
     small = len(html) < 20_000
     if status in WAF_STATUSES:
         return f"HTTP {status}" + (f"（{marker}）" if marker else "")
-    if status in (401, 403, 429):
+    if status in (401, 403) or (status == 429 and marker):  # a plain 429 is rate limiting, retried
         return f"HTTP {status}" + (f"（{marker}）" if marker else "")
     if status >= 500 and marker and small:  # e.g. a 503 "checking your browser" page
         return f"HTTP {status}（{marker}）"

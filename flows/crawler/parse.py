@@ -172,7 +172,8 @@ def parse_list(html: str, page_url: str, config: CrawlConfig, *, head: bool = Tr
             count, current, prefix, ext = info
             page.page_count, page.current = count, current
             base = _page_base(page_url)
-            page.page_urls = [f"{base}{prefix}_{n}.{ext}" for n in range(1, count)]
+            # never more URLs than the crawl may read (a hostile "createPageHTML(999999999, …)")
+            page.page_urls = [f"{base}{prefix}_{n}.{ext}" for n in range(1, min(count, paging.max_pages + 1))]
     elif paging.kind == "yueyang":
         text = tree.body.text(deep=True) if tree.body else html
         m = None
@@ -186,7 +187,8 @@ def parse_list(html: str, page_url: str, config: CrawlConfig, *, head: bool = Tr
                 page.page_count = nums[0]
         if page.page_count:
             base = _page_base(page_url)
-            page.page_urls = [base + paging.page_url_template.format(n=n) for n in range(1, page.page_count)]
+            page.page_urls = [base + paging.page_url_template.format(n=n)
+                              for n in range(1, min(page.page_count, paging.max_pages + 1))]
     return page
 
 

@@ -8,8 +8,11 @@ Every request is logged (method, path, headers, body, monotonic time).
 from __future__ import annotations
 
 import contextlib
+import gzip
+import sys
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -93,6 +96,11 @@ class FaultServer(ThreadingHTTPServer):
     @property
     def netloc(self) -> str:
         return f"127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # the crawler hung up on purpose (a size cap, a timeout): not a server fault
+        super().handle_error(request, client_address)
 
     def hits(self, path: str) -> int:
         return sum(1 for e in self.log if e["path"] == path)
@@ -179,3 +187,31 @@ def huge(total: int, with_length: bool, block: int = 65536):
         req.close_connection = True
         return None
     return handler
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+_BOMBS: dict[int, bytes] = {}
+
+
+def gzip_bomb_body(decoded: int) -> bytes:
+    """A gzip stream of ``decoded`` zero bytes (~1000:1), built in 1 MB steps (never held whole)."""
+    if decoded not in _BOMBS:
+        comp = zlib.compressobj(9, zlib.DEFLATED, 31)
+        block = bytes(1 << 20)
+        parts = [comp.compress(block) for _ in range(decoded >> 20)]
+        parts.append(comp.flush())
+        _BOMBS[decoded] = b"".join(parts)
+    return _BOMBS[decoded]
+
+
+def gzip_bomb(decoded: int = 100 << 20) -> Resp:
+    """``Content-Encoding: gzip`` whose body expands to ``decoded`` bytes (honest Content-Length)."""
+    return Resp(200, gzip_bomb_body(decoded), headers={"Content-Encoding": "gzip"})
+
+
+def gzipped(resp: Resp) -> Resp:
+    return Resp(resp.status, gzip_bytes(resp.data()), headers={**resp.headers, "Content-Encoding": "gzip"},
+                content_type=resp.content_type)

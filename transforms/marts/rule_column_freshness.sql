@@ -17,6 +17,8 @@ SELECT c.county_slug, $period AS period, c."column", c.url, c.column_type, c.uni
             ELSE CAST($period_end AS DATE) - i.last_publish END AS days_since,
        CASE
            WHEN c.status IN ('blocked', 'missing', 'error') THEN 'unreachable'
+           -- not read (e.g. the crawl's time budget ran out first): not evidence of a blank column
+           WHEN c.status = 'partial' AND coalesce(i.items, 0) = 0 THEN 'unreachable'
            WHEN coalesce(i.items, 0) = 0 THEN 'blank'
            WHEN i.last_publish IS NULL THEN 'undated'
            WHEN i.last_publish + CAST(c.max_age AS INTERVAL) < CAST($period_end AS DATE) THEN 'overdue'

@@ -1,0 +1,116 @@
+"""`zwgk check REPORT` for annual reports and `zwgk annual` (registered from flows/cli.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from flows.ingest.annual_model import COLUMN_LABELS, COLUMNS, ROW_LABELS, AnnualReportError
+
+EXIT_FOUND, EXIT_BAD_INPUT = 3, 2
+console = Console(soft_wrap=True, markup=False)  # data is never parsed as markup (docs/reliability.md)
+err = Console(stderr=True, soft_wrap=True, markup=False)
+FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式", None: "未识别"}
+
+
+def _fail(message: str) -> None:
+    err.print(Text("错误", style="bold red") + f"：{message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None:
+    from flows.annual_steps import check_report
+
+    try:
+        report = check_report(file, docs_dir=docs)
+    except AnnualReportError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps({k: report[k] for k in ("kind", "unit", "year", "format", "tables", "findings")}
+                         | {"stated": report["stated"], "file": report["file"]}, ensure_ascii=False, indent=2))
+    else:
+        _print(report)
+    raise typer.Exit(EXIT_FOUND if report["findings"] else 0)
+
+
+def _print(report: dict) -> None:
+    console.print(Text(str(report["file"]), style="bold")
+                  + f"  {report['unit'] or '（单位未识别）'} {report['year'] or ''}年度"
+                  f"政府信息公开工作年度报告（{FORMAT_NAMES.get(report['format'], report['format'])}）", highlight=False)
+    t3 = report["tables"]["table3"]
+    if t3:
+        from rich.table import Table
+
+        table = Table("表三", *(COLUMN_LABELS[c] for c in COLUMNS))
+        for key in ("new", "carried_in", "results_total", "carried_out"):
+            if key in t3:
+                table.add_row(ROW_LABELS[key], *("" if t3[key].get(c) is None else str(t3[key][c]) for c in COLUMNS))
+        console.print(table)
+    for note in report.get("notes") or []:
+        console.print(Text("注意", style="yellow") + f" {note}", highlight=False)
+    if not report["findings"]:
+        console.print(Text("未发现问题。", style="green"))
+    for f in report["findings"]:
+        colour, label = ("red", "错误") if f["severity"] == "error" else ("yellow", "提醒")
+        console.print(Text(label, style=colour) + f" {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
+    if report.get("validation"):
+        console.print(f"核查报告：{report['validation']}", highlight=False)
+
+
+def annual_command(
+    config: Path = typer.Option(Path("data/counties/huarong.toml"), help="县级配置（TOML）"),
+    year: int = typer.Option(None, help="审查哪一年度的报告（默认：上一年）"),
+    out: Path = typer.Option(Path("reports/out"), help="输出根目录"),
+    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), help="DuckDB 仓库文件"),
+    files: list[Path] = typer.Option([], "--file", help="另行收到的年度报告文件（.html/.docx/.txt），可多次给出"),
+    no_crawl: bool = typer.Option(False, "--no-crawl", help="不采集门户，只审查 --file 给出的文件"),
+    notify_success: bool = typer.Option(False, "--notify-success", help="未发现问题也发送通知"),
+) -> None:
+    """Review every unit's annual disclosure report for a year (Prefect flow annual_report_review)."""
+    from flows.bulletin_flow import RunFailed
+    from flows.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(config)
+        from flows.annual_steps import annual_settings
+
+        annual_settings(cfg)
+    except ConfigError as exc:
+        _fail(str(exc))
+    from flows.annual_flow import annual_report_review
+
+    try:
+        summary = annual_report_review(county=cfg.slug, year=year, config=str(config), out_dir=str(out),
+                                       warehouse=str(warehouse), files=[str(f) for f in files], crawl=not no_crawl,
+                                       notify_success=notify_success or None)
+    except RunFailed as exc:
+        from flows.cli import INPUT_ERRORS
+
+        if isinstance(exc.__cause__, INPUT_ERRORS):
+            _fail(str(exc))
+        err.print(Text("错误", style="bold red") + f"：{exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    _print_review(summary)
+    raise typer.Exit(EXIT_FOUND if summary["status"] == "findings" else 0)
+
+
+def _print_review(summary: dict) -> None:
+    s = summary["summary"]
+    console.rule(f"{summary['county']} {summary['year']}年度政府信息公开工作年度报告审查")
+    console.print(f"应公布 {s['registered']} 个单位：已公布 {s['published']}（按时 {s['on_time']}，逾期 {s['late']}），"
+                  f"未公布 {s['missing']}，报告有问题 {s['with_defects']}", highlight=False)
+    for f in summary["findings"]:
+        label = "错误" if f["severity"] == "error" else "提醒"
+        console.print(f"  [{label}] {f['unit']} {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
+    alert = summary.get("alert") or {}
+    if alert.get("status") == "sent":
+        console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
+    elif alert.get("status") == "failed":
+        console.print(Text("通知发送失败", style="yellow") + f"：{'；'.join(alert['errors'])}", highlight=False)
+    console.print(f"输出目录：{summary['out_dir']}", highlight=False)
+    for name, rel in summary["outputs"].items():
+        console.print(f"  {name}: {Path(summary['out_dir']) / rel}", highlight=False)

@@ -1,0 +1,99 @@
+"""The Prefect flow ``annual_report_review``: every January's review of the units' annual disclosure
+reports (docs/annual-reports.md). collect (crawl the 年报 column) → review (parse, match, check with
+GX, load into the warehouse) → render → notify → publish reports/out/<county>/<year>-annual/.
+
+Tasks call plain functions in flows/annual_steps.py with paths, years and small dicts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is imported)
+from prefect import flow, get_run_logger, task
+
+from flows import annual_steps
+from flows.bulletin_flow import DEFAULT_OUT, DEFAULT_WAREHOUSE, RunFailed
+from flows.config import DEFAULT_CONFIG, load_config
+
+
+@task(name="collect_annual_reports", task_run_name="collect-{county_slug}-{year}", retries=2,
+      retry_delay_seconds=[30, 120])
+def collect_task(config_path: str, warehouse: str, county_slug: str, year: int) -> dict:
+    return annual_steps.collect_reports(load_config(config_path), warehouse, year)
+
+
+@task(name="review_annual_reports", task_run_name="review-{county_slug}-{year}")
+def review_task(config_path: str, warehouse: str, county_slug: str, year: int, collected: dict, files: list[str],
+                docs_dir: str) -> dict:
+    return annual_steps.review_year(load_config(config_path), warehouse, year, collected, files=files,
+                                    docs_dir=docs_dir)
+
+
+@task(name="render_annual_review", task_run_name="render-{county_slug}-{year}")
+def render_task(review: dict, staged: str, county_slug: str, year: int) -> dict:
+    return annual_steps.render_review(review, staged)
+
+
+@task(name="notify_annual_review", task_run_name="notify-{county_slug}-{year}", retries=2, retry_delay_seconds=[5, 30])
+def notify_task(review: dict, out_dir: str, urls: list[str], notify_success: bool, status: str, county_slug: str,
+                year: int) -> dict:
+    return annual_steps.notify(review, out_dir, urls, notify_success, status)
+
+
+def previous_year(today: date | None = None) -> int:
+    return (today or date.today()).year - 1
+
+
+@flow(name="annual_report_review", flow_run_name="{county}-{year}-annual", log_prints=True)
+def annual_report_review(county: str = "huarong", year: int | None = None, config: str | None = None,
+                         out_dir: str | None = None, warehouse: str | None = None, files: list[str] | None = None,
+                         crawl: bool = True, notify_success: bool | None = None) -> dict:
+    """Review one county's annual reports for one year (default: last year); returns run.json."""
+    logger = get_run_logger()
+    config_path = str(config or DEFAULT_CONFIG)
+    cfg = load_config(config_path)
+    if county not in {cfg.slug, cfg.county}:
+        raise ValueError(f"配置 {config_path} 属于 {cfg.slug}（{cfg.county}），不是 {county}")
+    year = int(year or previous_year())
+    warehouse = str(warehouse or DEFAULT_WAREHOUSE)
+    out_root = str(out_dir or DEFAULT_OUT)
+    notify_success = cfg.notify_success if notify_success is None else notify_success
+    started = annual_steps_now()
+    staged = annual_steps.staging_dir(out_root, cfg.slug, year)
+    step = "collect"
+    review: dict = {"county": cfg.county, "year": year}
+    try:
+        collected = collect_task(config_path, warehouse, cfg.slug, year) if crawl and cfg.crawls else {}
+        step = "review"
+        review = review_task(config_path, warehouse, cfg.slug, year, collected, [str(f) for f in files or []],
+                             str(staged / "validation"))
+        step = "render"
+        outputs = render_task(review, str(staged), cfg.slug, year)
+        final = str(Path(out_root) / cfg.slug / annual_steps.folder_name(year))
+        status = annual_steps.run_status(review)
+        step = "notify"
+        alert = notify_task(review, final, cfg.alert_urls, notify_success, status, cfg.slug, year)
+        summary = {"county": cfg.county, "county_slug": cfg.slug, "year": year, "status": status,
+                   "started_at": started, "finished_at": annual_steps_now(), "summary": review["summary"],
+                   "units": review["units"], "findings": review["findings"], "checks": review["checks"],
+                   "notes": review["notes"], "crawl": (collected or {}).get("crawl"), "alert": alert,
+                   "outputs": outputs, "out_dir": final, "load_id": review["load_id"]}
+        step = "publish"
+        annual_steps.publish(staged, summary, out_root, cfg.slug, year)
+    except Exception as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        failure = RunFailed(step, exc)
+        logger.error("运行失败：%s", failure)
+        annual_steps.notify(review, None, cfg.alert_urls, notify_success, "failed", str(failure))
+        raise failure from exc
+    logger.info("年度报告审查完成：%s", summary["summary"])
+    return summary
+
+
+def annual_steps_now() -> str:
+    from flows.pipeline import now_iso
+
+    return now_iso()

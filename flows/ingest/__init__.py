@@ -1,0 +1,1 @@
+"""Parsers for documents the office reviews (annual disclosure reports: annual_report.py)."""

@@ -1,0 +1,200 @@
+"""Read an annual report's medium into lines: an HTML article page, a .docx, or copied text.
+
+A line is either a paragraph (one cell) or a table row (its cells, blanks kept). Copied text has
+one table row per line with cells separated by tabs or by runs of spaces (docs/annual-reports.md,
+"Reading the three media"); for space runs each cell keeps the display column of its centre, so a
+row with blank cells can be aligned under a full row. Regexes here are linear (no nested repetition).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flows.bulletin import _space_spans, decode_text
+from flows.ingest.annual_model import AnnualReportError
+
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+_DATE = re.compile(r"(20\d{2})\s{0,2}[-/年.]\s{0,2}(\d{1,2})\s{0,2}[-/月.]\s{0,2}(\d{1,2})")
+
+
+@dataclass
+class Line:
+    cells: list[str]
+    where: str                     # 第3行 / 第2个表格第5行 / 第7段
+    spans: list[float] | None = None   # display centre of each cell (space-separated text only)
+    row: bool = False              # a table row (or a text line with several cells)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.cells)
+
+
+@dataclass
+class Document:
+    lines: list[Line]
+    medium: str                    # html | docx | text
+    title: str = ""
+    published: date | None = None
+    publisher: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def clean(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def parse_date(text: str | None) -> date | None:
+    m = _DATE.search(text or "")
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+# --- HTML --------------------------------------------------------------------------------------------
+def _in_cell(node) -> bool:
+    parent = node.parent
+    for _ in range(40):  # bounded walk up
+        if parent is None:
+            return False
+        if parent.tag in ("td", "th"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def read_html(data: bytes | str, source: str) -> Document:
+    from selectolax.lexbor import LexborHTMLParser
+
+    text = data if isinstance(data, str) else _decode_html(data, source)
+    tree = LexborHTMLParser(text)
+    metas = {(n.attributes.get("name") or "").lower(): n.attributes.get("content") or ""
+             for n in tree.css("meta[name]")}
+    lines: list[Line] = []
+    table_no = 0
+    tables_seen: dict[int, int] = {}
+    rows_seen: dict[int, int] = {}
+    for node in tree.css("p, h1, h2, h3, h4, h5, h6, tr, li"):
+        if node.tag == "tr":
+            table = node.parent
+            while table is not None and table.tag != "table":
+                table = table.parent
+            key = id(table) if table is None else table.mem_id
+            if key not in tables_seen:
+                table_no += 1
+                tables_seen[key] = table_no
+            cells = [clean(c.text(separator="")) for c in node.iter() if c.tag in ("td", "th")]
+            rows_seen[key] = rows_seen.get(key, 0) + 1
+            lines.append(Line(cells, f"第{tables_seen[key]}个表格第{rows_seen[key]}行", row=True))
+        elif not _in_cell(node):
+            t = clean(node.text(separator=""))
+            if t:
+                lines.append(Line([t], f"第{len(lines) + 1}段"))
+    title = (clean(metas.get("articletitle")) or _first(tree, "h1") or _first(tree, "title")
+             or next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), ""))
+    published = parse_date(metas.get("pubdate"))
+    publisher = clean(metas.get("contentsource")) or None
+    for ln in lines:  # the portal's metadata table: 公开日期 / 发布机构
+        for i, cell in enumerate(ln.cells[:-1]):
+            if published is None and cell.startswith("公开日期"):
+                published = parse_date(ln.cells[i + 1])
+            if publisher is None and cell.startswith("发布机构"):
+                publisher = ln.cells[i + 1] or None
+    return Document(lines, "html", title=title, published=published, publisher=publisher, meta=metas)
+
+
+def _first(tree, selector: str) -> str:
+    node = tree.css_first(selector)
+    return clean(node.text(separator="")) if node is not None else ""
+
+
+def _decode_html(data: bytes, source: str) -> str:
+    head = data[:2048].decode("ascii", "ignore").lower()
+    m = re.search(r"charset=[\"']?([a-z0-9_-]{2,20})", head)
+    if m and m.group(1) in ("gbk", "gb2312", "gb18030"):
+        return data.decode("gb18030", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")
+
+
+# --- .docx ---------------------------------------------------------------------------------------------
+def read_docx(data: bytes, source: str) -> Document:
+    from docx import Document as Docx
+    from docx.table import Table
+
+    try:
+        doc = Docx(io.BytesIO(data))
+        blocks = list(doc.iter_inner_content())
+    except Exception as exc:  # python-docx raises zip, XML and key errors alike
+        raise AnnualReportError(source, "文件", f"无法作为 Word 文档（.docx）打开：文件已损坏或不是 .docx（{type(exc).__name__}）") from None
+    lines: list[Line] = []
+    table_no = para_no = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            table_no += 1
+            for row_no, row in enumerate(block.rows, start=1):
+                cells, previous = [], None
+                for cell in row.cells:  # a merged cell is listed once per grid column: keep it once
+                    if cell._tc is not previous:
+                        cells.append(clean(cell.text))
+                    previous = cell._tc
+                lines.append(Line(cells, f"第{table_no}个表格第{row_no}行", row=True))
+        else:
+            para_no += 1
+            t = clean(block.text)
+            if t:
+                lines.append(Line([t], f"第{para_no}段"))
+    title = next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), "")
+    return Document(lines, "docx", title=title)
+
+
+# --- copied text ---------------------------------------------------------------------------------------
+_SPACE_SPLIT = re.compile(r"[ \u00a0]{2,}|\u3000")
+
+
+def read_text(data: bytes | str, source: str) -> Document:
+    from flows.bulletin_model import BulletinParseError
+
+    try:
+        text = data if isinstance(data, str) else decode_text(data, source)
+    except BulletinParseError as exc:
+        raise AnnualReportError(source, exc.where, exc.expected) from None
+    lines: list[Line] = []
+    for no, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        where = f"第{no}行"
+        if not raw.strip():
+            continue
+        if "\t" in raw:
+            cells = [clean(c) for c in raw.rstrip().split("\t")]
+            while cells and not cells[0]:
+                cells.pop(0)
+            lines.append(Line(cells, where, row=len(cells) > 1))
+            continue
+        stripped = raw.strip()
+        # a paragraph is prose: indented with full-width spaces, or one run of text
+        if not _SPACE_SPLIT.search(stripped.lstrip("\u3000")):
+            lines.append(Line([clean(stripped)], where))
+            continue
+        spans = _space_spans(raw.replace("\u3000", "  "))
+        lines.append(Line([c for c, _ in spans], where, spans=[s for _, s in spans], row=True))
+    title = next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), "")
+    return Document(lines, "text", title=title)
+
+
+def read_document(data: bytes, source: str) -> Document:
+    """Pick the reader by content: a .docx is a zip, HTML starts with a tag, anything else is text."""
+    if not data.strip():
+        raise AnnualReportError(source, "文件", "文件为空：应为政府信息公开工作年度报告（网页、.docx 或文本）")
+    if data[:4] == b"PK\x03\x04":
+        return read_docx(data, source)
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<div", b"<table")):
+        return read_html(data, source)
+    return read_text(data, source)
