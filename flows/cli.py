@@ -218,11 +218,9 @@ def _print_run(summary: dict) -> None:
             console.print(f"  [提醒] {c['name']}：{'；'.join(messages[:2])}{more}", highlight=False)
     crawl = summary.get("crawl") or {}
     if crawl and crawl.get("complete") is False:  # a crawl limit or fault: crawled counts may be short
-        from rich.markup import escape
-
         cols = crawl.get("incomplete_columns") or []
         names = "、".join(f"{c['name']}（{c.get('incomplete') or c.get('status')}）" for c in cols[:3])
-        console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{escape(names)}{'等' if len(cols) > 3 else ''}；"
+        console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{names}{'等' if len(cols) > 3 else ''}；"
                       "网站采集条数可能偏少，详见 run.json 的 crawl.incomplete_columns", highlight=False)
     alert = summary.get("alert") or {}
     if alert.get("status") == "sent":
