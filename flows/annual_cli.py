@@ -7,17 +7,18 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from flows.ingest.annual_model import COLUMN_LABELS, COLUMNS, ROW_LABELS, AnnualReportError
 
 EXIT_FOUND, EXIT_BAD_INPUT = 3, 2
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, markup=False)  # data is never parsed as markup (docs/reliability.md)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式", None: "未识别"}
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]错误[/]：{message}", highlight=False, soft_wrap=True)
+    err.print(Text("错误", style="bold red") + f"：{message}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -37,7 +38,8 @@ def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None
 
 
 def _print(report: dict) -> None:
-    console.print(f"[bold]{report['file']}[/]  {report['unit'] or '（单位未识别）'} {report['year'] or ''}年度"
+    console.print(Text(str(report["file"]), style="bold")
+                  + f"  {report['unit'] or '（单位未识别）'} {report['year'] or ''}年度"
                   f"政府信息公开工作年度报告（{FORMAT_NAMES.get(report['format'], report['format'])}）", highlight=False)
     t3 = report["tables"]["table3"]
     if t3:
@@ -49,12 +51,12 @@ def _print(report: dict) -> None:
                 table.add_row(ROW_LABELS[key], *("" if t3[key].get(c) is None else str(t3[key][c]) for c in COLUMNS))
         console.print(table)
     for note in report.get("notes") or []:
-        console.print(f"[yellow]注意[/] {note}", highlight=False)
+        console.print(Text("注意", style="yellow") + f" {note}", highlight=False)
     if not report["findings"]:
-        console.print("[green]未发现问题。[/]")
+        console.print(Text("未发现问题。", style="green"))
     for f in report["findings"]:
         colour, label = ("red", "错误") if f["severity"] == "error" else ("yellow", "提醒")
-        console.print(f"[{colour}]{label}[/] {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
+        console.print(Text(label, style=colour) + f" {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
     if report.get("validation"):
         console.print(f"核查报告：{report['validation']}", highlight=False)
 
@@ -90,7 +92,7 @@ def annual_command(
 
         if isinstance(exc.__cause__, INPUT_ERRORS):
             _fail(str(exc))
-        err.print(f"[bold red]错误[/]：{exc}", highlight=False, soft_wrap=True)
+        err.print(Text("错误", style="bold red") + f"：{exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     _print_review(summary)
     raise typer.Exit(EXIT_FOUND if summary["status"] == "findings" else 0)
@@ -108,7 +110,7 @@ def _print_review(summary: dict) -> None:
     if alert.get("status") == "sent":
         console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
     elif alert.get("status") == "failed":
-        console.print(f"[yellow]通知发送失败[/]：{'；'.join(alert['errors'])}", highlight=False)
+        console.print(Text("通知发送失败", style="yellow") + f"：{'；'.join(alert['errors'])}", highlight=False)
     console.print(f"输出目录：{summary['out_dir']}", highlight=False)
     for name, rel in summary["outputs"].items():
         console.print(f"  {name}: {Path(summary['out_dir']) / rel}", highlight=False)

@@ -69,7 +69,8 @@ def parse_count(raw: str | None) -> int | None:
     text = re.sub(r"(条|个|名|项|篇|件)$", "", text)
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):
         text = text.replace(",", "")
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
+    # at most 18 digits: any count fits the warehouse's 64-bit columns (implausible ones are then reported)
+    return int(text) if re.fullmatch(r"[+-]?\d{1,18}", text) else None
 
 
 def column_role(cell: str) -> str | None:
@@ -512,10 +513,34 @@ def _scan(doc: _Doc) -> list[_Found]:
 
 
 # --- the bulletin's text ---------------------------------------------------------------------------
-_STATED = re.compile(r"(?:共|总计|合计|累计|总量|总数)[^。；;]*?(\d[\d,]*)\s*条")
-_STATED_LOOSE = re.compile(r"(?:公开|发布|更新)[^。；;，,]*?(\d[\d,]*)\s*条")
+# Linear by construction (a 1 MB sentence parses in well under a second): the keyword is found first,
+# then the first "N条" after it; the number's quantifiers are bounded and it never starts inside a run
+# of digits, so no position is tried more than a bounded number of times.
+_STATED_KEYWORD = re.compile(r"共|总计|合计|累计|总量|总数")
+_LOOSE_KEYWORD = re.compile(r"公开|发布|更新")
+_NUMBER_ITEMS = re.compile(r"(?<!\d)(?<!\d,)(\d[\d,]{0,22})\s{0,8}条")
+_CLAUSE_STOP = re.compile(r"[。；;，,]")
+_SENTENCE_STOP = re.compile(r"[。；;]")
 _SCOPE = re.compile(r"全[县区市]|各单位")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")
+
+
+def _stated_number(text: str, loose: bool) -> re.Match | None:
+    """The "N条" a total keyword announces: after 共/总计/… in the same sentence or, loose, after
+    公开/发布/更新 in the same clause (no comma between). Each keyword, number and stop is found once."""
+    keyword, stops = (_LOOSE_KEYWORD, _CLAUSE_STOP) if loose else (_STATED_KEYWORD, _SENTENCE_STOP)
+    pos, number, stop = 0, None, None
+    while k := keyword.search(text, pos):
+        if number is None or number.start(1) < k.end():
+            number = _NUMBER_ITEMS.search(text, k.end())
+            if number is None:
+                return None
+        if stop is None or stop.start() < k.end():
+            stop = stops.search(text, k.end())
+        if stop is None or stop.start() >= number.start(1):
+            return number
+        pos = stop.end()
+    return None
 
 
 def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, str]:
@@ -534,11 +559,13 @@ def _stated_total(paragraphs: list[tuple[str, str]]) -> tuple[int | None, str, s
             scoped = bool(_SCOPE.search(plain))
             if not scoped and re.search(r"乡镇|部门|县直", plain):
                 continue
-            for loose, pattern in enumerate((_STATED, _STATED_LOOSE)):
-                m = pattern.search(plain)
+            for loose in (0, 1):
+                m = _stated_number(plain, loose=bool(loose))
                 if m and (scoped or not loose):
                     key = (not in_overall, loose, not scoped, order)
-                    candidates.append((key, int(m[1].replace(",", "")), where, sentence.strip()))
+                    value = int(m[1].replace(",", ""))
+                    if value < 10**18:  # fits the warehouse's 64-bit column; larger is no count at all
+                        candidates.append((key, value, where, sentence.strip()))
                     break
     if not candidates:
         return None, "", ""
@@ -568,7 +595,7 @@ def _county_from_title(title: str) -> str | None:
 
 
 def _county_in_text(text: str) -> str | None:
-    text = re.sub(r"\d{4}\s*年度?|[上下]半年|第.季度|\d+月份?|关于", "|", nfkc(text))
+    text = re.sub(r"\d{4}\s{0,8}年度?|[上下]半年|第.季度|(?<!\d)\d{1,2}月份?|关于", "|", nfkc(text))
     for m in _COUNTY_IN_TEXT.finditer(text):
         if not _NOT_COUNTY & set(m[1]):
             return m[1]
@@ -648,6 +675,9 @@ def _assemble(doc: _Doc, sha256: str) -> ParsedBulletin:
 
 
 # --- reading files -----------------------------------------------------------------------------------
+_CONTROL_CHARS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode_text(data: bytes, path: str | Path, where: str = "编码") -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; BulletinParseError otherwise."""
     try:
@@ -663,23 +693,31 @@ def decode_text(data: bytes, path: str | Path, where: str = "编码") -> str:
         text = "\x00"
     if "\x00" in text:
         raise BulletinParseError(path, where, "无法解码：应为 UTF-8（可带 BOM）或 GB18030/GBK 编码的纯文本")
-    return text
+    # Other C0 control characters (no printed bulletin has them) would make Word/Excel output invalid XML.
+    return _CONTROL_CHARS.sub("", text)
 
 
 def _txt_items(text: str) -> list[_Item]:
     return [_Item(text=line, pos=no) for no, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1)]
 
 
-def _docx_items(data: bytes) -> list[_Item]:
+def _docx_items(data: bytes, path: str = "") -> list[_Item]:
     from docx import Document
     from docx.table import Table
 
+    from flows.limits import check_lines, max_lines
+
     items: list[_Item] = []
     paragraph_no = table_no = 0
+    limit = max_lines()
     for block in Document(io.BytesIO(data)).iter_inner_content():
+        if len(items) > limit:
+            check_lines(len(items), path, "个段落和表格行")
         if isinstance(block, Table):
             table_no += 1
             for row_no, row in enumerate(block.rows, start=1):
+                if len(items) > limit:
+                    check_lines(len(items), path, "个段落和表格行")
                 item = _Item(cells=[], pos=row_no, table=table_no, grid=[""] * row.grid_cols_before)
                 item.cells, item.starts = list(item.grid), list(range(len(item.grid)))
                 previous = None
@@ -707,22 +745,23 @@ def parse_bulletin(path: str | Path) -> ParsedBulletin:
             f"不支持的文件格式“{p.suffix or '无扩展名'}”：只接受 .txt（UTF-8 或 GB18030 编码的纯文本）"
             f"和 .docx（Word 文档）{hint}"
         ))
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise BulletinParseError(path, "文件", "文件不存在：应为 .txt 或 .docx 格式的通报") from None
-    except OSError as exc:
-        raise BulletinParseError(path, "文件", f"无法读取文件（{exc.strerror or exc}）") from None
+    from flows.limits import check_archive, check_lines, read_input
+
+    data = read_input(path, " .txt 或 .docx 格式的通报")
     sha256 = hashlib.sha256(data).hexdigest()
     if suffix == ".txt":
         text = decode_text(data, path)
         if not text.strip():
             raise BulletinParseError(path, "第1行", "文件为空：应为含正文和附件统计表的通报")
+        check_lines(text.count("\n") + 1, str(path))
         return _assemble(_Doc(str(path), "txt", _txt_items(text)), sha256)
     if not data:
         raise BulletinParseError(path, "文件", "文件为空：应为含正文和附件统计表的 Word 文档")
+    check_archive(data, str(path), "Word 文档（.docx）")
     try:
-        items = _docx_items(data)
+        items = _docx_items(data, str(path))
+    except BulletinParseError:
+        raise
     except Exception as exc:  # python-docx raises zip, XML and key errors alike
         raise BulletinParseError(path, "文件", (
             f"无法作为 Word 文档（.docx）打开：文件已损坏或不是 .docx（{type(exc).__name__}）"

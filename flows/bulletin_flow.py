@@ -7,6 +7,7 @@ paths, codes, hashes and small dicts, never connections or DataFrames, so Prefec
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import uuid
 from datetime import timedelta
@@ -20,6 +21,7 @@ from flows import pipeline
 from flows.config import DEFAULT_CONFIG, load_config
 from flows.periods import parse_period, parse_period_range
 from flows.rules_config import blocking_overrides
+from flows.runlock import warehouse_lock
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 DEFAULT_OUT = Path("reports/out")
@@ -57,8 +59,33 @@ def fingerprint_task(warehouse: str, county_slug: str, period: str, blocking: di
 
 
 def _validate_cache_key(context, parameters: dict) -> str:
-    """Cache on the content hash of what the checks see (and where the docs are kept)."""
-    return f"zwgk-validate-{parameters['fingerprint']}-{Path(parameters['docs_dir']).name}"
+    """Cache on the content hash of what the checks see and on where this checkout keeps the Data Docs
+    and its warehouse: two checkouts (or two output roots) never share a cached result."""
+    where = f"{Path(parameters['docs_dir']).resolve()}|{Path(parameters['warehouse']).resolve()}"
+    return f"zwgk-validate-{parameters['fingerprint']}-{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
+def validate_cached(warehouse: str, county_slug: str, period: str, blocking: dict, settings: dict, key: str,
+                    cache_dir: Path) -> dict:
+    """The validate task with its results kept under the output root's .cache (not ~/.prefect), and a
+    cached result used only when the Data Docs it points at still exist (else validated again)."""
+    from prefect.filesystems import LocalFileSystem
+
+    results = cache_dir.parent / "results"
+    storage = LocalFileSystem(basepath=str(results))
+    # Prefect keeps only saved storage blocks on a task: one block per results folder, named by its path.
+    storage.save(f"zwgk-results-{hashlib.sha256(str(results).encode()).hexdigest()[:16]}", overwrite=True)
+    args = (warehouse, county_slug, period, blocking, settings, key, str(cache_dir / key))
+    validation = validate_task.with_options(result_storage=storage)(*args)
+    if not _docs_present(validation):
+        get_run_logger().info("缓存的核查结果所指的 Data Docs 已不存在：重新核查")
+        validation = validate_task.with_options(result_storage=storage, refresh_cache=True)(*args)
+    return validation
+
+
+def _docs_present(validation: dict) -> bool:
+    docs_dir, index = validation.get("docs_dir"), validation.get("docs_index")
+    return (docs_dir is None or Path(docs_dir).is_dir()) and (index is None or Path(index).is_file())
 
 
 @task(name="validate", task_run_name="validate-{county_slug}-{period}",
@@ -119,7 +146,16 @@ def half_yearly_bulletin(
     warehouse: str | None = None,
     notify_success: bool | None = None,
 ) -> dict:
-    """Produce one county's bulletin for one period; returns the run summary (run.json)."""
+    """Produce one county's bulletin for one period; returns the run summary (run.json).
+
+    Holds the warehouse for the whole run (flows/runlock.py): a second run on it is refused with the
+    name of this one instead of failing in a task."""
+    with warehouse_lock(warehouse or DEFAULT_WAREHOUSE, f"zwgk run {county} {period or ''}".strip()):
+        return _bulletin(county, period, config, out_dir, warehouse, notify_success)
+
+
+def _bulletin(county: str, period: str | None, config: str | None, out_dir: str | None, warehouse: str | None,
+              notify_success: bool | None) -> dict:
     logger = get_run_logger()
     config_path = str(config or DEFAULT_CONFIG)
     cfg = load_config(config_path)
@@ -151,7 +187,7 @@ def half_yearly_bulletin(
         settings, blocking = run_settings(cfg)
         key = fingerprint_task(warehouse, cfg.slug, code, blocking, settings)
         step = "validate"
-        validation = validate_task(warehouse, cfg.slug, code, blocking, settings, key, str(cache_dir / key))
+        validation = validate_cached(warehouse, cfg.slug, code, blocking, settings, key, cache_dir)
         step = "render"
         summary = render_task(config_path, warehouse, cfg.slug, code, validation, str(staged),
                               {"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled})

@@ -20,10 +20,41 @@ from flows.registry import normalize_name
 
 MANY = ("较多", "最多", "名列前茅", "靠前", "成效明显", "表现较好", "较好")
 FEW = ("较少", "偏少", "最少", "靠后", "较差", "不及时", "未更新", "滞后")
-# a list of names separated by 、 and closed by 等 (等单位 / 等部门 / 等乡镇 / 等)
-_LIST = re.compile(r"([\u4e00-\u9fa5A-Za-z0-9（）()]+(?:、[\u4e00-\u9fa5A-Za-z0-9（）()]+)+)等(单位|部门|乡镇)?")
 _LEAD = re.compile(r"^.*?(?:单位有|部门有|乡镇有|单位是|部门是|乡镇是|包括|其中|分别是)")
 _UNIT_LEAD = re.compile(r"(?:单位|部门|乡镇)(?:有|是|包括|分别是)")
+
+
+# a list of names separated by 、 and closed by 等 (等单位 / 等部门 / 等乡镇 / 等). Found by a scan, not by one
+# backtracking pattern: that pattern took seconds on one long sentence (quadratic); the scan is linear.
+_NAME_CHARS = "\u4e00-\u9fa5A-Za-z0-9（）()"
+_RUN = re.compile(f"[{_NAME_CHARS}、]+")
+_DOUBLE_SEP = re.compile("、{2,}")
+_KIND_AFTER = ("单位", "部门", "乡镇")
+
+
+def find_list(sentence: str) -> tuple[str, str | None] | None:
+    """The first list of names "甲、乙、丙等(单位)" in a sentence: (the names joined by 、, the word after
+    等 or None). The answer of the regex ``([X]+(?:、[X]+)+)等(单位|部门|乡镇)?`` (X: the name
+    characters) searched leftmost with greedy names, found in one pass."""
+    if "等" not in sentence or "、" not in sentence:
+        return None
+    for run in _RUN.finditer(sentence):
+        text, piece_start = run.group(), 0
+        if "等" not in text or "、" not in text:
+            continue
+        for sep in [*_DOUBLE_SEP.finditer(text), None]:  # a list cannot run across 、、
+            end = sep.start() if sep else len(text)
+            piece = text[piece_start:end]
+            lead = len(piece) - len(piece.lstrip("、"))
+            names = piece[lead:].split("、")
+            for k in range(len(names) - 1, 0, -1):  # the last 等 that is not a name's first character
+                j = names[k].rfind("等")
+                if j >= 1:
+                    head = "、".join([*names[:k], names[k][:j]])
+                    after = run.start() + piece_start + lead + len(head) + 1
+                    return head, next((w for w in _KIND_AFTER if sentence.startswith(w, after)), None)
+            piece_start = sep.end() if sep else end
+    return None
 
 
 @dataclass
@@ -55,12 +86,12 @@ def find_claims(paragraphs: list[tuple[str, str]]) -> list[Claim]:
             if not sentence:
                 continue
             own = _polarity(sentence)
-            match = _LIST.search(sentence)
+            match = find_list(sentence)
             polarity = own or previous
             # only lists of units: "…等单位/等部门/等乡镇", or "单位有…" before the list
-            about_units = bool(match) and (match.group(2) or _UNIT_LEAD.search(match.group(1).split("、")[0]))
+            about_units = bool(match) and (match[1] or _UNIT_LEAD.search(match[0].split("、")[0]))
             if match and polarity and about_units:
-                names = match.group(1).split("、")
+                names = match[0].split("、")
                 names[0] = _LEAD.sub("", names[0]) or names[0]
                 for name in names:
                     name = normalize_name(name)

@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from flows import prefect_env  # noqa: F401
 from flows.bulletin_model import BulletinParseError
@@ -21,6 +22,7 @@ from flows.config import DEFAULT_CONFIG, ConfigError, load_config
 from flows.ingest.annual_model import AnnualReportError
 from flows.periods import PeriodError, parse_period
 from flows.registry import RegistryError
+from flows.runlock import WarehouseBusy, warehouse_lock
 
 EXIT_FOUND = 3
 EXIT_BAD_INPUT = 2
@@ -32,15 +34,41 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Markup off: unit names, paths and messages come from input, and "[/]局" must print as it is, never be
+# parsed as console markup. Styles are applied with _styled() to zwgk's own words only.
+console = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
-INPUT_ERRORS = (BulletinParseError, AnnualReportError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
+
+def _styled(markup: str, *plain: str) -> Text:
+    """zwgk's own markup (a constant) followed by plain text that is never parsed."""
+    return Text.assemble(Text.from_markup(markup), *(str(p) for p in plain))
+
+
+INPUT_ERRORS = (BulletinParseError, AnnualReportError, ConfigError, PeriodError, RegistryError, FileNotFoundError,
+                LookupError, WarehouseBusy)
+LATEST_KINDS = ("", "half", "year", "quarter", "month")
+WAIT_HELP = "仓库正被另一运行占用时最多等待的秒数（默认不等，直接退出）"
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    err.print(f"[bold red]错误[/]：{message}", highlight=False, soft_wrap=True)
+    err.print(_styled("[bold red]错误[/]", "：", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def _within_caps(file: Path) -> bool:
+    """Whether a file may be read at all (a regular file under the size cap; a .docx within the
+    decompression caps): anything else is left to the bulletin parser, which says why, and is never
+    handed to a reader without caps."""
+    from flows.limits import check_archive, read_input
+
+    try:
+        data = read_input(file, "通报或年度报告")
+        if file.suffix.lower() == ".docx":
+            check_archive(data, str(file), "Word 文档（.docx）")
+    except BulletinParseError:
+        return False
+    return True
 
 
 @app.command("check", short_help="核对通报或政府信息公开工作年度报告")
@@ -53,14 +81,24 @@ def check_command(
 ) -> None:
     """Proofread a bulletin (totals, duplicates, ranks, counts, unit names) or an annual report (its tables and text)."""
     from flows.ingest.annual_report import sniff_annual_report
-    from flows.pipeline import proofread
 
-    if file.suffix.lower() not in {".csv", ".xlsx"} and sniff_annual_report(file):
+    if file.suffix.lower() not in {".csv", ".xlsx"} and _within_caps(file) and sniff_annual_report(file):
         from flows.annual_cli import check_annual_report
 
         return check_annual_report(file, as_json=as_json, docs=docs)
     try:
-        report = proofread(file, registry=registry, period=period, docs_dir=docs)
+        # Parse before importing the pipeline (pandas, DuckDB: seconds): unreadable input fails fast.
+        if file.suffix.lower() in {".csv", ".xlsx"}:
+            from flows.unit_report import parse_unit_report
+
+            parsed = parse_unit_report(file, period=period)
+        else:
+            from flows.bulletin import parse_bulletin
+
+            parsed = parse_bulletin(file)
+        from flows.pipeline import proofread
+
+        report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
     except INPUT_ERRORS as exc:
         _fail(str(exc))
     if as_json:
@@ -72,7 +110,8 @@ def check_command(
 
 
 def _print_check(report: dict) -> None:
-    console.print(f"[bold]{report['file']}[/]  {report['county'] or ''} {report['period']}", highlight=False)
+    console.print(Text(str(report["file"]), style="bold") + f"  {report['county'] or ''} {report['period']}",
+                  highlight=False)
     table = Table("附件", "类别", "单位数", "各单位相加", "合计栏")
     for i, t in enumerate(report["tables"], start=1):
         table.add_row(str(i), t["category"], str(t["rows"]), str(t["sum"]),
@@ -82,12 +121,12 @@ def _print_check(report: dict) -> None:
     stated = overall["in_text"] if overall["in_text"] is not None else "（未写明）"
     console.print(f"正文所述总数：{stated}　附件合计：{overall['sum_of_tables']}", highlight=False)
     if not report["findings"]:
-        console.print("[green]未发现问题。[/]")
+        console.print(_styled("[green]未发现问题。[/]"))
         return
     for f in report["findings"]:
         colour = "red" if f["severity"] == "error" else "yellow"
         label = "错误" if f["severity"] == "error" else "提醒"
-        console.print(f"[{colour}]{label}[/] {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
+        console.print(Text(label, style=colour) + f" {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
     if report.get("validation"):
         console.print(f"核查报告：{report['validation']}", highlight=False)
 
@@ -102,6 +141,7 @@ def run_command(
     notify_success: Annotated[bool, typer.Option("--notify-success", help="正式稿也发送通知")] = False,
     region: Annotated[Optional[Path], typer.Option(help="区域配置（TOML）：在 Dask 上运行其中每个县，再出区域通报")] = None,
     work: Annotated[Path, typer.Option(help="区域运行的工作目录（各县 DuckDB、Parquet）")] = Path("data/work"),
+    wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
 ) -> None:
     """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
     if region is not None:
@@ -110,23 +150,48 @@ def run_command(
         return run_region_command(region=region, period=period, out=out, work=work)
     try:
         cfg = load_config(config)
-        if period and not period.startswith("latest"):
+        if period and period.startswith("latest"):
+            if period.partition(":")[2] not in LATEST_KINDS:
+                raise PeriodError(f"无法识别的期间“{period}”：应为 latest、latest:year、latest:quarter 或 latest:month")
+        elif period:
             period = parse_period(period).code
-        elif not period:
-            period = cfg.default_period or parse_period("").code
+        else:
+            period = cfg.default_period or parse_period("").code  # a code, or latest[:kind]
     except INPUT_ERRORS as exc:
         _fail(str(exc))
-    from flows.bulletin_flow import RunFailed, half_yearly_bulletin
-
-    try:
-        summary = half_yearly_bulletin(county=cfg.slug, period=period, config=str(config), out_dir=str(out),
-                                       warehouse=str(warehouse), notify_success=notify_success or None)
-    except RunFailed as exc:
-        cause = exc.__cause__
-        _fail(str(exc), EXIT_BAD_INPUT if isinstance(cause, INPUT_ERRORS) else 1)
+    summary = _run_flow(cfg, config, period, out, warehouse, notify_success, wait)
     _print_run(summary)
     if summary["status"] == "draft" and not draft_ok:
         raise typer.Exit(EXIT_FOUND)
+
+
+def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify_success: bool, wait: float) -> dict:
+    """Run the flow holding the warehouse; a failure is one line on the terminal (its traceback is in the
+    log file): exit 2 for what the office can fix (input, config, period, a busy warehouse), else 1."""
+    try:
+        with warehouse_lock(warehouse, f"zwgk run {cfg.slug} {period}", wait=wait,
+                            on_wait=lambda m: err.print(m, highlight=False)):
+            from flows.bulletin_flow import RunFailed, half_yearly_bulletin
+            from flows.runlog import route_logs
+
+            log = route_logs(warehouse)
+            try:
+                return half_yearly_bulletin(county=cfg.slug, period=period, config=str(config), out_dir=str(out),
+                                            warehouse=str(warehouse), notify_success=notify_success or None)
+            except RunFailed as exc:
+                cause = exc.__cause__
+                if isinstance(cause, INPUT_ERRORS):
+                    _fail(f"{cfg.county} {period}：{cause}（在“{exc.task_name}”步骤停止，未发布任何输出）")
+                _fail(f"{exc}（未发布任何输出；详细信息见 {log}）", 1)
+            except INPUT_ERRORS as exc:
+                _fail(str(exc))
+            except Exception as exc:  # noqa: BLE001 - one line here, the traceback is in the log
+                import logging
+
+                logging.getLogger("zwgk").error("运行失败", exc_info=exc)
+                _fail(f"运行失败：{type(exc).__name__}: {exc}（详细信息见 {log}）", 1)
+    except WarehouseBusy as exc:
+        _fail(str(exc))
 
 
 def _print_run(summary: dict) -> None:
@@ -139,9 +204,9 @@ def _print_run(summary: dict) -> None:
     console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；{stated}", highlight=False)
     failed = [c for c in summary["checks"] if not c["success"]]
     if summary["status"] == "draft":
-        console.print("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发：", highlight=False)
+        console.print(_styled("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发："), highlight=False)
     else:
-        console.print("[bold green]结果：正式稿[/] —— 全部阻断性检查通过。", highlight=False)
+        console.print(_styled("[bold green]结果：正式稿[/] —— 全部阻断性检查通过。"), highlight=False)
     for c in sorted(failed, key=lambda c: not c["blocking"]):
         messages = c["messages"] or [c["name"]]
         if c["blocking"]:
@@ -154,17 +219,15 @@ def _print_run(summary: dict) -> None:
             console.print(f"  [提醒] {c['name']}：{'；'.join(messages[:2])}{more}", highlight=False)
     crawl = summary.get("crawl") or {}
     if crawl and crawl.get("complete") is False:  # a crawl limit or fault: crawled counts may be short
-        from rich.markup import escape
-
         cols = crawl.get("incomplete_columns") or []
         names = "、".join(f"{c['name']}（{c.get('incomplete') or c.get('status')}）" for c in cols[:3])
-        console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{escape(names)}{'等' if len(cols) > 3 else ''}；"
+        console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{names}{'等' if len(cols) > 3 else ''}；"
                       "网站采集条数可能偏少，详见 run.json 的 crawl.incomplete_columns", highlight=False)
     alert = summary.get("alert") or {}
     if alert.get("status") == "sent":
         console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
     elif alert.get("status") == "failed":
-        console.print(f"[yellow]通知发送失败[/]：{'；'.join(alert['errors'])}", highlight=False)
+        console.print(_styled("[yellow]通知发送失败[/]", "：", "；".join(alert["errors"])), highlight=False)
     console.print(f"输出目录：{out_dir}", highlight=False)
     for name, rel in summary["outputs"].items():
         console.print(f"  {name}: {out_dir / rel}", highlight=False)
@@ -176,8 +239,12 @@ def ingest_command(
     config: Annotated[Path, typer.Option(help="县级配置（TOML），提供县名、名册")] = DEFAULT_CONFIG,
     period: Annotated[Optional[str], typer.Option(help="期间；通报标题中有则可省")] = None,
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
 ) -> None:
-    """Load past bulletins or unit reports into the warehouse (one transaction per file) and rebuild their marts."""
+    """Load past bulletins or unit reports into the warehouse, all or nothing, and rebuild their marts.
+
+    Every file is parsed first; if any cannot be read, none is loaded. Then all are loaded in one
+    transaction, and the marts of every period they touch are rebuilt."""
     from flows import pipeline
     from flows.registry import load_registry
     from flows.warehouse import load_county
@@ -187,23 +254,35 @@ def ingest_command(
     try:
         cfg = load_config(config)
         code = parse_period(period).code if period else None
-        loaded = []
-        con = runner.connect(warehouse)
-        try:
-            load_county(con, county_slug=cfg.slug, county=cfg.county, counts_source=cfg.counts_source,
-                        portal=pipeline.portal_name(cfg))
-            if cfg.registry:
-                load_registry_into(con, load_registry(cfg.registry, cfg.county), cfg.slug)
-            for file in files:
-                parsed, result = pipeline.ingest_file(con, file, county_slug=cfg.slug, county=cfg.county,
-                                                      period=code)
-                loaded.append((file, code or parse_period(parsed.period).code, result))
-        finally:
-            con.close()
+        parsed = []
+        for file in files:
+            try:
+                parsed.append((file, *pipeline.parse_for_ingest(file, period=code, county=cfg.county)))
+            except INPUT_ERRORS as exc:
+                more = f"；其余 {len(files) - 1} 个文件也未导入（任一文件有误则全部不导入）" if len(files) > 1 else ""
+                _fail(f"{exc}{more}")
+        registry = load_registry(cfg.registry, cfg.county) if cfg.registry else None
+        with warehouse_lock(warehouse, "zwgk ingest", wait=wait, on_wait=lambda m: err.print(m, highlight=False)):
+            con = runner.connect(warehouse)
+            try:
+                with runner.transaction(con):
+                    load_county(con, county_slug=cfg.slug, county=cfg.county, counts_source=cfg.counts_source,
+                                portal=pipeline.portal_name(cfg))
+                    if registry is not None:
+                        load_registry_into(con, registry, cfg.slug)
+                    loaded = [(file, chosen, pipeline.load_for_ingest(con, p, chosen, county_slug=cfg.slug,
+                                                                      county=cfg.county))
+                              for file, p, chosen in parsed]
+            finally:
+                con.close()
+            marts = {chosen: pipeline.transform(warehouse, cfg.slug, chosen, cfg.rules)
+                     for chosen in dict.fromkeys(chosen for _, chosen, _ in loaded)}
         for file, chosen, result in loaded:
-            marts = pipeline.transform(warehouse, cfg.slug, chosen, cfg.rules)
             state = "已导入" if result.new else "已存在（未重复导入）"
-            console.print(f"{file}: {chosen} {state}，{result.rows} 行；已重建 {len(marts)} 张汇总表", highlight=False)
+            console.print(f"{file}: {chosen} {state}，{result.rows} 行；已重建 {len(marts[chosen])} 张汇总表",
+                          highlight=False)
+        if len(loaded) > 1:
+            console.print(f"{len(loaded)} 个文件在同一事务中导入（全部成功才写入）。", highlight=False)
     except INPUT_ERRORS as exc:
         _fail(str(exc))
 
@@ -214,6 +293,7 @@ def backfill_command(
     config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
     out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
+    wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
 ) -> None:
     """Run the bulletin flow for every period of a range, oldest first, and report each period."""
     from flows.periods import parse_period_range
@@ -223,12 +303,20 @@ def backfill_command(
         codes = [p.code for p in parse_period_range(periods)]
     except INPUT_ERRORS as exc:
         _fail(str(exc))
-    from flows.bulletin_flow import backfill
+    try:
+        with warehouse_lock(warehouse, f"zwgk backfill {cfg.slug} {periods}", wait=wait,
+                            on_wait=lambda m: err.print(m, highlight=False)):
+            from flows.bulletin_flow import backfill
+            from flows.runlog import route_logs
 
-    results = backfill(county=cfg.slug, periods=f"{codes[0]}..{codes[-1]}", config=str(config),
-                       out_dir=str(out), warehouse=str(warehouse))
+            route_logs(warehouse)
+            results = backfill(county=cfg.slug, periods=f"{codes[0]}..{codes[-1]}", config=str(config),
+                               out_dir=str(out), warehouse=str(warehouse))
+    except WarehouseBusy as exc:
+        _fail(str(exc))
     table = Table("期间", "结果", "输出目录 / 原因")
-    labels = {"final": "[green]正式稿[/]", "draft": "[yellow]草稿[/]", "failed": "[red]失败[/]"}
+    labels = {"final": _styled("[green]正式稿[/]"), "draft": _styled("[yellow]草稿[/]"),
+              "failed": _styled("[red]失败[/]")}
     for r in results:
         table.add_row(r["period"], labels.get(r["status"], r["status"]), r["out_dir"] or r["error"] or "")
     console.print(table)
@@ -249,9 +337,12 @@ def runs_command(
     """List past runs: when, county, period, status, checks failed, alert, output folder."""
     from flows.pipeline import list_runs
 
-    runs = list_runs(warehouse, county, period, limit)
+    try:
+        runs = list_runs(warehouse, county, period, limit)
+    except INPUT_ERRORS as exc:
+        _fail(str(exc))
     if as_json:
-        print(json.dumps(runs, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(runs, ensure_ascii=False, indent=2, allow_nan=False))
         return
     if not runs:
         console.print(f"{warehouse} 中还没有运行记录。")
@@ -260,7 +351,7 @@ def runs_command(
     labels = {"final": "正式稿", "draft": "草稿", "failed": "失败"}
     for r in runs:
         problems = "、".join(r["failed_checks"] or []) or (r["error"] or "")
-        table.add_row(str(r["started_at"])[:19], r["county"] or r["county_slug"], r["period"],
+        table.add_row((r["started_at"] or "")[:19].replace("T", " "), r["county"] or r["county_slug"], r["period"],
                       labels.get(r["status"], r["status"]), problems, r["alert"] or "", r["out_dir"] or "")
     console.print(table)
 
@@ -294,11 +385,15 @@ def transform_command(
     """Rebuild every mart for every county and period in the warehouse."""
     from transforms import runner
 
-    con = runner.connect(warehouse)
     try:
-        n = runner.run_all(con)
-    finally:
-        con.close()
+        with warehouse_lock(warehouse, "zwgk transform"):
+            con = runner.connect(warehouse)
+            try:
+                n = runner.run_all(con)
+            finally:
+                con.close()
+    except WarehouseBusy as exc:
+        _fail(str(exc))
     console.print(f"已重建 {n} 个县·期间的汇总表。")
 
 

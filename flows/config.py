@@ -27,6 +27,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ from flows.periods import PeriodError, parse_period
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "data" / "counties" / "huarong.toml"
 SOURCE_KINDS = ("bulletin", "unit_report")
+MAX_CONFIG_BYTES = 1024 * 1024
+SLUG = re.compile(r"[a-z0-9_-]+")  # a folder name under --out: never "..", "/", or anything that climbs out
 RANKING_METHODS = ("ordinal", "competition")
 COUNTS_SOURCES = ("auto", "crawl", "reported")
 
@@ -89,12 +92,26 @@ class CountyConfig:
 def load_config(path: str | Path) -> CountyConfig:
     path = Path(path)
     try:
+        if path.is_dir():
+            raise ConfigError(f"{path}: 这是一个文件夹，不是配置文件（应为 .toml 文件）")
+        if path.exists() and (not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES):
+            raise ConfigError(f"{path}: 不是配置文件（应为不超过 1 MB 的 .toml 文本文件）")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: 配置文件不存在") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: 不是 UTF-8 编码的文本（配置文件应为 UTF-8 的 TOML）") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: 无法读取配置文件（{exc.strerror or exc}）") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是有效的 TOML：{exc}") from None
     base = path.resolve().parent
+
+    def table(key: str, parent: dict | None = None, name: str | None = None) -> dict:
+        value = (data if parent is None else parent).get(key, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: [{name or key}] 应为表（TOML table），实为 {value!r}")
+        return value
 
     def need(key: str) -> str:
         value = data.get(key)
@@ -103,9 +120,13 @@ def load_config(path: str | Path) -> CountyConfig:
         return value.strip()
 
     def rel(value: str | None) -> Path | None:
+        if value and not isinstance(value, str):
+            raise ConfigError(f"{path}: 路径应为字符串，实为 {value!r}")
         return None if not value else (base / value).resolve()
 
     sources = []
+    if not isinstance(data.get("sources", []), list):
+        raise ConfigError(f"{path}: sources 应为 [[sources]] 表的列表")
     for i, item in enumerate(data.get("sources", []), start=1):
         if not isinstance(item, dict) or "path" not in item:
             raise ConfigError(f"{path}: sources 第{i}项缺少 path")
@@ -118,18 +139,23 @@ def load_config(path: str | Path) -> CountyConfig:
                 period = parse_period(str(period)).code
             except PeriodError as exc:
                 raise ConfigError(f"{path}: sources 第{i}项 period：{exc}") from None
+        if not isinstance(item["path"], str) or not item["path"].strip():
+            raise ConfigError(f"{path}: sources 第{i}项 path 应为非空字符串")
         sources.append(Source(path=rel(item["path"]), kind=kind, period=period))
-    ranking = data.get("ranking", {}).get("method", "ordinal")
+    ranking = table("ranking").get("method", "ordinal")
     if ranking not in RANKING_METHODS:
         raise ConfigError(f"{path}: ranking.method 应为 {' / '.join(RANKING_METHODS)}，实为 {ranking!r}")
-    blocking = data.get("checks", {}).get("blocking", {})
+    blocking = table("blocking", table("checks"), "checks.blocking")
     if not all(isinstance(v, bool) for v in blocking.values()):
         raise ConfigError(f"{path}: checks.blocking 的值应为 true / false")
-    alerts = data.get("alerts", {})
+    alerts = table("alerts")
+    urls = alerts.get("urls", [])
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise ConfigError(f"{path}: alerts.urls 应为字符串列表，实为 {urls!r}")
     crawl = data.get("crawl", {})
     if not isinstance(crawl, dict):
         raise ConfigError(f"{path}: [crawl] 应为表")
-    tolerance = data.get("reconciliation", {}).get("tolerance", 0)
+    tolerance = table("reconciliation").get("tolerance", 0)
     if not isinstance(tolerance, int) or tolerance < 0:
         raise ConfigError(f"{path}: reconciliation.tolerance 应为非负整数，实为 {tolerance!r}")
     rate = crawl.get("rate")
@@ -160,8 +186,11 @@ def load_config(path: str | Path) -> CountyConfig:
     default_period = data.get("default_period")
     if default_period:
         default_period = _default_period(str(default_period), path)
+    slug = need("slug")
+    if not SLUG.fullmatch(slug):
+        raise ConfigError(f"{path}: slug 只能由小写字母、数字、- 和 _ 组成（用作输出文件夹名），实为 {slug!r}")
     return CountyConfig(
-        path=path.resolve(), county=need("county"), slug=need("slug"), registry=rel(data.get("registry")),
+        path=path.resolve(), county=need("county"), slug=slug, registry=rel(data.get("registry")),
         default_period=default_period, issuer=data.get("issuer", ""), sources=sources, ranking=ranking,
         blocking=dict(blocking), alert_urls=list(alerts.get("urls", [])),
         notify_success=bool(alerts.get("notify_success", False)),

@@ -20,11 +20,10 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import ConfigError
+from flows.config import SLUG, ConfigError
 from flows.registry import normalize_name
 
 TOWNSHIP_SUFFIXES = ("镇", "乡", "街道")
@@ -125,8 +124,8 @@ def init_county(*, county: str, slug: str, preset: str, start: str, out_dir: str
     from flows.crawler.config import discover_config, write_config
     from flows.registry import load_registry
 
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", slug or ""):
-        raise ConfigError(f"--slug 应为字母、数字、- 或 _（用作文件名），实为 {slug!r}")
+    if not SLUG.fullmatch(slug or ""):
+        raise ConfigError(f"--slug 只能由小写字母、数字、- 和 _ 组成（用作文件名和输出文件夹名），实为 {slug!r}")
     if not county.strip():
         raise ConfigError("--county 不能为空")
     out = Path(out_dir)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flows.bulletin_model import BulletinParseError, ParsedBulletin
-from flows.config import CountyConfig
+from flows.config import ConfigError, CountyConfig
 from flows.periods import parse_period
 from flows.registry import Registry, load_registry
 from flows.warehouse import LoadResult, load_parsed
@@ -59,17 +61,31 @@ class IngestReport:
 def ingest_file(con, path: str | Path, *, county_slug: str, county: str, period: str | None = None,
                 kind: str = "auto") -> tuple[ParsedBulletin, LoadResult]:
     """Parse one source and load it into the warehouse (one transaction)."""
+    parsed, chosen = parse_for_ingest(path, period=period, county=county, kind=kind)
+    return parsed, load_for_ingest(con, parsed, chosen, county_slug=county_slug, county=county)
+
+
+def parse_for_ingest(path: str | Path, *, period: str | None, county: str | None,
+                     kind: str = "auto") -> tuple[ParsedBulletin, str]:
+    """Parse one source and settle its period: (parsed, period code). Nothing is written."""
     parsed = parse_source(path, kind=kind, period=period, county=county)
     chosen = period or parsed.period
     if chosen is None:
         raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请在配置或命令行中指定 period")
+    check_period_agrees(path, parsed, period)
+    return parsed, parse_period(chosen).code
+
+
+def check_period_agrees(path: str | Path, parsed: ParsedBulletin, period: str | None) -> None:
+    """A period given on the command line must be the one the file states (never silently overridden)."""
     if period and parsed.period and parse_period(period).code != parse_period(parsed.period).code:
         raise BulletinParseError(
             str(path), "标题", f"文件所述期间为 {parsed.period}，与指定的 {parse_period(period).code} 不一致")
+
+
+def load_for_ingest(con, parsed: ParsedBulletin, code: str, *, county_slug: str, county: str) -> LoadResult:
     source_kind = "unit_report" if parsed.file_format in {"csv", "xlsx"} else "bulletin"
-    result = load_parsed(con, parsed, county_slug=county_slug, county=county,
-                         period=parse_period(chosen).code, source_kind=source_kind)
-    return parsed, result
+    return load_parsed(con, parsed, county_slug=county_slug, county=county, period=code, source_kind=source_kind)
 
 
 def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> dict:
@@ -205,14 +221,15 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
 
 
 def proofread(path: str | Path, *, registry: str | Path | Registry | None = None, period: str | None = None,
-              docs_dir: str | Path | None = None) -> dict:
+              docs_dir: str | Path | None = None, parsed: ParsedBulletin | None = None) -> dict:
     """Check one bulletin before it is published. Returns the ``zwgk check --json`` object."""
     from expectations.runner import validate
 
-    parsed = parse_source(path, period=period)
+    parsed = parsed or parse_source(path, period=period)
     chosen = period or parsed.period
     if chosen is None:
         raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请用 --period 指定")
+    check_period_agrees(path, parsed, period)
     code = parse_period(chosen).code
     con = runner.connect(":memory:")
     try:
@@ -249,17 +266,88 @@ def proofread(path: str | Path, *, registry: str | Path | Registry | None = None
 # --------------------------------------------------------------------------------------------
 
 
+def _inside(out_root: str | Path, target: str | Path) -> Path:
+    """target, resolved, when it lies strictly inside out_root; otherwise refuse (a slug such as
+    "../victim" must never make a run write, rename or delete outside the output root)."""
+    root, resolved = Path(out_root).resolve(), Path(target).resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        raise ConfigError(f"输出位置 {target} 不在输出根目录 {root} 之内：拒绝写入")
+    return resolved
+
+
+def current_umask() -> int:
+    """The process umask (read from /proc where possible: os.umask() changes it for a moment)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_STAGING_NAME = re.compile(r"^\.(?P<period>[^.]+)\.(?P<old>old\.)?(?P<pid>\d+)(?:\.[^.]*)?$")
+_LEGACY_STAGING_NAME = re.compile(r"^\.[^.]+\.[A-Za-z0-9_]{8}$")
+LEGACY_STAGING_AGE = 24 * 3600  # staging folders named before they carried a pid: removed after a day
+
+
+def remove_stale_staging(parent: str | Path) -> list[Path]:
+    """Remove the staging folders (".2021H1.<pid>.xxxx") and set-aside old outputs
+    (".2021H1.old.<pid>") that runs killed midway left behind: their process is gone."""
+    removed = []
+    try:
+        entries = list(Path(parent).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(".") or entry.name.startswith(".cache") or not entry.is_dir():
+            continue
+        m = _STAGING_NAME.match(entry.name)
+        if m is not None:
+            stale = not _pid_alive(int(m["pid"]))
+        elif _LEGACY_STAGING_NAME.match(entry.name):  # ".2021H1.k2j4x_q" of an older version: no pid
+            try:
+                stale = time.time() - entry.stat().st_mtime > LEGACY_STAGING_AGE
+            except OSError:
+                stale = False
+        else:
+            continue
+        if stale and m is not None and m["old"] and not (Path(parent) / m["period"]).exists():
+            entry.rename(Path(parent) / m["period"])  # killed between the two renames: put the old one back
+        elif stale:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
 def staging_dir(out_root: str | Path, county_slug: str, period: str) -> Path:
-    """A fresh private folder beside the final one (same filesystem, so the swap is a rename)."""
-    parent = Path(out_root) / county_slug
+    """A fresh folder beside the final one (same filesystem, so the swap is a rename), named with this
+    process's id so a later run can tell it is stale if this one is killed; mode from the umask."""
+    code = parse_period(period).code
+    parent = _inside(out_root, Path(out_root) / county_slug)
     parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{parse_period(period).code}.", dir=parent))
+    remove_stale_staging(parent)
+    staged = Path(tempfile.mkdtemp(prefix=f".{code}.{os.getpid()}.", dir=parent))
+    os.chmod(staged, 0o777 & ~current_umask())  # mkdtemp makes it 0700; the outputs are for the office
+    return staged
 
 
 def publish_dir(staged: str | Path, out_root: str | Path, county_slug: str, period: str) -> Path:
     """Replace ``out_root/county/period`` by the staged folder (rename; the old one is removed after)."""
-    final = Path(out_root) / county_slug / parse_period(period).code
-    staged = Path(staged)
+    final = _inside(out_root, Path(out_root) / county_slug / parse_period(period).code)
+    staged = _inside(out_root, staged)
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old.{os.getpid()}")
@@ -382,15 +470,49 @@ def _naive(stamp: str | None):
 
 def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str | None = None,
               limit: int = 20) -> list[dict]:
+    """Past runs, newest first, as plain JSON-ready dicts (None for missing values, lists, ISO times)."""
+    import duckdb
+
     if not Path(warehouse).exists():
         return []
-    con = runner.connect(warehouse)
+    try:
+        con = runner.connect(warehouse, read_only=True)  # reading the history never writes the file
+    except duckdb.IOException as exc:
+        from flows.runlock import WarehouseBusy, holder
+
+        raise WarehouseBusy(f"仓库 {warehouse} 正被{holder(warehouse)}使用，暂时无法读取运行记录（{exc}）") from None
     try:
         frame = runner.query(con, "runs", county_slug=county_slug,
                              period=parse_period(period).code if period else None, limit=limit)
+    except duckdb.CatalogException:  # a warehouse no run has been recorded in yet
+        return []
     finally:
         con.close()
-    return frame.to_dict("records")
+    return [{k: _json_value(v) for k, v in record.items()} for record in frame.to_dict("records")]
+
+
+def _json_value(value):
+    """A DataFrame cell as strict JSON: NaN/NaT → None, arrays → lists, timestamps → ISO strings."""
+    if value is None:
+        return None
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()  # numpy arrays and scalars
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "isoformat"):
+        import pandas as pd
+
+        return None if pd.isna(value) else value.isoformat()
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
 
 
 def latest_completed(kind: str = "half", today=None):

@@ -18,14 +18,15 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from flows import prefect_env  # noqa: F401
 
 EXIT_FOUND = 3
 EXIT_BAD_INPUT = 2
 
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, markup=False)  # data is never parsed as markup (see flows/cli.py)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 def run_region_command(
@@ -68,19 +69,20 @@ def run_region_command(
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    err.print(f"[bold red]错误[/]：{message}", highlight=False, soft_wrap=True)
+    err.print(Text("错误", style="bold red") + f"：{message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-STATUS = {"final": "[green]正式[/]", "draft": "[bold red]草稿[/]", "failed": "[bold red]未完成[/]"}
+STATUS = {"final": Text("正式", style="green"), "draft": Text("草稿", style="bold red"),
+          "failed": Text("未完成", style="bold red")}
 
 
 def _print_counties(counties: list[dict]) -> None:
     for c in counties:
         rank = f"第{c['rank']}名" if c.get("rank") else "未排名"
         items = f"{c['items']} 条" if c.get("items") is not None else ""
-        console.print(f"  {c['county_slug']:<12} {c['county']:<8} {STATUS.get(c['status'], c['status'])} "
-                      f"{rank} {items}", highlight=False)
+        console.print(Text(f"  {c['county_slug']:<12} {c['county']:<8} ")
+                      + STATUS.get(c["status"], Text(str(c["status"]))) + f" {rank} {items}", highlight=False)
         for m in c.get("messages") or []:
             console.print(f"      [阻断] {m}", highlight=False)
         if c.get("error"):
@@ -96,9 +98,10 @@ def _print_region(summary: dict) -> None:
     parts = "，".join(f"{k} {v} 条" for k, v in totals.items() if k != "all")
     console.print(f"合计 {totals['all']} 条（{parts}）", highlight=False)
     if summary["status"] == "draft":
-        console.print("[bold red]区域通报：草稿[/] —— 有县市区未完成或核查未通过：", highlight=False)
+        console.print(Text("区域通报：草稿", style="bold red") + " —— 有县市区未完成或核查未通过：", highlight=False)
     else:
-        console.print("[bold green]区域通报：正式稿[/] —— 全部县市区为正式稿，区域核查通过。", highlight=False)
+        console.print(Text("区域通报：正式稿", style="bold green") + " —— 全部县市区为正式稿，区域核查通过。",
+                      highlight=False)
     quality = summary.get("quality") or {}
     for m in quality.get("blocking", []):
         console.print(f"  [阻断] {m}", highlight=False)

@@ -112,15 +112,22 @@ def _parse_date(text: str, path: Path, row: int, column: str) -> date | None:
         raise RegistryError(f"{path}: 第{row}行 {column} 应为日期 YYYY-MM-DD 或留空，实为 {text!r}") from None
 
 
+MAX_REGISTRY_BYTES = 20 * 1024 * 1024
+
+
 def load_registry(path: str | Path, county: str = "") -> Registry:
     """Read and validate a registry CSV. Errors name the file, the row and what was expected."""
     path = Path(path)
     try:
+        if path.exists() and (not path.is_file() or path.stat().st_size > MAX_REGISTRY_BYTES):
+            raise RegistryError(f"{path}: 不是单位名册文件（应为不超过 20 MB 的 UTF-8 CSV 文件）")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise RegistryError(f"{path}: 单位名册文件不存在") from None
     except UnicodeDecodeError as exc:
         raise RegistryError(f"{path}: 单位名册应为 UTF-8 编码的 CSV（{exc}）") from None
+    except OSError as exc:
+        raise RegistryError(f"{path}: 无法读取单位名册（{exc.strerror or exc}）") from None
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

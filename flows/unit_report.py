@@ -86,25 +86,72 @@ def _read_csv(path: Path, data: bytes) -> list[_Sheet]:
     text = decode_text(data, path)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",\t;", key=first.count) if first else ","
+    from flows.limits import check_lines
+
+    check_lines(text.count("\n") + 1, str(path))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [_Sheet(None, [(no, [c.strip() for c in row]) for no, row in enumerate(reader, start=1)])]
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for no, row in enumerate(reader, start=1):
+            rows.append((no, [c.strip() for c in row]))
+    except csv.Error as exc:  # a field over csv's size limit, a NUL byte, an unclosed quote
+        raise BulletinParseError(path, f"第{reader.line_num}行", (
+            f"无法按 CSV 读取（{exc}）：每行应为以逗号、制表符或分号分隔的单元格"
+        )) from None
+    return [_Sheet(None, rows)]
 
 
 def _read_xlsx(path: Path, data: bytes) -> list[_Sheet]:
     from openpyxl import load_workbook
 
+    from flows.limits import check_archive
+
+    check_archive(data, str(path), "Excel 工作簿（.xlsx）")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and openpyxl's own errors alike
         raise BulletinParseError(path, "文件", (
             f"无法作为 Excel 工作簿（.xlsx）打开：文件已损坏或不是 .xlsx（{type(exc).__name__}）"
         )) from None
+    from flows.limits import check_lines, max_lines
+
+    limit, seen = max_lines(), 0
     try:
-        return [
-            _Sheet(ws.title, [(no, [_cell_text(v) for v in row])
-                              for no, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)])
-            for ws in book.worksheets
-        ]
+        sheets = []
+        for ws in book.worksheets:
+            ws.reset_dimensions()  # trust the rows present, not a declared A1:XFD1048576
+            rows = []
+            for no, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+                seen += 1
+                if seen > limit:
+                    check_lines(seen, str(path))
+                rows.append((no, [_cell_text(v) for v in row]))
+            sheets.append(_Sheet(ws.title, rows))
+    finally:
+        book.close()
+    _formulas_without_values(data, sheets)
+    return sheets
+
+
+def _formulas_without_values(data: bytes, sheets: list[_Sheet]) -> None:
+    """A blank cell may be a formula the file holds no computed value for (saved by a program that
+    does not calculate): put the formula text there ("=SUM(B2:B9)") so the check can say
+    "公式无计算结果" instead of reporting an empty count."""
+    from openpyxl import load_workbook
+
+    blanks = {(i, r): {c for c, v in enumerate(cells) if v == ""} for i, s in enumerate(sheets)
+              for r, (_, cells) in enumerate(s.rows) if "" in cells}
+    if not blanks:
+        return
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for i, ws in enumerate(book.worksheets):
+            ws.reset_dimensions()
+            for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(sheets[i].rows), values_only=True)):
+                for c in blanks.get((i, r), ()):
+                    value = row[c] if c < len(row) else None
+                    if isinstance(value, str) and value.startswith("="):
+                        sheets[i].rows[r][1][c] = value
     finally:
         book.close()
 
@@ -187,12 +234,9 @@ def parse_unit_report(path: str | Path, period: str | None = None, county: str |
         raise BulletinParseError(path, "文件格式", (
             f"不支持的文件格式“{p.suffix or '无扩展名'}”：只接受 .csv（UTF-8 或 GB18030 编码）和 .xlsx{hint}"
         ))
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise BulletinParseError(path, "文件", "文件不存在：应为 .csv 或 .xlsx 格式的单位自报数据") from None
-    except OSError as exc:
-        raise BulletinParseError(path, "文件", f"无法读取文件（{exc.strerror or exc}）") from None
+    from flows.limits import read_input
+
+    data = read_input(path, " .csv 或 .xlsx 格式的单位自报数据")
     sheets = _read_csv(p, data) if suffix == ".csv" else _read_xlsx(p, data)
     filled = [s for s in sheets if any(any(cells) for _, cells in s.rows)]
     if not filled:

@@ -1,8 +1,8 @@
 """Renderers: the render context (reports/context.py) → the files the office uses.
 
 Each renderer takes the context and a target folder and returns the file it wrote. HTML is
-autoescaped (everything crawled or parsed is text, never markup); Markdown is not HTML and is not
-escaped.
+autoescaped (everything crawled or parsed is text, never markup); so is Markdown, which renderers
+(GitLab, VS Code, pandoc) pass raw HTML through: a ``<script>`` in a unit name stays text there too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md"), default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=False,

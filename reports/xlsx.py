@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -37,6 +38,20 @@ RULE_KEYS = ("rule", "severity", "unit", "column", "url", "detail")
 CHECK_HEADERS = ("检查项", "说明", "结果", "观测值", "期望值", "问题")
 SEVERITY = {"error": "错误", "warning": "提醒", "info": "提示"}
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def put(ws, row: int, column: int, value, *, formula: bool = False):
+    """Write one cell. Text from input is always stored as text: openpyxl would turn a string that
+    starts with "=" into a live formula (``=HYPERLINK(…)`` in a unit name), so only the formulas
+    zwgk writes itself (``formula=True``: the 合计 SUMs) stay formulas. Control characters Excel
+    cannot store are dropped instead of failing the whole workbook."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and cell.data_type == "f" and not formula:
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel/WPS show it as typed text and keep it text when edited
+    return cell
 
 
 def text_width(value) -> float:
@@ -73,7 +88,7 @@ def print_setup(ws, title_rows: str) -> None:
 
 def _header(ws, row: int, headers) -> None:
     for col, text in enumerate(headers, 1):
-        cell = ws.cell(row=row, column=col, value=text)
+        cell = put(ws, row, col, text)
         cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, CENTER, BORDER
 
 
@@ -84,7 +99,7 @@ def attachment_sheet(wb: Workbook, number: int, table: dict, comparison: dict | 
     if comparison:
         headers += [comparison["label"], "增减"]
     ncols = len(headers)
-    ws.cell(row=1, column=1, value=f"附件{number}：{table['title']}").font = TITLE_FONT
+    put(ws, 1, 1, f"附件{number}：{table['title']}").font = TITLE_FONT
     ws.cell(row=1, column=1).alignment = CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 30
@@ -96,7 +111,7 @@ def attachment_sheet(wb: Workbook, number: int, table: dict, comparison: dict | 
         if comparison:
             values += [r.get("previous"), r.get("change")]
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=first + i, column=col, value=value)
+            cell = put(ws, first + i, col, value)
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = LEFT if col == 1 else RIGHT
             if col == 5:
@@ -107,7 +122,7 @@ def attachment_sheet(wb: Workbook, number: int, table: dict, comparison: dict | 
     if comparison:
         totals += [f"=SUM(D{first}:D{last})", f"=B{total_row}-D{total_row}"]
     for col, value in enumerate(totals, 1):
-        cell = ws.cell(row=total_row, column=col, value=value)
+        cell = put(ws, total_row, col, value, formula=True)
         cell.font, cell.fill, cell.border = TOTAL_FONT, TOTAL_FILL, BORDER
         cell.alignment = CENTER if col == 1 else RIGHT
         if col == 5:
@@ -136,7 +151,7 @@ def checks_sheet(wb: Workbook, checks) -> None:
         values = [c.get("name"), c.get("description") or "", "通过" if passed else "未通过",
                   _plain(c.get("observed")), _plain(c.get("expected")), messages]
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=i, column=col, value=value)
+            cell = put(ws, i, col, value)
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = RIGHT if isinstance(value, (int, float)) else LEFT
         result = ws.cell(row=i, column=3)
@@ -182,9 +197,9 @@ def rule_sheets(wb: Workbook, rules, titles: dict[str, str] | None = None) -> No
                     value = titles.get(str(value), value)
                 elif key == "severity":
                     value = SEVERITY.get(str(value), value)
-                cell = ws.cell(row=i, column=col, value=_detail(value) if key == "detail" else _plain(value))
+                cell = put(ws, i, col, _detail(value) if key == "detail" else _plain(value))
                 cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, LEFT
-                if key == "url" and value:
+                if key == "url" and value and str(value).lower().startswith(("http://", "https://")):
                     cell.hyperlink = str(value)
                     cell.font = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
         fit_columns(ws, max_width=60)

@@ -71,7 +71,7 @@ def test_unseen_bulletin_with_every_kind_of_error(tmp_path, fmt, registry_path):
     deps = [("公安局", 9, 2), ("民政局", 12, 1), ("县公安局", 5, 3), ("火星局", 6, 4)]
     towns = [("禹山镇", 3, 1)]
     path = _unseen(tmp_path, fmt, deps, towns, total=40, dep_total=31)
-    code, data, result = check_json(path, "--registry", registry_path, "--period", "2021H1")
+    code, data, result = check_json(path, "--registry", registry_path)
     assert code == 3, result.output
     codes = {f["code"] for f in data["findings"]}
     # the body is the seed's: the units it names as publishing most are not in these tables
@@ -188,5 +188,37 @@ def test_ingest_bad_file_exits_2_and_writes_nothing(tmp_path):
     con = sql_runner.connect(wh)
     try:
         assert sql_runner.scalar(con, "SELECT count(*) FROM raw_loads") == 0
+    finally:
+        con.close()
+
+
+def test_check_period_must_agree_with_the_bulletin(tmp_path, seed_path):
+    """--period only fills in a period the file does not state; it never overrides the bulletin's own."""
+    code, data, result = check_json(seed_path, "--period", "2021H2")
+    assert code == 2 and data is None
+    assert "2021H1" in result.output and "2021H2" in result.output and "不一致" in result.output
+    code, data, _ = check_json(seed_path, "--period", "2021H1")
+    assert code == 3 and data["period"] == "2021H1"
+
+
+def test_ingest_is_all_or_nothing(tmp_path, seed_path):
+    """zwgk ingest good.txt bad.txt: the bad file is named, and the good one is not loaded either."""
+    bad = tmp_path / "bad.txt"
+    bad.write_text("", encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    result = runner.invoke(app, ["ingest", str(seed_path), str(bad), "--warehouse", str(wh)])
+    assert result.exit_code == 2 and "bad.txt" in result.output and "全部不导入" in result.output
+    assert not wh.exists()
+    good = tmp_path / "units.csv"
+    good.write_text("单位名称,条数,期间\n公安局,10,2021H2\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(seed_path), str(good), "--warehouse", str(wh)])
+    assert result.exit_code == 0, result.output
+    assert "同一事务" in result.output
+    from transforms import runner as sql_runner
+
+    con = sql_runner.connect(wh)
+    try:
+        assert sql_runner.scalar(con, "SELECT count(*) FROM raw_loads") == 2
+        assert sql_runner.scalar(con, "SELECT count(DISTINCT period) FROM unit_period_counts") == 2
     finally:
         con.close()

@@ -114,3 +114,39 @@ def test_period_over_period_change(tmp_path, seed_path):
     assert "| 公安局 | 59 | 3 | 59 | 0 |" in md
     unchanged = len(SEED_DEPARTMENTS) + len(SEED_TOWNS) - 1
     assert md.count(" | 0 |") == unchanged + 1  # …and the townships' 合计 row
+
+
+def test_hostile_unit_names_stay_text(tmp_path):
+    """A unit named like a formula, a script or console markup: a string cell in attachments.xlsx (only zwgk's
+    own 合计 SUMs are formulas), escaped text in bulletin.md and bulletin.html."""
+    from bad_inputs import _seed_with_units
+    from openpyxl import load_workbook
+
+    names = ['=HYPERLINK("http://evil","x")', "<script>alert(1)</script>局", "[/]局", "@SUM(1+1)局"]
+    (tmp_path / "hostile.txt").write_text(_seed_with_units(names), encoding="utf-8")
+    (tmp_path / "county.toml").write_text('county = "华容县"\nslug = "huarong"\n[[sources]]\npath = "hostile.txt"\n',
+                                          encoding="utf-8")
+    cfg = load_config(tmp_path / "county.toml")
+    warehouse, out = tmp_path / "wh.duckdb", tmp_path / "out"
+    out.mkdir()
+    pipeline.ingest_config(cfg, warehouse, "2021H1")
+    pipeline.transform(warehouse, cfg.slug, "2021H1")
+    validation = pipeline.validate_period(warehouse, cfg.slug, "2021H1", docs_dir=None)
+    pipeline.render_outputs(cfg, warehouse, "2021H1", validation, out, {})
+
+    book = load_workbook(out / "attachments.xlsx")
+    formulas, texts = [], set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    formulas.append(str(cell.value))
+                elif isinstance(cell.value, str):
+                    texts.add(cell.value)
+    assert formulas and all(f.startswith(("=SUM(", "=B")) for f in formulas), formulas
+    assert set(names) <= texts
+    md = (out / "bulletin.md").read_text(encoding="utf-8")
+    html = (out / "bulletin.html").read_text(encoding="utf-8")
+    assert "<script>" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;局" in md
+    assert "<script>alert" not in html
+    assert "[/]局" in md

@@ -92,29 +92,44 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         for path in sorted((SQL_DIR / "raw").glob("*.sql")):
             execute(con, path.read_text(encoding="utf-8"))
+        # Counts are 64-bit (a count of 1e12 is reported as implausible, not a crash): widen the
+        # INTEGER columns of warehouses created before, once. Identifiers come from the query's fixed list.
+        for table, column in execute(con, sql("queries/narrow_count_columns")):
+            execute(con, f'ALTER TABLE "{table}" ALTER "{column}" TYPE BIGINT')
         for name, text in models("staging").items():
             execute(con, f'CREATE OR REPLACE VIEW "{name}" AS\n{text}')
 
 
+_open_transactions: set[int] = set()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
-    """BEGIN … COMMIT, or ROLLBACK on any error: nothing is half-written."""
+    """BEGIN … COMMIT, or ROLLBACK on any error: nothing is half-written. Nested blocks join the
+    outermost one (DuckDB has no savepoints): several loads can be one all-or-nothing transaction."""
+    if id(con) in _open_transactions:
+        yield con
+        return
     execute(con, "BEGIN TRANSACTION")
+    _open_transactions.add(id(con))
     try:
         yield con
     except BaseException:
+        _open_transactions.discard(id(con))
         execute(con, "ROLLBACK")
         raise
+    _open_transactions.discard(id(con))
     execute(con, "COMMIT")
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]] | None:
     rows = execute(
         con,
-        "SELECT column_name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position",
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
+        "ORDER BY ordinal_position",
         {"t": table},
     )
-    return [r[0] for r in rows] or None
+    return [(r[0], r[1]) for r in rows] or None
 
 
 def _bind(text: str, params: Mapping[str, object]) -> dict:
@@ -142,9 +157,7 @@ def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str, *, 
             if name.startswith("annual_") != (family == "annual"):
                 continue
             params = _bind(text, all_params)
-            probe = con.execute(f"SELECT * FROM ({text}) LIMIT 0", params)
-            wanted = [d[0] for d in probe.description]
-            probe.fetchall()
+            wanted = [(r[0], r[1]) for r in execute(con, f"DESCRIBE SELECT * FROM ({text})", params)]
             existing = _columns(con, name)
             if existing is not None and existing != wanted:
                 # The model's columns changed: rebuild it, and later every other period it held.

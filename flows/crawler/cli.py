@@ -138,10 +138,9 @@ def _print_summary(result) -> None:
     summary = result.summary.to_dict()
     try:
         from rich.console import Console
-        from rich.markup import escape
         from rich.table import Table
 
-        console = Console(file=sys.stdout)
+        console = Console(file=sys.stdout, markup=False)  # column names from a portal are never markup
         table = Table(title=f"采集结果（{summary['crawl_id']}{'，续采' if summary['resumed'] else ''}）")
         table.add_column("项目")
         table.add_column("数量", justify="right")
@@ -154,7 +153,7 @@ def _print_summary(result) -> None:
             for h in ("栏目", "状态", "原因"):
                 t2.add_column(h)
             for c in bad[:50]:
-                t2.add_row(escape(c.name), escape(f"{c.status} {c.incomplete or ''}".strip()), escape(c.reason or ""))
+                t2.add_row(c.name, f"{c.status} {c.incomplete or ''}".strip(), c.reason or "")
             if len(bad) > 50:
                 t2.add_row(f"……另有 {len(bad) - 50} 个栏目", "", "")
             console.print(t2)

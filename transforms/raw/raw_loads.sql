@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS raw_loads (
     source_name           VARCHAR NOT NULL,
     source_sha256         VARCHAR NOT NULL,
     title                 VARCHAR,
-    stated_total          INTEGER,
+    stated_total          BIGINT,
     stated_total_where    VARCHAR,
     stated_total_sentence VARCHAR,
     loaded_at             TIMESTAMP NOT NULL

@@ -7,9 +7,9 @@ CREATE TABLE IF NOT EXISTS raw_reported_rows (
     unit_raw    VARCHAR NOT NULL,
     unit_name   VARCHAR NOT NULL,    -- normalised: NFKC, no whitespace
     count_raw   VARCHAR,
-    count       INTEGER,
+    count       BIGINT,
     rank_raw    VARCHAR,
-    rank        INTEGER,
+    rank        BIGINT,
     line        INTEGER,
     table_row   INTEGER,
     "where"     VARCHAR,

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS raw_reported_tables (
     title              VARCHAR,
     has_rank_column    BOOLEAN NOT NULL,
     printed_total_raw  VARCHAR,
-    printed_total      INTEGER,
+    printed_total      BIGINT,
     total_where        VARCHAR,
     table_where        VARCHAR,
     PRIMARY KEY (load_id, table_no)

@@ -1,0 +1,54 @@
+"""Where a command's log goes: everything, tracebacks included, to ``<warehouse folder>/logs/zwgk.log``;
+on the terminal only Prefect's progress lines, never an error record or a traceback (the command
+itself prints one clear line when something fails, naming this file).
+"""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+_installed: dict[str, logging.Handler] = {}
+
+
+def log_file_for(warehouse: str | Path) -> Path:
+    return Path(warehouse).resolve().parent / "logs" / "zwgk.log"
+
+
+class _TerminalFilter(logging.Filter):
+    """On the terminal: below ERROR only, and without tracebacks (the log file has them: it is the
+    root logger's first handler, so it has already written the record when this filter runs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            return False
+        if record.name.startswith(("prefect.flow_runs", "prefect.task_runs")) and any(
+                state in record.getMessage() for state in ("Failed(", "Crashed(")):
+            return False  # "Finished in state Failed('…exception…')": the command's own line says it once
+        if record.exc_info or record.exc_text:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def route_logs(warehouse: str | Path) -> Path:
+    """Send the process's log records to the log file and keep tracebacks off the terminal.
+
+    Call after Prefect is imported (it configures logging on import) and before the flow runs."""
+    path = log_file_for(warehouse)
+    key = str(path)
+    root = logging.getLogger()
+    if key not in _installed:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.INFO)
+        _installed[key] = handler
+    handler = _installed[key]
+    if handler not in root.handlers:
+        root.handlers.insert(0, handler)
+    for h in root.handlers:
+        if h is not handler and isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+            if not any(isinstance(f, _TerminalFilter) for f in h.filters):
+                h.addFilter(_TerminalFilter())
+    return path

@@ -1,0 +1,138 @@
+"""The reliability pieces one by one (docs/reliability.md): publish stays inside --out, stale staging of dead
+runs, one writer per warehouse, strict run history, 64-bit counts in an old warehouse, the validate cache
+re-checked when its Data Docs are gone."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import pipeline
+from flows.config import ConfigError
+from flows.runlock import WarehouseBusy, warehouse_lock
+from transforms import runner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_publish_refuses_targets_outside_the_output_root(tmp_path):
+    out = tmp_path / "out"
+    victim = tmp_path / "victim" / "2021H1"
+    victim.mkdir(parents=True)
+    (victim / "important.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(ConfigError, match="不在输出根目录"):
+        pipeline.staging_dir(out, "../victim", "2021H1")
+    staged = pipeline.staging_dir(out, "huarong", "2021H1")
+    with pytest.raises(ConfigError, match="不在输出根目录"):
+        pipeline.publish_dir(staged, out, "../victim", "2021H1")
+    assert (victim / "important.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_config_slug_must_be_a_plain_folder_name(tmp_path):
+    from flows.config import load_config
+
+    for slug in ("../victim", "a/b", "Huarong", "a b", ".", ""):
+        path = tmp_path / "c.toml"
+        path.write_text(f'county = "华容县"\nslug = {json.dumps(slug)}\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match="slug"):
+            load_config(path)
+
+
+def test_staging_of_dead_runs_removed_live_ones_kept(tmp_path):
+    parent = tmp_path / "out" / "huarong"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    (parent / f".2021H1.{dead_pid}.abc").mkdir(parents=True)
+    (parent / f".2021H1.{os.getpid()}.live").mkdir()
+    (parent / f".2021H2.old.{dead_pid}").mkdir()  # killed between the two renames: no 2021H2 folder left
+    (parent / ".2021H2.old.{}".format(dead_pid) / "bulletin.md").write_text("old", encoding="utf-8")
+    staged = pipeline.staging_dir(tmp_path / "out", "huarong", "2021H1")
+    names = sorted(p.name for p in parent.iterdir())
+    assert f".2021H1.{dead_pid}.abc" not in names and f".2021H1.{os.getpid()}.live" in names
+    assert (parent / "2021H2" / "bulletin.md").read_text(encoding="utf-8") == "old"  # put back
+    assert staged.stat().st_mode & 0o777 == 0o777 & ~pipeline.current_umask()
+
+
+def test_one_writer_per_warehouse(tmp_path):
+    wh = tmp_path / "wh.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from flows.runlock import warehouse_lock\n"
+         f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1'):\n"
+         "    print('held', flush=True); time.sleep(60)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        waited = []
+        with pytest.raises(WarehouseBusy) as busy:
+            with warehouse_lock(wh, "zwgk ingest", wait=0.5, on_wait=waited.append):
+                pass
+        assert f"进程 {holder.pid}" in str(busy.value) and "zwgk run huarong 2021H1" in str(busy.value)
+        assert waited and "最多等待" in waited[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    with warehouse_lock(wh, "zwgk ingest"):  # free once the holder is gone (even killed)
+        with warehouse_lock(wh, "nested in the same process"):
+            pass
+
+
+def test_runs_json_is_strict_after_a_failed_run(tmp_path):
+    wh = tmp_path / "wh.duckdb"
+    pipeline.record_run(wh, {"run_id": "r1", "county_slug": "huarong", "period": "2021H1", "status": "failed",
+                             "error": "任务 ingest 失败：文件不存在", "started_at": "2021-07-05T08:00:00+08:00"})
+    runs = pipeline.list_runs(wh)
+    text = json.dumps(runs, ensure_ascii=False, allow_nan=False)
+    assert runs[0]["failed_checks"] == [] and runs[0]["out_dir"] is None and runs[0]["status"] == "failed"
+    assert "任务 ingest 失败" in text and "NaN" not in text
+    assert pipeline.list_runs(tmp_path / "empty.duckdb") == []
+
+
+def test_old_warehouse_counts_widened_to_64_bit(tmp_path):
+    import duckdb
+
+    wh = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("CREATE TABLE raw_reported_rows (load_id VARCHAR NOT NULL, table_no INTEGER NOT NULL, "
+                "row_no INTEGER NOT NULL, unit_raw VARCHAR NOT NULL, unit_name VARCHAR NOT NULL, count_raw VARCHAR,"
+                " count INTEGER, rank_raw VARCHAR, rank INTEGER, line INTEGER, table_row INTEGER, \"where\" VARCHAR,"
+                " PRIMARY KEY (load_id, table_no, row_no))")
+    con.close()
+    con = runner.connect(wh)
+    try:
+        types = dict(runner.execute(con, "SELECT column_name, data_type FROM information_schema.columns "
+                                         "WHERE table_name = 'raw_reported_rows'"))
+        assert types["count"] == "BIGINT" and types["rank"] == "BIGINT"
+        runner.execute(con, "INSERT INTO raw_reported_rows (load_id, table_no, row_no, unit_raw, unit_name, count) "
+                            "VALUES ('x', 1, 1, '甲局', '甲局', 1000000000000)")
+    finally:
+        con.close()
+
+
+@pytest.mark.flow
+def test_validate_cache_is_local_and_checked(prefect_harness, tmp_path, seed_path):
+    """Cached results live under the output root; when the cached Data Docs are gone the checks run again and
+    the outputs still carry validation/."""
+    from flows.bulletin_flow import half_yearly_bulletin
+
+    (tmp_path / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "county.toml"
+    config.write_text('county = "华容县"\nslug = "huarong"\n[[sources]]\npath = "seed.txt"\n', encoding="utf-8")
+
+    def run():
+        return half_yearly_bulletin(county="huarong", period="2021H1", config=str(config),
+                                    out_dir=str(tmp_path / "out"), warehouse=str(tmp_path / "wh.duckdb"))
+
+    run()
+    results = tmp_path / "out" / ".cache" / "results"
+    assert any(p.name.startswith("zwgk-validate-") for p in results.iterdir())
+    import shutil
+
+    shutil.rmtree(tmp_path / "out" / ".cache" / "validation")
+    summary = run()
+    index = Path(summary["out_dir"]) / summary["outputs"]["validation"]
+    assert index.is_file()
