@@ -24,7 +24,7 @@ from typing import Any
 MAX_PLAUSIBLE_COUNT = 1_000_000
 
 FRAMES = ("rows", "tables", "period", "claims", "reconciliation", "rule_column_freshness", "rule_timeliness",
-          "rule_formatting", "rule_key_area", "rule_wrong_column")
+          "rule_formatting", "rule_key_area", "rule_wrong_column", "crawl_columns")
 
 
 @dataclass(frozen=True)
@@ -379,6 +379,31 @@ CHECKS = CHECKS + (
             f"（{r['where']}）"
         ),
         applies=lambda frames: bool(len(frames.get("claims", ()))),
+    ),
+)
+
+CRAWL_STATUS = {"partial": "未读完", "blocked": "被拦截", "missing": "不存在", "error": "读取出错"}
+
+
+def _incomplete_message(r: dict) -> str:
+    where = f"{r['unit']}“{r['column']}”栏目" if r.get("unit") and r["unit"] not in str(r["column"]) \
+        else f"“{r['column']}”栏目"
+    reason = f"：{r['reason']}" if r.get("reason") else ""
+    return (f"{where}未能完整采集（{CRAWL_STATUS.get(r['status'], r['status'])}{reason}），"
+            f"按门户采集统计的条数可能偏少")
+
+
+CHECKS = CHECKS + (
+    Check(
+        name="columns_complete",
+        code="crawl_incomplete",
+        frame="crawl_columns",
+        severity="error",
+        description="按门户采集统计条数时，每个公开栏目都已完整读取（分页可识别、各页可访问），否则条数偏少。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="status", value_set=["ok"]),
+        index_columns=("column", "unit", "status", "reason", "url"),
+        message=_incomplete_message,
+        applies=lambda frames: bool(len(frames.get("crawl_columns", ()))),
     ),
 )
 

@@ -21,7 +21,8 @@ from expectations.checks import CHECKS, FRAMES, Check, CheckResult, Finding
 SUITE_NAMES = {"rows": "reported_rows", "tables": "reported_tables", "period": "period_totals", "claims": "claims",
                "reconciliation": "reconciliation", "rule_column_freshness": "rule_column_freshness",
                "rule_timeliness": "rule_timeliness", "rule_formatting": "rule_formatting",
-               "rule_key_area": "rule_key_area", "rule_wrong_column": "rule_wrong_column"}
+               "rule_key_area": "rule_key_area", "rule_wrong_column": "rule_wrong_column",
+               "crawl_columns": "crawl_columns"}
 
 
 @dataclass

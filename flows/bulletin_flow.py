@@ -121,11 +121,11 @@ def run_settings(cfg) -> tuple[dict, dict]:
 
 
 def resolve_period(period: str | None, default: str | None) -> str:
-    """``None`` → the config's default period; ``latest`` → the half-year just ended."""
+    """``None`` → the config's default period; ``latest`` → the half-year just ended (``latest:quarter`` …)."""
     if period in (None, ""):
         if not default:
             raise ValueError("未指定期间，配置中也没有 default_period")
-        return parse_period(default).code
+        period = default
     if period.startswith("latest"):
         kind = period.partition(":")[2] or "half"
         return pipeline.latest_completed(kind).code

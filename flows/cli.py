@@ -156,7 +156,7 @@ def run_command(
         elif period:
             period = parse_period(period).code
         else:
-            period = parse_period(cfg.default_period or "").code
+            period = cfg.default_period or parse_period("").code  # a code, or latest[:kind]
     except INPUT_ERRORS as exc:
         _fail(str(exc))
     summary = _run_flow(cfg, config, period, out, warehouse, notify_success, wait)
@@ -199,8 +199,9 @@ def _print_run(summary: dict) -> None:
     console.rule(f"{summary['county']} {summary['period_label']} 政务公开通报")
     totals = summary["totals"]
     parts = [f"{k} {v} 条" for k, v in totals.items() if k not in {"all", "stated_in_text"}]
-    console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；正文原述 {totals['stated_in_text']} 条",
-                  highlight=False)
+    stated = (f"正文原述 {totals['stated_in_text']} 条" if totals.get("stated_in_text") is not None
+              else "条数按门户采集统计" if summary.get("counts_source") == "crawl" else "正文未写明总数")
+    console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；{stated}", highlight=False)
     failed = [c for c in summary["checks"] if not c["success"]]
     if summary["status"] == "draft":
         console.print(_styled("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发："), highlight=False)
@@ -246,6 +247,7 @@ def ingest_command(
     transaction, and the marts of every period they touch are rebuilt."""
     from flows import pipeline
     from flows.registry import load_registry
+    from flows.warehouse import load_county
     from flows.warehouse import load_registry as load_registry_into
     from transforms import runner
 
@@ -264,6 +266,8 @@ def ingest_command(
             con = runner.connect(warehouse)
             try:
                 with runner.transaction(con):
+                    load_county(con, county_slug=cfg.slug, county=cfg.county, counts_source=cfg.counts_source,
+                                portal=pipeline.portal_name(cfg))
                     if registry is not None:
                         load_registry_into(con, registry, cfg.slug)
                     loaded = [(file, chosen, pipeline.load_for_ingest(con, p, chosen, county_slug=cfg.slug,
@@ -391,6 +395,41 @@ def transform_command(
     except WarehouseBusy as exc:
         _fail(str(exc))
     console.print(f"已重建 {n} 个县·期间的汇总表。")
+
+
+@app.command("init", short_help="新县接入：发现门户栏目，写出县级配置（及名册草稿）")
+def init_command(
+    county: Annotated[str, typer.Option(help="县名，如 青溪县（通报中的写法）")],
+    slug: Annotated[str, typer.Option(help="县的代号（字母数字），用作文件名和输出目录名，如 qingxi")],
+    start: Annotated[str, typer.Option(help="门户“政务公开”首页网址")],
+    directory: Annotated[Path, typer.Option("--dir", help="写出配置文件的目录")],
+    preset: Annotated[str, typer.Option(help="门户 CMS 预设：trs | hanweb | yueyang")] = "trs",
+    registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；不给时按门户上的发布机构起草一份")] = None,
+    rate: Annotated[Optional[float], typer.Option(help="每个主机每秒最多请求数（默认 2）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的配置文件")] = False,
+) -> None:
+    """A new county in one command: discover the portal's columns and write DIR/<slug>.toml (the county job)
+    and DIR/<slug>_portal.toml (the columns); without --registry, crawl the portal and draft
+    DIR/<slug>_registry.csv from its publishers. Then: zwgk run --config DIR/<slug>.toml --period P."""
+    from flows.crawler.config import ConfigError as CrawlConfigError
+    from flows.init_county import init_county
+
+    if rate is not None and rate <= 0:
+        _fail(f"--rate 应为正数（每秒请求数），实为 {rate!r}")
+    try:
+        result = init_county(county=county, slug=slug, preset=preset, start=start, out_dir=directory,
+                             registry=registry, rate=rate, force=force, progress=True)
+    except (*INPUT_ERRORS, CrawlConfigError) as exc:
+        _fail(str(exc))
+    console.print(f"发现 {result.columns} 个栏目：{result.portal_config}（请核对栏目名称、类型和所属单位）", highlight=False)
+    if result.registry_drafted:
+        crawl = result.crawl or {}
+        console.print(f"未提供单位名册：已按门户上 {crawl.get('items', 0)} 条信息的 {result.publishers} 个发布机构"
+                      f"起草 {result.registry}（草稿：类别按名称推断，排序按名称，请核对后删去 note 列的说明）",
+                      highlight=False)
+    console.print(f"县级配置：{result.county_config}", highlight=False)
+    console.print(f"下一步：zwgk run --config {result.county_config} --period 2021H1（或 --period latest）",
+                  highlight=False)
 
 
 def _register_crawl() -> None:

@@ -11,6 +11,9 @@
     kind = "bulletin"                          # bulletin | unit_report
     period = "2021H1"                          # optional for bulletins: read from the title
 
+    [counts]
+    source = "auto"                            # auto | crawl | reported: where the unit counts come from
+
     [ranking]
     method = "ordinal"                         # ordinal (1..N, ties by display order) | competition
 
@@ -37,6 +40,7 @@ SOURCE_KINDS = ("bulletin", "unit_report")
 MAX_CONFIG_BYTES = 1024 * 1024
 SLUG = re.compile(r"[a-z0-9_-]+")  # a folder name under --out: never "..", "/", or anything that climbs out
 RANKING_METHODS = ("ordinal", "competition")
+COUNTS_SOURCES = ("auto", "crawl", "reported")
 
 
 class ConfigError(ValueError):
@@ -72,6 +76,7 @@ class CountyConfig:
     crawl_limits: dict = field(default_factory=dict)
     tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
     rules: dict = field(default_factory=dict)  # [rules]: flows/rules_config.py (defaults filled in)
+    counts_source: str = "auto"  # [counts] source: auto (reported when loaded, else the crawl) | crawl | reported
     raw: dict = field(default_factory=dict)
 
     @property
@@ -172,12 +177,15 @@ def load_config(path: str | Path) -> CountyConfig:
         rules = rules_settings(data.get("rules"), str(path))
     except RulesConfigError as exc:
         raise ConfigError(str(exc)) from None
+    counts = data.get("counts", {})
+    if not isinstance(counts, dict):
+        raise ConfigError(f"{path}: [counts] 应为表")
+    counts_source = counts.get("source", "auto")
+    if counts_source not in COUNTS_SOURCES:
+        raise ConfigError(f"{path}: counts.source 应为 {' / '.join(COUNTS_SOURCES)}，实为 {counts_source!r}")
     default_period = data.get("default_period")
     if default_period:
-        try:
-            default_period = parse_period(default_period).code
-        except PeriodError as exc:
-            raise ConfigError(f"{path}: default_period：{exc}") from None
+        default_period = _default_period(str(default_period), path)
     slug = need("slug")
     if not SLUG.fullmatch(slug):
         raise ConfigError(f"{path}: slug 只能由小写字母、数字、- 和 _ 组成（用作输出文件夹名），实为 {slug!r}")
@@ -189,6 +197,22 @@ def load_config(path: str | Path) -> CountyConfig:
         crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
         crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, crawl_limits=crawl_limits,
         tolerance=tolerance,
-        rules=rules,
+        rules=rules, counts_source=counts_source,
         raw=data,
     )
+
+
+LATEST_KINDS = ("half", "year", "quarter", "month")
+
+
+def _default_period(value: str, path: Path) -> str:
+    """A period code, or ``latest`` / ``latest:KIND`` (the period of that kind just ended, at run time)."""
+    if value.startswith("latest"):
+        kind = value.partition(":")[2] or "half"
+        if value not in ("latest", f"latest:{kind}") or kind not in LATEST_KINDS:
+            raise ConfigError(f"{path}: default_period 应为期间（如 2021H1）或 latest、latest:quarter 等，实为 {value!r}")
+        return value
+    try:
+        return parse_period(value).code
+    except PeriodError as exc:
+        raise ConfigError(f"{path}: default_period：{exc}") from None

@@ -23,6 +23,7 @@ from flows.config import ConfigError, CountyConfig
 from flows.periods import parse_period
 from flows.registry import Registry, load_registry
 from flows.warehouse import LoadResult, load_parsed
+from flows.warehouse import load_county as load_county_into
 from flows.warehouse import load_crawl as load_crawl_into
 from flows.warehouse import load_registry as load_registry_into
 from transforms import runner
@@ -91,6 +92,8 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
     """Load the registry and every source of the period named in the config."""
     con = runner.connect(warehouse)
     try:
+        load_county_into(con, county_slug=config.slug, county=config.county, counts_source=config.counts_source,
+                         portal=portal_name(config))
         units = 0
         if config.registry:
             units = load_registry_into(con, load_registry(config.registry, config.county), config.slug)
@@ -103,6 +106,19 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
     finally:
         con.close()
     return {"registry_units": units, "loads": loads}
+
+
+def portal_name(config: CountyConfig) -> str | None:
+    """The portal's name as the bulletin cites it (its crawl config's [portal] name)."""
+    if config.crawl_demo:
+        from flows.crawler.demo_portal import DEMO_NAME
+
+        return DEMO_NAME
+    if config.crawl_config:
+        from flows.crawler.config import load_crawl_config
+
+        return load_crawl_config(config.crawl_config).name
+    return None
 
 
 def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict | None = None) -> dict[str, int]:
@@ -127,9 +143,34 @@ def frames_for(con, county_slug: str, period: str) -> dict:
         "period": runner.query(con, "period_to_validate", **params),
         "claims": runner.query(con, "claims_to_validate", **params),
         "reconciliation": runner.query(con, "reconciliation_for_period", **params),
+        "crawl_columns": runner.query(con, "crawl_columns_to_validate", **params),
         **{f"rule_{rule}": runner.query(con, f"rule_{rule}", **params)
            for rule in ("column_freshness", "timeliness", "formatting", "key_area", "wrong_column")},
     }
+
+
+def no_data_message(warehouse: str | Path, county_slug: str, period: str) -> str:
+    """Why a period has no tables, in the office's words: what its [counts] source found."""
+    con = runner.connect(warehouse)
+    try:
+        rows = runner.query(con, "counts_source_for_period", county_slug=county_slug,
+                            period=parse_period(period).code).to_dict("records")
+    finally:
+        con.close()
+    code = parse_period(period).code
+    source = rows[0] if rows else {"configured": "auto", "crawl_id": None}
+    reported = "没有该期已导入的通报或单位报送表（zwgk ingest，或配置 [[sources]]）"
+    if source.get("crawl_id") is None:
+        crawled = "也没有门户采集数据（配置 [crawl]）"
+    else:
+        crawled = (f"门户采集数据中没有发布日期在该期内的信息（最近一次采集：{source.get('crawled_on')}）")
+    if source["configured"] == "reported":
+        why = f"{reported}（[counts] source = \"reported\"）"
+    elif source["configured"] == "crawl":
+        why = f"{crawled}（[counts] source = \"crawl\"）"
+    else:
+        why = f"{reported}，{crawled}"
+    return f"仓库中没有 {county_slug} {code} 的数据：{why}"
 
 
 def validate_period(warehouse: str | Path, county_slug: str, period: str, *, docs_dir: str | Path | None,
@@ -143,7 +184,7 @@ def validate_period(warehouse: str | Path, county_slug: str, period: str, *, doc
     finally:
         con.close()
     if frames["period"].empty:
-        raise LookupError(f"仓库中没有 {county_slug} {period} 的数据：请先导入该期通报或单位报送表")
+        raise LookupError(no_data_message(warehouse, county_slug, period))
     outcome = validate(frames, blocking=blocking, docs_dir=docs_dir, run_name=f"{county_slug}.{period}",
                        settings=settings)
     return {
@@ -504,6 +545,11 @@ def run_summary(context: dict, outputs: dict, extra: dict) -> dict:
         "checks": checks,
         "outputs": outputs,
         "source": context["source"],
+        "counts_source": context["counts_source"],
+        "unknown_publishers": context["unknown_publishers"],
+        "rules": [{"rule": r["rule"], "severity": r["severity"], "unit": r["unit"], "column": r["column"],
+                   "url": r["url"], "title": (r.get("detail") or {}).get("title"), "detail": r.get("detail")}
+                  for r in context["rules"]],
         "started_at": extra.get("started_at"),
         "finished_at": now_iso(),
         "ingest": extra.get("ingest"),

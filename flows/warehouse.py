@@ -62,6 +62,14 @@ def load_registry(con: duckdb.DuckDBPyConnection, registry: Registry, county_slu
     return len(units)
 
 
+def load_county(con: duckdb.DuckDBPyConnection, *, county_slug: str, county: str, counts_source: str = "auto",
+                portal: str | None = None) -> None:
+    """Record the county job's settings the marts read (ref_counties): name, [counts] source, portal."""
+    with transaction(con):
+        execute(con, sql("load/replace_county"), {"county_slug": county_slug, "county": county,
+                                                  "counts_source": counts_source, "portal": portal})
+
+
 def _statements(text: str) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 

@@ -110,6 +110,9 @@ def build_context(
         problems.append(annual_item)
     rule_codes = set(severities) | {"column_freshness", "timeliness", "formatting", "key_area", "wrong_column"}
 
+    counts_source = head.get("counts_source") or "reported"
+    unknown_publishers = [{"unit_raw": u["unit_raw"], "items": int(u["items"]), "example_url": u["example_url"]}
+                          for u in unknown]
     failed = [c for c in checks if not c.get("success", True)]
     blocking = [c for c in failed if c.get("blocking")]
     status = "draft" if blocking else "final"
@@ -140,20 +143,40 @@ def build_context(
         "quality": {
             "blocking": [f["message"] for c in blocking for f in c.get("findings", [])],
             "warnings": [f["message"] for c in failed if not c.get("blocking") and c.get("code") not in rule_codes
-                         for f in c.get("findings", [])],
+                         for f in c.get("findings", [])] + [unknown_publisher_message(u) for u in unknown_publishers],
         },
+        "counts_source": counts_source,
+        "data_source": data_source_sentence(head, counts_source),
+        "unknown_publishers": unknown_publishers,
         "checks": list(checks),
         "reconciliation": reconciliation,
         "rules": rules,
         "problems": problems,
-        "crawl_unknown_units": [{"unit_raw": u["unit_raw"], "items": int(u["items"]),
-                                 "example_url": u["example_url"]} for u in unknown],
+        "crawl_unknown_units": unknown_publishers,
         "validation_index": validation_index,
         "units": [
             {"unit": r["unit"], "category": t["category"], "count": r["count"], "rank": r["rank"]}
             for t in tables for r in t["rows"]
         ],
     }
+
+
+def data_source_sentence(head: dict, counts_source: str) -> str:
+    """The bulletin's one sentence on where its numbers come from (docs/counts.md)."""
+    if counts_source == "crawl":
+        crawled = head.get("crawled_on")
+        when = f"，截至{chinese_date(crawled)}采集" if crawled is not None and crawled == crawled else ""
+        portal = head.get("source_name") or "县政府门户网站"
+        return f"数据来源：{portal}政务公开栏目，按各条信息页面所载发布日期统计{when}。"
+    name = head.get("source_name") or ""
+    if head.get("source_kind") == "unit_report":
+        return f"数据来源：各单位报送数据（{name}）。"
+    return f"数据来源：已导入的通报附件（{name}）。"
+
+
+def unknown_publisher_message(u: dict) -> str:
+    return (f"门户网站上有{u['items']}条信息的发布机构为“{u['unit_raw']}”，不在单位名册中，未计入附件表"
+            f"（如 {u['example_url']}）：请核对名称，或在名册中补充该单位或别名")
 
 
 def _comparison(con, county_slug: str, p) -> dict | None:

@@ -564,6 +564,8 @@ def build_document(ctx: dict, out_dir: Path | None = None):
         style=styles["body"])
     document.add_paragraph("一、总体情况", style=styles["h1"])
     document.add_paragraph(overview_text(ctx), style=styles["body"])
+    if ctx.get("data_source"):
+        document.add_paragraph(ctx["data_source"], style=styles["body"])
     section = 1  # 一、总体情况; then 存在问题 and 数据质量说明 when there are any, numbered on
     for add in (_problems, _quality):
         if add(document, styles, ctx, NUMERALS[section]):

@@ -81,6 +81,7 @@ def rule_rows(frame, severities: dict[str, str]) -> list[dict]:
     rows = []
     for r in frame.to_dict("records"):
         detail = r["detail"]
+        r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}  # SQL NULL → None, not NaN
         rows.append({
             "rule": r["rule"], "severity": severities.get(r["rule"], "warning"), "unit": r["unit"],
             "category": r["category"], "column": r["column"], "url": r["url"],

@@ -209,12 +209,36 @@ def rule_sheets(wb: Workbook, rules, titles: dict[str, str] | None = None) -> No
         ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
 
 
+PUBLISHER_HEADERS = ("发布机构（网页所载）", "本期信息条数", "示例链接")
+
+
+def unknown_publishers_sheet(wb: Workbook, publishers) -> None:
+    """未登记发布机构: publishers of the period's crawled items the registry does not know (not counted)."""
+    ws = wb.create_sheet("未登记发布机构")
+    _header(ws, 1, PUBLISHER_HEADERS)
+    for i, p in enumerate(publishers, 2):
+        for col, value in enumerate((p.get("unit_raw"), p.get("items"), p.get("example_url")), 1):
+            cell = ws.cell(row=i, column=col, value=_plain(value))
+            if cell.data_type == "f":  # text from the portal is text, never a formula
+                cell.data_type = "s"
+            cell.font, cell.border = BODY_FONT, BORDER
+            cell.alignment = RIGHT if isinstance(value, int) else LEFT
+            if col == 3 and value:
+                cell.hyperlink = str(value)
+                cell.font = Font(name=FONT_NAME, size=11, color="0563C1", underline="single")
+    fit_columns(ws, max_width=60)
+    ws.freeze_panes = "A2"
+    print_setup(ws, "1:1")
+
+
 def build_workbook(context: dict) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for number, table in enumerate(context["tables"], 1):
         attachment_sheet(wb, number, table, context.get("comparison"))
     checks_sheet(wb, context.get("checks") or [])
+    if context.get("unknown_publishers"):
+        unknown_publishers_sheet(wb, context["unknown_publishers"])
     if context.get("rules"):
         titles = {p["rule"]: p["title"] for p in context.get("problems") or [] if p.get("rule") and p.get("title")}
         rule_sheets(wb, context["rules"], titles)

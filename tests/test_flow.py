@@ -30,6 +30,13 @@ def test_flow_on_seed_is_a_draft_naming_both_totals(prefect_harness, tmp_path):
     assert len(run["reconciliation"]) == 50
     assert all(r["reported"] == r["crawled"] for r in run["reconciliation"])
     first_requests = run["crawl"]["requests"]
+    # run.json carries the rules as one flat list, the same findings the checks report
+    assert run["counts_source"] == "reported" and run["unknown_publishers"] == []
+    assert {r["rule"] for r in run["rules"]} >= {"column_freshness", "timeliness", "formatting", "key_area"}
+    assert all(set(r) == {"rule", "severity", "unit", "column", "url", "title", "detail"} for r in run["rules"])
+    timely = next(c for c in run["checks"] if c["name"] == "documents_timely")
+    assert len([r for r in run["rules"] if r["rule"] == "timeliness"]) == len(timely["messages"]) > 0
+    assert all(r["title"] and r["url"] for r in run["rules"] if r["rule"] == "timeliness")
     assert [p.name for p in (out / "huarong").iterdir()] == ["2021H1"]  # no staging leftovers
 
     # A rerun replaces the period's outputs atomically: same bulletin, fresh run.json.
@@ -88,3 +95,24 @@ def test_cli_run_with_a_final_bulletin(prefect_harness, tmp_path, seed_path):
     assert "正式稿" in result.output
     run = json.loads((tmp_path / "out" / "huarong" / "2021H1" / "run.json").read_text(encoding="utf-8"))
     assert run["status"] == "final" and all(c["success"] for c in run["checks"])
+
+
+def test_default_config_2021H2_is_counted_from_the_demo_portal(prefect_harness, tmp_path):
+    """No bulletin is loaded for 2021H2: the tables come from the portal's H2 items."""
+    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.crawler.demo_portal import read_seed_counts
+
+    out = tmp_path / "out"
+    summary = half_yearly_bulletin(county="huarong", period="2021H2", out_dir=str(out),
+                                   warehouse=str(tmp_path / "wh.duckdb"))
+    run = json.loads((out / "huarong" / "2021H2" / "run.json").read_text(encoding="utf-8"))
+    assert summary["status"] == run["status"] == "final"
+    assert run["counts_source"] == "crawl" and run["totals"]["stated_in_text"] is None
+    # the demo portal publishes a tenth of each unit's H1 count (at least one) in July–September 2021;
+    # 扶贫办's are published as 乡村振兴局, the unit the registry has from 2021-07-01
+    expected = {r["unit"]: max(1, round(r["count"] * 0.10)) for r in read_seed_counts()}
+    expected["乡村振兴局"] = expected.pop("扶贫办")
+    assert {u["unit"]: u["count"] for u in run["units"]} == expected
+    assert run["reconciliation"] == []  # nothing reported for H2 to reconcile
+    md = (out / "huarong" / "2021H2" / "bulletin.md").read_text(encoding="utf-8")
+    assert "数据来源：华容县人民政府门户网站（演示，合成数据）政务公开栏目" in md

@@ -280,6 +280,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
         run_a = json.loads((a / "run.json").read_text(encoding="utf-8"))
         run_b = json.loads((b / "run.json").read_text(encoding="utf-8"))
         assert _strip(run_a) == _strip(run_b)
+        assert "rules" in run_a and run_a["rules"] == run_b["rules"]  # a region's county runs carry the rules too
 
     # The region ranking is the one computed here from the one-by-one runs.
     totals = {slug: s["totals"] for slug, s in sequential.items()}

@@ -368,7 +368,10 @@ class _Crawler:
         status, reason = "ok", None
         stop = self._take_page(col, page, 0, known, report, task)
         visited = {col.url, head.final_url}
+        if page.pager_problem:  # the head's items are kept; the column is not read to its end
+            self._limit(report, "pager_unreadable", f"分页无法识别：{page.pager_problem}")
         if not stop and not report.incomplete:
+            predicted = len(page.page_urls)
             for n, (url, method, data) in enumerate(self._more_pages(col, page), start=1):
                 self._check_stop()
                 if n >= self.config.paging.max_pages:
@@ -385,6 +388,9 @@ class _Crawler:
                 visited.add(url)
                 res = self._list_page(url, method=method, data=data)
                 if res.outcome == "missing" and method == "GET":
+                    if predicted and n < predicted:  # a page the pager promised, not the last one
+                        self._note(res.outcome, url)
+                        self._limit(report, "page_missing", f"第{n + 1}页不存在（分页共{predicted + 1}页）")
                     break  # page counts can be off by one (docs/domain.md §5): past the last page
                 if res.outcome != "ok":
                     self._note(res.outcome, url)
@@ -730,9 +736,11 @@ def build_items(config: CrawlConfig, store: CrawlStore, *, registry=None, since:
     canonical: dict[tuple, str] = {}
 
     def own_column_first(it: dict) -> tuple:
-        # the copy in the publishing unit's own column is the original; then list order
+        # the copy in the publishing unit's own column is the original; then the earliest published; then
+        # list order
         col = col_by_name[it["column"]][1]
-        return (0 if col.unit and it["unit_source"] and col.unit == it["unit"] else 1, it["_order"], it["url"])
+        return (0 if col.unit and it["unit_source"] and col.unit == it["unit"] else 1,
+                it["publish_date"] or "9999-12-31", it["_order"], it["url"])
 
     for item in sorted(items, key=own_column_first):
         if not item["_sha"] or len(item["body_text"]) < 20:

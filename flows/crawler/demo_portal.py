@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED_COUNTS = ROOT / "data" / "demo" / "seed_counts.csv"
 H1_START, H1_END = date(2021, 1, 1), date(2021, 6, 30)
 PER_PAGE = 20
+DEMO_NAME = "华容县人民政府门户网站（演示，合成数据）"
 
 # How the demo's pages print 发布机构 (all resolve through data/registry/huarong.csv with county 华容县).
 PUBLISHERS = {
@@ -668,7 +669,7 @@ def demo_config(base_url: str, *, units: list[str] | None = None, rate: float = 
     netloc = urlsplit(base_url).netloc
     cols = demo_columns(_select_units(units))
     config = make_config(
-        "yueyang", base_url, name="华容县人民政府门户网站（演示，合成数据）", allowed_hosts=[netloc],
+        "yueyang", base_url, name=DEMO_NAME, allowed_hosts=[netloc],
         county="华容县", contact="演示环境", start_url=f"{base_url}/zwgk/index.htm", rate=rate,
         politeness={"concurrency": 4, "timeout": 10.0, "retries": 2, "backoff": 0.05, "max_backoff": 1.0},
     )

@@ -6,6 +6,9 @@ WITH claims AS (
     SELECT l.county_slug, l.period, l.period_start, l.period_end, c.*
     FROM raw_claims c JOIN stg_loads l USING (load_id)
     WHERE l.county_slug = $county_slug AND l.period = $period
+      -- the loaded text's claims are about its own tables: judged only when those are the bulletin's
+      AND EXISTS (SELECT 1 FROM period_counts_source s
+                   WHERE s.county_slug = $county_slug AND s.period = $period AND s.counts_source = 'reported')
 ),
 resolved AS (
     SELECT c.*,

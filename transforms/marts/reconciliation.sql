@@ -1,7 +1,8 @@
--- Grain: county × period × unit. The count a unit reported (the bulletin's table) against the
--- count measured on the portal; only for periods that have both sources.
+-- Grain: county × period × unit. The count a unit reported (the loaded bulletin's or unit report's
+-- table, whichever source the bulletin uses) against the count measured on the portal; only for
+-- periods that have both sources.
 WITH reported AS (
-    SELECT * FROM unit_period_counts WHERE county_slug = $county_slug AND period = $period
+    SELECT * FROM unit_period_reported WHERE county_slug = $county_slug AND period = $period
 ),
 crawled AS (
     SELECT * FROM unit_period_crawled WHERE county_slug = $county_slug AND period = $period
@@ -21,4 +22,4 @@ SELECT $county_slug AS county_slug, $period AS period,
        c.example_url
 FROM reported r
 FULL OUTER JOIN crawled c ON c.unit_key = r.unit_key
-WHERE (SELECT yes FROM has_crawl)
+WHERE (SELECT yes FROM has_crawl) AND EXISTS (SELECT 1 FROM reported)

@@ -1,22 +1,56 @@
--- Grain: county × period × unit. Items per unit with its rank inside its category.
+-- Grain: county × period × unit. Items per unit with its rank inside its category, from the source
+-- period_counts_source chose: the reported tables, or the crawl — then every registered unit valid
+-- in the period is a row (zeros included), counted by the distinct items it published
+-- (unit_period_crawled: 发布机构 through the registry, reposts once, 发布日期 in the period).
 -- rank: ordinal (1..N, no shared ranks), ties broken by the registry's display order (the
 --       office's own list order; docs/domain.md §1), then by name — reproduces the seed's tables.
 -- rank_competition: the same order with shared ranks for equal counts (1, 2, 2, 4).
 -- rank_printed: the rank as the source printed it, for comparison.
-WITH units AS (
-    SELECT county_slug, county, period, period_start, period_end, category, unit_key,
-           any_value(unit_id) AS unit_id, any_value(unit) AS unit, any_value(short_name) AS short_name,
-           min(display_order) AS display_order, min(table_no) AS table_no,
-           sum(count) AS count, min(rank) AS rank_printed, count(*) AS source_rows,
-           string_agg("where", '；' ORDER BY row_no) AS source_where
-    FROM stg_reported_rows
+WITH source AS (
+    SELECT counts_source, county
+    FROM period_counts_source
     WHERE county_slug = $county_slug AND period = $period
-    GROUP BY ALL
+),
+reported AS (
+    SELECT county_slug, county, period, period_start, period_end, table_no, category, unit_key, unit_id, unit,
+           short_name, display_order, count, rank_printed, source_rows, source_where
+    FROM unit_period_reported
+    WHERE county_slug = $county_slug AND period = $period
+      AND (SELECT counts_source FROM source) = 'reported'
+),
+registered AS (
+    SELECT u.county_slug, u.unit_id, u.unit, u.short_name, u.category, u.display_order,
+           -- 附件1 县直部门, 附件2 乡镇, any other category after them
+           dense_rank() OVER (ORDER BY CASE u.category WHEN '县直部门' THEN 0 WHEN '乡镇' THEN 1 ELSE 2 END,
+                                       u.category) AS table_no
+    FROM ref_units u
+    WHERE u.county_slug = $county_slug
+      AND (u.valid_from IS NULL OR u.valid_from <= $period_end)
+      AND (u.valid_to IS NULL OR u.valid_to >= $period_start)
+),
+crawled AS (
+    SELECT r.county_slug, (SELECT county FROM source) AS county, $period AS period,
+           CAST($period_start AS DATE) AS period_start, CAST($period_end AS DATE) AS period_end,
+           r.table_no, r.category, r.unit_id AS unit_key, r.unit_id, r.unit, r.short_name, r.display_order,
+           coalesce(c.crawled, 0) AS count, CAST(NULL AS INTEGER) AS rank_printed, 1 AS source_rows,
+           '门户采集' AS source_where
+    FROM registered r
+    LEFT JOIN unit_period_crawled c
+           ON c.county_slug = r.county_slug AND c.period = $period AND c.unit_id = r.unit_id
+    WHERE (SELECT counts_source FROM source) = 'crawl'
+),
+units AS (
+    SELECT *, 'reported' AS counts_source FROM reported
+    UNION ALL BY NAME
+    SELECT *, 'crawl' AS counts_source FROM crawled
+),
+final AS (
+    SELECT county_slug, county, period, period_start, period_end, table_no, category,
+           unit_key, unit_id, unit, short_name, display_order, count,
+           row_number() OVER (PARTITION BY category ORDER BY count DESC NULLS LAST,
+                              display_order ASC NULLS LAST, unit) AS rank,
+           rank() OVER (PARTITION BY category ORDER BY count DESC NULLS LAST) AS rank_competition,
+           rank_printed, source_rows, source_where, counts_source
+    FROM units
 )
-SELECT county_slug, county, period, period_start, period_end, table_no, category,
-       unit_key, unit_id, unit, short_name, display_order, count,
-       row_number() OVER (PARTITION BY category ORDER BY count DESC NULLS LAST,
-                          display_order ASC NULLS LAST, unit) AS rank,
-       rank() OVER (PARTITION BY category ORDER BY count DESC NULLS LAST) AS rank_competition,
-       rank_printed, source_rows, source_where
-FROM units
+SELECT * FROM final

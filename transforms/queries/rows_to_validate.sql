@@ -1,3 +1,6 @@
-SELECT * FROM stg_reported_rows
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY table_no, row_no
+-- The printed rows of the period's loaded bulletin or unit report, when its tables are the bulletin's.
+SELECT r.* FROM stg_reported_rows r
+WHERE r.county_slug = $county_slug AND r.period = $period
+  AND EXISTS (SELECT 1 FROM period_counts_source s
+               WHERE s.county_slug = $county_slug AND s.period = $period AND s.counts_source = 'reported')
+ORDER BY r.table_no, r.row_no
