@@ -208,9 +208,12 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
         data.update(name.encode())
         data.update(frames[name].to_csv(index=False).encode())
     data = data.hexdigest()
+    # The code that makes the cached result: every check module and this step's module (which shapes
+    # the result dict), so an upgraded zwgk never reuses a result an older version made.
     code = hashlib.sha256()
-    for module in ("checks.py", "runner.py"):
-        code.update((Path(__file__).resolve().parent.parent / "expectations" / module).read_bytes())
+    root = Path(__file__).resolve().parent.parent
+    for module in sorted((root / "expectations").glob("*.py")) + [Path(__file__).resolve()]:
+        code.update(module.read_bytes())
     knobs = json.dumps({"blocking": blocking or {}, "settings": settings or {}}, sort_keys=True, default=str)
     return hashlib.sha256(f"{data}|{code.hexdigest()}|{knobs}".encode()).hexdigest()[:32]
 
