@@ -57,6 +57,20 @@ def test_dedup_reposts_unknown_units_and_undated(con):
     assert list(unknown["unit_raw"]) == ["火星局"]
 
 
+def test_the_same_path_on_another_scheme_host_or_port_is_one_item(con):
+    _crawl(con, "c1", [item("http://www.x.gov.cn/zwgk/a.html", "公安局", "2021-03-01"),
+                       item("http://www.x.gov.cn/zwgk/b.html?id=1", "公安局", "2021-03-02")])
+    _crawl(con, "c2", [item("https://www.x.gov.cn:8443/zwgk/a.html", "公安局", "2021-03-01"),
+                       item("https://x.gov.cn/zwgk/b.html?id=1", "公安局", "2021-03-02"),
+                       item("https://x.gov.cn/zwgk/b.html?id=2", "公安局", "2021-03-02")])
+    runner.run_marts(con, "huarong", "2021H1")
+    urls = sorted(u for (u,) in con.execute("SELECT url FROM stg_crawled_items").fetchall())
+    assert urls == ["https://www.x.gov.cn:8443/zwgk/a.html", "https://x.gov.cn/zwgk/b.html?id=1",
+                    "https://x.gov.cn/zwgk/b.html?id=2"]  # the newest crawl's record of each
+    crawled = dict(con.execute("SELECT unit, crawled FROM unit_period_crawled WHERE period = '2021H1'").fetchall())
+    assert crawled == {"公安局": 3}
+
+
 def test_reconciliation_check_with_tolerance(con):
     _crawl(con, "c1", [item("/a", "公安局", "2021-03-01"), item("/b", "公安局", "2021-03-02"),
                        item("/c", "公安局", "2021-03-03")])  # 公安局 3 crawled vs 2 reported; 民政局 0 vs 1

@@ -1,5 +1,7 @@
 -- Grain: one distinct item on a county's portal.
--- - the newest crawl's record of each URL wins (the same URL seen twice is one item);
+-- - the newest crawl's record of each URL wins (the same URL seen twice is one item); a URL is
+--   identified by its path and query within the county, so the same article reached through
+--   another scheme, host or port (http → https, www. or not, a moved mirror) is still one item;
 -- - an article reposted in a second column (repost_of = the original's URL) is the original;
 -- - 发布机构 resolves through the registry (aliases, county prefixes, validity on the publish
 --   date); an unknown publisher keeps its printed name (unit_id NULL), it is never dropped.
@@ -7,7 +9,8 @@ WITH latest AS (
     SELECT i.*
     FROM raw_crawled_items i
     JOIN raw_crawls c USING (crawl_id, county_slug)
-    QUALIFY row_number() OVER (PARTITION BY i.county_slug, i.url ORDER BY c.loaded_at DESC, i.crawl_id DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY i.county_slug, regexp_replace(i.url, '^[A-Za-z][A-Za-z0-9+.-]*://[^/]*', '')
+                              ORDER BY c.loaded_at DESC, i.crawl_id DESC) = 1
 ),
 originals AS (
     SELECT l.* FROM latest l
