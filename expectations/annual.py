@@ -8,9 +8,6 @@ pandas frames (as expectations/runner.py does for bulletins) and returns the off
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,12 +110,6 @@ class AnnualValidation:
     docs_index: Path | None = None
 
 
-def _quiet() -> None:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations.core", "great_expectations.data_context"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reset_index(drop=True).copy()
     out.insert(0, "row_id", range(len(out)))
@@ -132,24 +123,12 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
 def validate_annual(frames: Mapping[str, pd.DataFrame], *, docs_dir: str | Path | None = None,
                     checks: Iterable[AnnualCheck] = ANNUAL_CHECKS, run_name: str = "annual") -> AnnualValidation:
     """Run every check on its frame (frames without rows are skipped); Data Docs into docs_dir."""
-    _quiet()
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from expectations.runner import ephemeral_context
 
-    _quiet()
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    sites: list[str] = []
-    if docs_dir is not None:
-        docs_dir = Path(docs_dir).resolve()
-        if docs_dir.exists():
-            shutil.rmtree(docs_dir)
-        context.add_data_docs_site(site_name="zwgk_annual", site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
-        sites = ["zwgk_annual"]
+    context, sites = ephemeral_context(docs_dir, "zwgk_annual")
+    import great_expectations as gx  # imported by ephemeral_context: only where validation runs
+
+    docs_dir = Path(docs_dir).resolve() if docs_dir is not None else None
     source = context.data_sources.add_pandas("annual")
     results: list[CheckResult] = []
     by_report: dict[int, list[Finding]] = {}

@@ -45,6 +45,30 @@ def _quiet_gx() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def ephemeral_context(docs_dir: str | Path | None, site_name: str):
+    """An ephemeral GX context (GX through duckdb_engine fails: frames are validated as pandas) with
+    progress bars off and, when docs_dir is given, a Data Docs site there (an old site is replaced).
+    Returns the context and the site names to build."""
+    _quiet_gx()
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    _quiet_gx()  # again: importing GX (or Prefect's logging set-up) may have reset the levels
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    if docs_dir is None:
+        return context, []
+    docs_dir = Path(docs_dir).resolve()
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    context.add_data_docs_site(site_name=site_name, site_config={
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    })
+    return context, [site_name]
+
+
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """GX wants plain numpy dtypes: nullable integers become float with NaN, NA becomes None."""
     out = frame.copy()
@@ -68,11 +92,6 @@ def validate(
 ) -> Validation:
     """Validate the frames with every applicable check; optionally write Data Docs to docs_dir."""
     _quiet_gx()
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    _quiet_gx()  # again: importing GX (or Prefect's logging set-up) may have reset the levels
-
     missing = [f for f in FRAMES[:3] if f not in frames]
     if missing:
         raise ValueError(f"validate() needs frames {FRAMES}; missing {missing}")
@@ -83,19 +102,10 @@ def validate(
     blocking = dict(blocking or {})
     selected = [c for c in checks if c.applies(prepared)]
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    site_names: list[str] = []
-    if docs_dir is not None:
-        docs_dir = Path(docs_dir).resolve()
-        if docs_dir.exists():
-            shutil.rmtree(docs_dir)
-        context.add_data_docs_site(site_name="zwgk", site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        })
-        site_names = ["zwgk"]
+    context, site_names = ephemeral_context(docs_dir, "zwgk")
+    import great_expectations as gx  # imported by ephemeral_context: only where validation runs
+
+    docs_dir = Path(docs_dir).resolve() if docs_dir is not None else None
     source = context.data_sources.add_pandas("warehouse")
 
     by_expectation: dict[str, Check] = {}

@@ -202,11 +202,10 @@ def folder_name(year: int) -> str:
 
 
 def staging_dir(out_root: str | Path, county_slug: str, year: int) -> Path:
-    import tempfile
+    """The review's staging folder beside ``out_root/county/<year>-annual`` (as for bulletins)."""
+    from flows.pipeline import staging_folder
 
-    parent = Path(out_root) / county_slug
-    parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{folder_name(year)}.", dir=parent))
+    return staging_folder(out_root, county_slug, folder_name(year))
 
 
 def render_review(review: dict, staged: str | Path) -> dict:
@@ -273,19 +272,8 @@ def notify(review: dict, out_dir: str | None, urls: list[str], notify_success: b
 
 
 def publish(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, year: int) -> Path:
-    """Write run.json and replace ``out_root/county/<year>-annual`` by the staged folder (rename)."""
-    import json
-    import os
-    import shutil
+    """Write run.json and replace ``out_root/county/<year>-annual`` by the staged folder (as for bulletins)."""
+    from flows.pipeline import publish_folder, write_json
 
-    staged = Path(staged)
-    (staged / "run.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    final = Path(out_root) / county_slug / folder_name(year)
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old.{os.getpid()}")
-        final.rename(old)
-    staged.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return final
+    write_json(Path(staged) / "run.json", summary)
+    return publish_folder(staged, out_root, county_slug, folder_name(year))

@@ -336,20 +336,31 @@ def remove_stale_staging(parent: str | Path) -> list[Path]:
 
 
 def staging_dir(out_root: str | Path, county_slug: str, period: str) -> Path:
-    """A fresh folder beside the final one (same filesystem, so the swap is a rename), named with this
-    process's id so a later run can tell it is stale if this one is killed; mode from the umask."""
-    code = parse_period(period).code
+    """The staging folder of a period's outputs (``staging_folder`` for ``out_root/county/<period>``)."""
+    return staging_folder(out_root, county_slug, parse_period(period).code)
+
+
+def staging_folder(out_root: str | Path, county_slug: str, name: str) -> Path:
+    """A fresh folder beside the final ``out_root/county/name`` (same filesystem, so the swap is a rename),
+    named with this process's id so a later run can tell it is stale if this one is killed; mode from
+    the umask. Stale staging folders of killed runs are removed first."""
     parent = _inside(out_root, Path(out_root) / county_slug)
     parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(parent)
-    staged = Path(tempfile.mkdtemp(prefix=f".{code}.{os.getpid()}.", dir=parent))
+    staged = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", dir=parent))
     os.chmod(staged, 0o777 & ~current_umask())  # mkdtemp makes it 0700; the outputs are for the office
     return staged
 
 
 def publish_dir(staged: str | Path, out_root: str | Path, county_slug: str, period: str) -> Path:
-    """Replace ``out_root/county/period`` by the staged folder (rename; the old one is removed after)."""
-    final = _inside(out_root, Path(out_root) / county_slug / parse_period(period).code)
+    """Replace ``out_root/county/period`` by the staged folder."""
+    return publish_folder(staged, out_root, county_slug, parse_period(period).code)
+
+
+def publish_folder(staged: str | Path, out_root: str | Path, county_slug: str, name: str) -> Path:
+    """Replace ``out_root/county/name`` by the staged folder (rename; the old one is removed after).
+    Both must lie inside ``out_root``."""
+    final = _inside(out_root, Path(out_root) / county_slug / name)
     staged = _inside(out_root, staged)
     old = None
     if final.exists():
