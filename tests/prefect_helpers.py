@@ -14,3 +14,35 @@ def task_states(flow_run_id) -> dict[str, str]:
             return {t.name.split("-")[0]: t.state.name for t in tasks}
 
     return asyncio.run(read())
+
+
+def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root):
+    """Start `zwgk serve …` against the test harness's API, trigger `deployment` through the API once
+    it is registered (up to 120 s), wait for the flow run and stop the server. Returns the flow run."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", *serve_args], cwd=root, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline, flow_run = time.time() + 120, None
+            while time.time() < deadline:
+                try:
+                    flow_run = run_deployment(deployment, timeout=180, poll_interval=2)
+                    break
+                except Exception:  # the deployment is not registered yet
+                    time.sleep(2)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    return flow_run

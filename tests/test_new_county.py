@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -115,8 +114,7 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
 
 
 def test_init_without_registry_drafts_one_and_the_served_deployment_runs_latest(prefect_harness, tmp_path, portal):
-    from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL
+    from prefect_helpers import serve_and_trigger
 
     periods = portal["periods"]
     generate(portal["root"], periods, as_of=periods[-1].end + timedelta(days=5))
@@ -129,29 +127,10 @@ def test_init_without_registry_drafts_one_and_the_served_deployment_runs_latest(
 
     config = cfg_dir / f"{SLUG}.toml"
     out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    cmd = [sys.executable, "-m", "flows.cli", "serve", "--config", str(config), "--out", str(out),
-           "--warehouse", str(wh), "--name", "test"]
-    log = open(tmp_path / "serve.log", "w")
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 120
-        flow_run = None
-        while time.time() < deadline:
-            try:
-                flow_run = run_deployment(f"half_yearly_bulletin/test-{SLUG}", timeout=180, poll_interval=2)
-                break
-            except Exception:  # the deployment is not registered yet
-                time.sleep(2)
-        assert flow_run is not None, (tmp_path / "serve.log").read_text()
-        assert flow_run.state.is_completed(), flow_run.state
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    args = ["--config", str(config), "--out", str(out), "--warehouse", str(wh), "--name", "test"]
+    flow_run = serve_and_trigger(args, f"half_yearly_bulletin/test-{SLUG}", tmp_path / "serve.log", ROOT)
+    assert flow_run is not None, (tmp_path / "serve.log").read_text()
+    assert flow_run.state.is_completed(), flow_run.state
     run = json.loads((out / SLUG / periods[-1].code / "run.json").read_text(encoding="utf-8"))
     assert run["period"] == periods[-1].code and run["counts_source"] == "crawl"
     assert sum(u["count"] for u in run["units"]) > 0 and run["unknown_publishers"] == []

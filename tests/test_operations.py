@@ -2,9 +2,6 @@
 and the served deployment — all through real Prefect runs under the session's test harness."""
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -176,31 +173,12 @@ def test_backfill_reports_a_period_without_data(prefect_harness, tmp_path, seed_
 
 
 def test_served_deployment_runs_through_the_api(prefect_harness, tmp_path, seed_path):
-    from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL
+    from prefect_helpers import serve_and_trigger
 
     config = _config(tmp_path, seed_path)
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    cmd = [sys.executable, "-m", "flows.cli", "serve", "--config", str(config), "--period", "2021H1",
-           "--out", str(tmp_path / "out"), "--warehouse", str(tmp_path / "wh.duckdb"), "--name", "test"]
-    log = open(tmp_path / "serve.log", "w")
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 120
-        flow_run = None
-        while time.time() < deadline:
-            try:
-                flow_run = run_deployment("half_yearly_bulletin/test-huarong", timeout=180, poll_interval=2)
-                break
-            except Exception:  # the deployment is not registered yet
-                time.sleep(2)
-        assert flow_run is not None, (tmp_path / "serve.log").read_text()
-        assert flow_run.state.is_completed(), flow_run.state
-        assert (tmp_path / "out" / "huarong" / "2021H1" / "run.json").exists()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    args = ["--config", str(config), "--period", "2021H1", "--out", str(tmp_path / "out"),
+            "--warehouse", str(tmp_path / "wh.duckdb"), "--name", "test"]
+    flow_run = serve_and_trigger(args, "half_yearly_bulletin/test-huarong", tmp_path / "serve.log", ROOT)
+    assert flow_run is not None, (tmp_path / "serve.log").read_text()
+    assert flow_run.state.is_completed(), flow_run.state
+    assert (tmp_path / "out" / "huarong" / "2021H1" / "run.json").exists()
