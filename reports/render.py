@@ -83,9 +83,10 @@ class RenderedOutputs(dict):
         logging.getLogger(__name__).warning("%s skipped: %s", name, reason)
 
 
-def render_all(context: dict, out_dir: str | Path) -> dict[str, str]:
+def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | None = None) -> dict[str, str]:
     """Draw the charts (context["charts"]), then run every renderer; returns output name → path relative
-    to out_dir (a RenderedOutputs: skipped outputs are in its .skipped / .warnings, not in the dict)."""
+    to out_dir (a RenderedOutputs: skipped outputs are in its .skipped / .warnings, not in the dict).
+    ``cache_dir`` (the output root's .cache) lets bulletin.pdf be reused when bulletin.docx is unchanged."""
     from reports.charts import CJKFontMissing, add_charts
 
     out_dir = Path(out_dir)
@@ -98,7 +99,10 @@ def render_all(context: dict, out_dir: str | Path) -> dict[str, str]:
         context["charts"] = []
         written.skip("charts", str(exc))
     for name, renderer in RENDERERS.items():
-        path = renderer(context, out_dir)
+        if name == "bulletin.pdf" and cache_dir is not None and renderer is render_pdf:
+            path = renderer(context, out_dir, cache_dir=cache_dir)
+        else:
+            path = renderer(context, out_dir)
         if path is None:
             reason = getattr(renderer, "skip_reason", None)
             written.skip(name, (reason() if callable(reason) else None) or "渲染器跳过了该输出")
