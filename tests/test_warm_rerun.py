@@ -155,3 +155,30 @@ def test_check_imports_only_what_it_runs():
     result = _modules_loaded("check", str(ROOT / "data/bulletins/huarong_2021H1.txt"))
     assert result["exit"] == 3  # the seed's 1267 vs 1298
     assert set(result["loaded"]) <= {"great_expectations"}
+
+
+def test_charts_reused_while_their_data_is_unchanged(tmp_path):
+    pytest.importorskip("matplotlib")
+    from reports.chart_cache import cached_charts, store_charts
+    from reports.charts import CJKFontMissing, add_charts
+
+    def context(count: int) -> dict:
+        return {"tables": [{"category": "县直部门", "rows": [{"unit": "县财政局", "short_name": "财政局", "count": count,
+                                                             "rank": 1}]}],
+                "period_label": "2021年上半年", "county": "华容县", "comparison": None}
+
+    first, cache = tmp_path / "one", tmp_path / ".cache"
+    assert cached_charts(context(3), first, cache) is None
+    try:
+        charts = add_charts(context(3), first)
+    except CJKFontMissing:
+        pytest.skip("no CJK font")
+    store_charts(context(3), charts, first, cache)
+    second = tmp_path / "two"
+    again = context(3)
+    assert cached_charts(again, second, cache) == charts == again["charts"]
+    assert (second / charts[0]["path"]).read_bytes() == (first / charts[0]["path"]).read_bytes()
+    assert cached_charts(context(4), tmp_path / "three", cache) is None  # other data: drawn again
+    for png in (cache / "charts").rglob("*.png"):
+        png.unlink()
+    assert cached_charts(context(3), tmp_path / "four", cache) is None  # a cache entry missing a file: not used
