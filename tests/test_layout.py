@@ -131,3 +131,18 @@ def test_no_reference_outside_the_repository():
             continue
         found += [f"{path}:{n}" for n, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
     assert not found, "files outside the repository are not part of the product:\n" + "\n".join(found)
+
+
+def test_templates_take_only_known_model_names():
+    from transforms import runner
+
+    assert runner.template("drop_table", table="unit_period_counts").strip() == 'DROP TABLE "unit_period_counts"'
+    assert 'VIEW "src_period_totals"' in runner.template("source_view", view="src_period_totals",
+                                                        folder="period_totals")
+    for bad in ('unit_period_counts"; DROP TABLE raw_loads; --', "no_such_model", "src_no_such_model", "公安局"):
+        with pytest.raises(ValueError):
+            runner.template("drop_table", table=bad)
+    with pytest.raises(ValueError):
+        runner.template("widen_column", table="raw_reported_rows", column='count" TYPE VARCHAR; --')
+    with pytest.raises(ValueError):
+        runner.template("export_partition", table="period_totals", columns=[("stated", "VARCHAR")], order=[])
