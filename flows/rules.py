@@ -68,7 +68,7 @@ def load_workdays(con, county_slug: str, period: str, calendar: WorkCalendar | N
     if first is None:
         return 0
     start = first - timedelta(days=1)
-    have_lo, have_hi = runner.execute(con, "SELECT min(day), max(day) FROM ref_workdays")[0]
+    have_lo, have_hi = runner.execute(con, runner.sql("queries/workdays_known"))[0]
     lo = start if have_lo is None else min(start, have_lo)
     days = []
     day = lo

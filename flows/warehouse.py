@@ -86,7 +86,7 @@ def load_parsed(
     """Load one parsed bulletin or unit report as a single transaction."""
     p = parse_period(period)
     load_id = hashlib.sha256(f"{parsed.sha256}|{county_slug}|{p.code}".encode()).hexdigest()[:20]
-    exists = scalar(con, "SELECT count(*) FROM raw_loads WHERE load_id = $id", {"id": load_id})
+    exists = scalar(con, sql("queries/load_exists"), {"id": load_id})
     rows = [
         {
             "load_id": load_id, "table_no": t.table_no, "row_no": i, "unit_raw": r.unit_raw,
@@ -170,7 +170,7 @@ def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: st
     """Append one crawl's items to raw_crawled_items (one transaction). A crawl id loads once."""
     import json
 
-    if scalar(con, "SELECT count(*) FROM raw_crawls WHERE crawl_id = $c AND county_slug = $s",
+    if scalar(con, sql("queries/crawl_loaded"),
               {"c": crawl_id, "s": county_slug}):
         return 0
     rows = []

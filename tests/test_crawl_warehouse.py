@@ -67,6 +67,7 @@ def test_the_same_path_on_another_scheme_host_or_port_is_one_item(con):
     urls = sorted(u for (u,) in con.execute("SELECT url FROM stg_crawled_items").fetchall())
     assert urls == ["https://www.x.gov.cn:8443/zwgk/a.html", "https://x.gov.cn/zwgk/b.html?id=1",
                     "https://x.gov.cn/zwgk/b.html?id=2"]  # the newest crawl's record of each
+    assert con.execute("SELECT count(*) FROM stg_column_items").fetchone()[0] == 3  # each column lists 3
     crawled = dict(con.execute("SELECT unit, crawled FROM unit_period_crawled WHERE period = '2021H1'").fetchall())
     assert crawled == {"公安局": 3}
 

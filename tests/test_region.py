@@ -20,7 +20,7 @@ from flows import pipeline
 from flows.config import ConfigError
 from flows.region import (county_result, export_marts, load_region_config, region_transform, render_region,
                           validate_region)
-from transforms import region_runner
+from transforms import region_runner, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2021H1"
@@ -181,7 +181,7 @@ def test_region_models_rank_counties_over_the_parquet(tmp_path):
     assert counts["region_units"] == sum(len(c.units) for c in counties)
     assert counts["region_county_ranking"] == 3 * 3  # 县直部门, 乡镇, 合计
     region_transform(region_db, root, PERIOD, slugs, "256MB")  # a rerun replaces the period
-    con = duckdb.connect(str(region_db), read_only=True)
+    con = runner.connect(region_db, read_only=True, schema=False)
     got = {}
     for cat, slug in con.execute("SELECT category, county_slug FROM region_county_ranking WHERE period = ? "
                                  "ORDER BY category, rank", [PERIOD]).fetchall():
@@ -326,7 +326,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     assert {m: _parquet_rows(parquet, m) for m in region_runner.MARTS} == rows_before
     assert rows_before["period_totals"] == [(c.slug, PERIOD, 1) for c in counties]
     assert not list(parquet.rglob("*.tmp"))
-    con = duckdb.connect(region_db, read_only=True)
+    con = runner.connect(region_db, read_only=True, schema=False)
     assert con.execute("SELECT count(*), count(DISTINCT county_slug) FROM region_counties").fetchone() == (2, 2)
     con.close()
     rerun = json.loads((out / "synth" / PERIOD / "region.json").read_text(encoding="utf-8"))

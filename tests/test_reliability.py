@@ -93,10 +93,8 @@ def test_runs_json_is_strict_after_a_failed_run(tmp_path):
 
 
 def test_old_warehouse_counts_widened_to_64_bit(tmp_path):
-    import duckdb
-
     wh = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(wh))
+    con = runner.connect(wh, schema=False)  # an old warehouse: only the table as it was
     con.execute("CREATE TABLE raw_reported_rows (load_id VARCHAR NOT NULL, table_no INTEGER NOT NULL, "
                 "row_no INTEGER NOT NULL, unit_raw VARCHAR NOT NULL, unit_name VARCHAR NOT NULL, count_raw VARCHAR,"
                 " count INTEGER, rank_raw VARCHAR, rank INTEGER, line INTEGER, table_row INTEGER, \"where\" VARCHAR,"

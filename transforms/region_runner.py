@@ -16,6 +16,9 @@ them is a Parquet tree in hive layout, one partition per mart, county and period
   ``county_slug`` and ``period`` prune partitions: only the files of this run are read.
 - ``region/queries/*.sql`` are the statements the region renderer and checks run.
 
+It opens DuckDB, orders the models and builds them through transforms/runner.py (``connect``,
+``models("region")``, ``build``); the statements whose names vary are runner templates.
+
 Nothing here loads county rows into pandas; the frames the checks take are per county.
 """
 
@@ -28,14 +31,15 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.runner import SQL_DIR, execute, transaction
+from transforms import runner
+from transforms.runner import SQL_DIR, execute, template
 
 REGION_DIR = SQL_DIR / "region"
 MARTS = ("unit_period_counts", "category_period_totals", "period_totals")
 PARTITION_KEYS = ("county_slug", "period")
 PART_FILE = "part-0.parquet"
 _SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
-_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
+ORDER = {"unit_period_counts": ("table_no", "rank"), "category_period_totals": ("table_no",)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,7 +59,7 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
 
     The partition columns are not stored in the files (the folder names carry them).
     """
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = runner.connect(warehouse, read_only=True, schema=False)
     try:
         counts = {}
         for mart in MARTS:
@@ -63,12 +67,12 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / PART_FILE
             tmp = folder / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
-            order = {"unit_period_counts": "table_no, rank", "category_period_totals": "table_no"}.get(mart, "1")
-            statement = (f'COPY (SELECT {_export_columns(con, mart)} FROM "{mart}" '
-                         f"WHERE county_slug = $county_slug AND period = $period ORDER BY {order}) "
-                         f"TO '{_quote(tmp)}' (FORMAT parquet, COMPRESSION zstd)")
+            columns = _export_columns(con, mart)
+            # A mart without sort columns (period_totals) is ordered by its first column, as ORDER BY 1.
+            order = ORDER.get(mart, (columns[0][0],))
+            statement = template("export_partition", table=mart, columns=columns, order=order)
             try:
-                rows = execute(con, statement, {"county_slug": county_slug, "period": period})
+                rows = execute(con, statement, {"county_slug": county_slug, "period": period, "path": str(tmp)})
                 os.replace(tmp, final)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -78,15 +82,14 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
         con.close()
 
 
-def _export_columns(con: duckdb.DuckDBPyConnection, mart: str) -> str:
+def _export_columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str | None]]:
     """The mart's columns without the partition keys; sums (HUGEINT, which Parquet would store as
-    DOUBLE) as BIGINT, so counts stay integers in the files."""
-    rows = execute(con, "SELECT column_name, data_type FROM information_schema.columns "
-                        "WHERE table_name = $t AND table_schema = 'main' ORDER BY ordinal_position", {"t": mart})
+    DOUBLE) cast to BIGINT, so counts stay integers in the files."""
+    rows = runner.columns(con, mart)
     if not rows:
         raise LookupError(f"{mart}: 县级仓库中没有这张表（请先运行 transform）")
-    return ", ".join(f'CAST("{c}" AS BIGINT) AS "{c}"' if t.upper() in {"HUGEINT", "UHUGEINT"} else f'"{c}"'
-                     for c, t in rows if c not in PARTITION_KEYS)
+    return [(c, "BIGINT" if t.upper() in {"HUGEINT", "UHUGEINT"} else None)
+            for c, t in rows if c not in PARTITION_KEYS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,23 +97,11 @@ def _export_columns(con: duckdb.DuckDBPyConnection, mart: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _quote(path: str | Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def connect(path: str | Path, *, memory_limit: str | None = None, threads: int | None = None,
             read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the region DuckDB (no county schema in it) with a memory limit."""
-    if str(path) != ":memory:" and not read_only:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config = {}
-    if memory_limit:
-        if not _MEMORY.match(str(memory_limit)):
-            raise ValueError(f"memory_limit 应形如 512MB、1GB、2GiB，实为 {memory_limit!r}")
-        config["memory_limit"] = str(memory_limit).replace(" ", "")
-    if threads:
-        config["threads"] = int(threads)
-    return duckdb.connect(str(path), read_only=read_only, config=config)
+    """Open the region DuckDB (no county schema in it) with a memory limit (runner.connect)."""
+    return runner.connect(path, read_only=read_only, memory_limit=memory_limit, threads=threads,
+                          schema=False, check_memory=True)
 
 
 def source_glob(parquet_root: str | Path, mart: str) -> str:
@@ -119,42 +110,18 @@ def source_glob(parquet_root: str | Path, mart: str) -> str:
 
 def register_sources(con: duckdb.DuckDBPyConnection, parquet_root: str | Path) -> None:
     """Temporary views ``src_<mart>`` over the Parquet tree (read in place, hive partitions)."""
+    execute(con, sql("queries/set_parquet_root"), {"root": str(Path(parquet_root).resolve())})
     for mart in MARTS:
-        glob = source_glob(parquet_root, mart)
-        execute(con, f"""CREATE OR REPLACE TEMP VIEW "src_{mart}" AS
-            SELECT * FROM read_parquet('{_quote(glob)}', hive_partitioning = true, union_by_name = true,
-                                       hive_types = {{'county_slug': VARCHAR, 'period': VARCHAR}})""")
+        execute(con, template("source_view", view=f"src_{mart}", folder=mart))
 
 
 def models() -> dict[str, str]:
     """name → SQL of every region model, in dependency order (a model that reads another after it)."""
-    found = {p.stem: p.read_text(encoding="utf-8") for p in sorted(REGION_DIR.glob("*.sql"))}
-    deps = {n: {o for o in found if o != n and re.search(rf"\b{o}\b", re.sub(r"--[^\n]*", "", t))}
-            for n, t in found.items()}
-    order: list[str] = []
-
-    def visit(name: str, seen: tuple[str, ...] = ()) -> None:
-        if name in order:
-            return
-        if name in seen:
-            raise RuntimeError(f"transforms/region: models reference each other in a cycle at {name}")
-        for dep in sorted(deps[name]):
-            visit(dep, (*seen, name))
-        order.append(name)
-
-    for name in sorted(found):
-        visit(name)
-    return {name: found[name] for name in order}
+    return runner.models("region")
 
 
 def sql(name: str) -> str:
-    return (REGION_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
-    rows = execute(con, "SELECT column_name FROM information_schema.columns WHERE table_name = $t "
-                        "AND table_schema = 'main' ORDER BY ordinal_position", {"t": table})
-    return [r[0] for r in rows] or None
+    return runner.sql(f"region/{name}")
 
 
 def run_region(con: duckdb.DuckDBPyConnection, parquet_root: str | Path, period: str,
@@ -173,22 +140,7 @@ def run_region(con: duckdb.DuckDBPyConnection, parquet_root: str | Path, period:
             raise FileNotFoundError(f"{mart}: 缺少县市区 {', '.join(missing)} {period} 的 Parquet 分区")
     register_sources(con, parquet_root)
     params = {"period": period, "counties": list(counties)}
-    counts: dict[str, int] = {}
-    with transaction(con):
-        for name, text in models().items():
-            probe = con.execute(f"SELECT * FROM ({text}) LIMIT 0", params)
-            wanted = [d[0] for d in probe.description]
-            probe.fetchall()
-            existing = _columns(con, name)
-            if existing is not None and existing != wanted:
-                execute(con, f'DROP TABLE "{name}"')
-                existing = None
-            if existing is None:
-                execute(con, f'CREATE TABLE "{name}" AS SELECT * FROM ({text}) LIMIT 0', params)
-            execute(con, f'DELETE FROM "{name}" WHERE period = $period', {"period": period})
-            execute(con, f'INSERT INTO "{name}" BY NAME {text}', params)
-            counts[name] = int(execute(con, f'SELECT count(*) FROM "{name}" WHERE period = $period',
-                                       {"period": period})[0][0])
+    counts, _ = runner.build(con, models(), params, {"period": period})
     return counts
 
 
@@ -207,5 +159,5 @@ def frame(con: duckdb.DuckDBPyConnection, name: str, **params):
 def copy_to_csv(con: duckdb.DuckDBPyConnection, name: str, path: str | Path, **params) -> int:
     """Write a query's result straight to CSV (DuckDB writes it; nothing goes through Python)."""
     text = sql(f"queries/{name}").strip().rstrip(";")
-    rows = execute(con, f"COPY ({text}) TO '{_quote(path)}' (HEADER, DELIMITER ',')", params)
+    rows = execute(con, template("copy_csv", model=text), {**params, "path": str(path)})
     return int(rows[0][0]) if rows else 0

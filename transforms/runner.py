@@ -7,13 +7,19 @@
                      time: the period's rows are deleted and inserted again in one transaction,
                      so a rerun replaces a period atomically and leaves the other periods alone.
 - ``load/*.sql``, ``queries/*.sql``  statements the ingest and the renderers run with parameters.
+- ``templates/*.sql`` statements whose table or column names vary (a build loop over the models):
+                     filled only by ``template()``, from the known model names (see there).
+- ``crawl_store/*.sql`` the crawl store's index (SQLite, its own file per county: ``connect_crawl_index``).
 
 Models are ordered by the names they reference (a mart that reads another mart runs after it).
+This is the one module that opens DuckDB (``connect``); the region layer (region_runner.py) uses
+the same connect, model order and build loop (``build``).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -23,6 +29,10 @@ import duckdb
 
 SQL_DIR = Path(__file__).resolve().parent
 LAYERS = ("staging", "marts")
+MODEL_LAYERS = ("raw", "staging", "marts", "region")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PLACEHOLDER = re.compile(r"\{(table|view|column|folder|columns|order|model)\}")
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
 
 
 @cache
@@ -33,12 +43,68 @@ def sql(name: str) -> str:
 
 
 def models(layer: str) -> dict[str, str]:
-    """name → SQL for every model of a layer, in dependency order."""
+    """name → SQL for every model of a layer (a folder under transforms/), in dependency order."""
     found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / layer).glob("*.sql"))}
-    return {name: found[name] for name in _toposort(found)}
+    return {name: found[name] for name in _toposort(found, layer)}
 
 
-def _toposort(found: Mapping[str, str]) -> list[str]:
+@cache
+def known_tables() -> frozenset[str]:
+    """Every table or view the model files define: their file names, and the tables the raw DDL creates."""
+    names = {p.stem for layer in MODEL_LAYERS for p in (SQL_DIR / layer).glob("*.sql")}
+    for path in (SQL_DIR / "raw").glob("*.sql"):
+        names.update(re.findall(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", path.read_text(encoding="utf-8"), re.I))
+    return frozenset(names)
+
+
+def _identifier(value: str, *, table: bool) -> str:
+    """A name a template may hold: letters, digits and _ only; a table or view must be one the model
+    files define (``src_<mart>``: the region's view of a mart's Parquet files). Never a user's value."""
+    if not isinstance(value, str) or not _IDENT.match(value):
+        raise ValueError(f"transforms: not an identifier: {value!r}")
+    if table and value not in known_tables() and value.removeprefix("src_") not in known_tables():
+        raise ValueError(f"transforms: {value!r} is not a model of transforms/")
+    return value
+
+
+def template(name: str, **fill) -> str:
+    """The statement ``templates/<name>.sql`` with its placeholders filled — the one way a table or
+    column name enters SQL here. Values are never placeholders: they are always parameters.
+
+    - ``{table}``, ``{view}``: a table or view the model files define (``known_tables``), double-quoted;
+      ``{folder}``: the same name bare (inside a string literal, e.g. a Parquet folder).
+    - ``{column}``: a column name read from the catalog (letters, digits, _), double-quoted.
+    - ``{columns}``: ``[(column, cast)]``, cast ``None`` or ``"BIGINT"``; ``{order}``: ``[column]``.
+    - ``{model}``: the SELECT of a model or query file, as ``models()`` / ``sql()`` return it.
+    """
+    def quoted(value: str, table: bool) -> str:
+        return f'"{_identifier(value, table=table)}"'
+
+    def render(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in fill:
+            raise KeyError(f"templates/{name}.sql: no value for {{{key}}}")
+        value = fill[key]
+        if key in ("table", "view"):
+            return quoted(value, True)
+        if key == "folder":
+            return _identifier(value, table=True)
+        if key == "column":
+            return quoted(value, False)
+        if key == "order":
+            return ", ".join(quoted(c, False) for c in value)
+        if key == "columns":
+            if any(cast not in (None, "BIGINT") for _, cast in value):
+                raise ValueError(f"templates/{name}.sql: casts may only be BIGINT")
+            return ", ".join(f"CAST({quoted(c, False)} AS {cast}) AS {quoted(c, False)}" if cast
+                             else quoted(c, False) for c, cast in value)
+        return value  # model: the text of a .sql file under transforms/
+
+    body = re.sub(r"^--[^\n]*\n", "", sql(f"templates/{name}"), flags=re.M)  # the header names placeholders
+    return _PLACEHOLDER.sub(render, body)
+
+
+def _toposort(found: Mapping[str, str], layer: str = "") -> list[str]:
     deps = {
         name: {other for other in found if other != name and re.search(rf"\b{other}\b", _strip_comments(text))}
         for name, text in found.items()
@@ -50,7 +116,8 @@ def _toposort(found: Mapping[str, str]) -> list[str]:
         if name in order:
             return
         if name in visiting:
-            raise RuntimeError(f"transforms: models reference each other in a cycle at {name}")
+            raise RuntimeError(f"transforms{'/' + layer if layer == 'region' else ''}: models reference each other "
+                               f"in a cycle at {name}")
         visiting.add(name)
         for dep in sorted(deps[name]):
             visit(dep)
@@ -76,15 +143,33 @@ def scalar(con: duckdb.DuckDBPyConnection, statement: str, params=None):
     return rows[0][0] if rows else None
 
 
-def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None
+def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None,
+            threads: int | None = None, schema: bool = True, check_memory: bool = False
             ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse and make sure the raw tables and staging views exist."""
-    if str(path) != ":memory:":
+    """Open a DuckDB file (the one place that does). The county warehouse (``schema``): make sure the
+    raw tables and staging views exist when writable. ``check_memory``: refuse a memory limit not
+    written like 512MB or 2GiB (the region's option)."""
+    if str(path) != ":memory:" and (schema or not read_only):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config = {"memory_limit": memory_limit} if memory_limit else {}
+    config = {}
+    if memory_limit:
+        if check_memory and not _MEMORY.match(str(memory_limit)):
+            raise ValueError(f"memory_limit 应形如 512MB、1GB、2GiB，实为 {memory_limit!r}")
+        config["memory_limit"] = str(memory_limit).replace(" ", "") if check_memory else memory_limit
+    if threads:
+        config["threads"] = int(threads)
     con = duckdb.connect(str(path), read_only=read_only, config=config)
-    if not read_only:
+    if schema and not read_only:
         ensure_schema(con)
+    return con
+
+
+def connect_crawl_index(path: str | Path) -> sqlite3.Connection:
+    """Open a crawl store's index (SQLite: one file per county, written by the crawl's threads under
+    the store's lock, autocommit; ``crawl_store/begin.sql`` opens a transaction) with its schema."""
+    con = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+    con.executescript(sql("crawl_store/settings"))
+    con.executescript(sql("crawl_store/schema"))
     return con
 
 
@@ -95,9 +180,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         # Counts are 64-bit (a count of 1e12 is reported as implausible, not a crash): widen the
         # INTEGER columns of warehouses created before, once. Identifiers come from the query's fixed list.
         for table, column in execute(con, sql("queries/narrow_count_columns")):
-            execute(con, f'ALTER TABLE "{table}" ALTER "{column}" TYPE BIGINT')
+            execute(con, template("widen_column", table=table, column=column))
         for name, text in models("staging").items():
-            execute(con, f'CREATE OR REPLACE VIEW "{name}" AS\n{text}')
+            execute(con, template("create_view", table=name, model=text))
 
 
 _open_transactions: set[int] = set()
@@ -110,25 +195,21 @@ def transaction(con: duckdb.DuckDBPyConnection):
     if id(con) in _open_transactions:
         yield con
         return
-    execute(con, "BEGIN TRANSACTION")
+    con.begin()
     _open_transactions.add(id(con))
     try:
         yield con
     except BaseException:
         _open_transactions.discard(id(con))
-        execute(con, "ROLLBACK")
+        con.rollback()
         raise
     _open_transactions.discard(id(con))
-    execute(con, "COMMIT")
+    con.commit()
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]] | None:
-    rows = execute(
-        con,
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
-        "ORDER BY ordinal_position",
-        {"t": table},
-    )
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]] | None:
+    """(name, type) of a table's columns in order; None when there is no such table."""
+    rows = execute(con, sql("queries/table_columns"), {"t": table})
     return [(r[0], r[1]) for r in rows] or None
 
 
@@ -150,33 +231,40 @@ def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str, *, 
     p = parse_period(period)
     all_params = {"county_slug": county_slug, "period": p.code, "period_start": p.start, "period_end": p.end,
                   "period_kind": p.kind}
-    counts: dict[str, int] = {}
-    rebuild: list[str] = []
-    with transaction(con):
-        for name, text in models("marts").items():
-            if name.startswith("annual_") != (family == "annual"):
-                continue
-            params = _bind(text, all_params)
-            wanted = [(r[0], r[1]) for r in execute(con, f"DESCRIBE SELECT * FROM ({text})", params)]
-            existing = _columns(con, name)
-            if existing is not None and existing != wanted:
-                # The model's columns changed: rebuild it, and later every other period it held.
-                others = execute(con, f'SELECT DISTINCT county_slug, period FROM "{name}"')
-                rebuild.extend(f"{c}\t{p}" for c, p in others if (c, p) != (county_slug, period))
-                execute(con, f'DROP TABLE "{name}"')
-                existing = None
-            if existing is None:
-                execute(con, f'CREATE TABLE "{name}" AS SELECT * FROM ({text}) LIMIT 0', params)
-            keys = {"county_slug": county_slug, "period": p.code}
-            execute(con, f'DELETE FROM "{name}" WHERE county_slug = $county_slug AND period = $period', keys)
-            execute(con, f'INSERT INTO "{name}" BY NAME {text}', params)
-            counts[name] = scalar(
-                con, f'SELECT count(*) FROM "{name}" WHERE county_slug = $county_slug AND period = $period', keys
-            )
-    for key in dict.fromkeys(rebuild):
-        other_county, other_period = key.split("\t")
+    marts = {name: text for name, text in models("marts").items()
+             if name.startswith("annual_") == (family == "annual")}
+    counts, rebuild = build(con, marts, all_params, {"county_slug": county_slug, "period": p.code})
+    for other_county, other_period in dict.fromkeys((c, o) for c, o in rebuild if (c, o) != (county_slug, period)):
         run_marts(con, other_county, other_period, family=family)
     return counts
+
+
+def build(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object],
+          keys: Mapping[str, object]) -> tuple[dict[str, int], list[tuple]]:
+    """Materialise the models ``todo`` (name → SELECT, in order) for one partition, in one transaction:
+    the partition's rows are deleted and inserted again. ``keys`` names the partition: county_slug
+    and period (a county's marts) or period alone (the region's models). A model whose columns
+    changed is dropped and recreated. Returns rows per model and, for county partitions, the other
+    partitions the recreated tables held (the caller rebuilds them)."""
+    scope = "partition" if "county_slug" in keys else "period"
+    counts: dict[str, int] = {}
+    rebuilt: list[tuple] = []
+    with transaction(con):
+        for name, text in todo.items():
+            bound = _bind(text, params)
+            wanted = [(r[0], r[1]) for r in execute(con, template("describe_model", model=text), bound)]
+            existing = columns(con, name)
+            if existing is not None and existing != wanted:
+                if scope == "partition":
+                    rebuilt.extend(execute(con, template("model_partitions", table=name)))
+                execute(con, template("drop_table", table=name))
+                existing = None
+            if existing is None:
+                execute(con, template("create_empty", table=name, model=text), bound)
+            execute(con, template(f"delete_{scope}", table=name), dict(keys))
+            execute(con, template("insert_model", table=name, model=text), bound)
+            counts[name] = int(scalar(con, template(f"count_{scope}", table=name), dict(keys)))
+    return counts, rebuilt
 
 
 def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | None = None) -> int:

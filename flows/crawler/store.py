@@ -15,60 +15,15 @@ import gzip
 import hashlib
 import json
 import os
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from transforms.runner import connect_crawl_index, sql
+
 from .dates import SHANGHAI
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS responses (
-    url TEXT PRIMARY KEY,
-    final_url TEXT,
-    method TEXT,
-    status INTEGER,
-    outcome TEXT,          -- ok | not_modified | missing | blocked | too_large | error | external | robots
-    reason TEXT,
-    headers TEXT,          -- JSON of the response headers
-    etag TEXT,
-    last_modified TEXT,
-    encoding TEXT,
-    sha256 TEXT,           -- body object, NULL when no body was kept
-    size INTEGER,
-    fetched_at TEXT,
-    crawl_id TEXT,
-    kind TEXT              -- list | article | robots | other
-);
-CREATE TABLE IF NOT EXISTS column_items (
-    column_url TEXT,
-    url TEXT,
-    title TEXT,
-    list_date TEXT,
-    page INTEGER,
-    position INTEGER,
-    first_crawl TEXT,
-    last_crawl TEXT,
-    gone INTEGER DEFAULT 0,
-    PRIMARY KEY (column_url, url)
-);
-CREATE TABLE IF NOT EXISTS column_state (
-    column_url TEXT PRIMARY KEY,
-    complete_crawl TEXT,   -- last crawl that paged the column to its end (or to known items)
-    status TEXT,
-    reason TEXT,
-    pages INTEGER,
-    updated_at TEXT
-);
-CREATE TABLE IF NOT EXISTS crawls (
-    crawl_id TEXT PRIMARY KEY,
-    started_at TEXT,
-    finished_at TEXT,
-    config_name TEXT,
-    summary TEXT
-);
-"""
 
 
 def now_iso() -> str:
@@ -102,11 +57,7 @@ class CrawlStore:
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         self.db_path = self.root / "index.sqlite"
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None,
-                                   timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = connect_crawl_index(self.db_path)  # SQL: transforms/crawl_store/
 
     def close(self) -> None:
         with self._lock:
@@ -162,7 +113,7 @@ class CrawlStore:
                              fetched_at=fetched_at or now_iso(), crawl_id=crawl_id, kind=kind)
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO responses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                sql("crawl_store/insert_response"),
                 (row.url, row.final_url, row.method, row.status, row.outcome, row.reason,
                  json.dumps(row.headers, ensure_ascii=False), row.etag, row.last_modified,
                  row.encoding, row.sha256, row.size, row.fetched_at, row.crawl_id, row.kind),
@@ -171,7 +122,7 @@ class CrawlStore:
 
     def get(self, url: str) -> StoredResponse | None:
         with self._lock:
-            r = self._db.execute("SELECT * FROM responses WHERE url = ?", (url,)).fetchone()
+            r = self._db.execute(sql("crawl_store/response"), (url,)).fetchone()
         if r is None:
             return None
         return StoredResponse(url=r[0], final_url=r[1], method=r[2], status=r[3], outcome=r[4],
@@ -182,46 +133,41 @@ class CrawlStore:
     def responses(self, kind: str | None = None) -> list[StoredResponse]:
         with self._lock:
             urls = [r[0] for r in self._db.execute(
-                "SELECT url FROM responses" + (" WHERE kind = ?" if kind else "") + " ORDER BY url",
-                (kind,) if kind else ())]
+                sql("crawl_store/response_urls"), {"kind": kind})]
         return [s for s in (self.get(u) for u in urls) if s is not None]
 
     # --- columns -------------------------------------------------------------------------------
     def add_column_items(self, column_url: str, rows: list[dict], crawl_id: str, page: int) -> None:
         with self._lock:
-            self._db.execute("BEGIN")
+            self._db.execute(sql("crawl_store/begin"))
             try:
                 for pos, r in enumerate(rows):
                     self._db.execute(
-                        "INSERT INTO column_items (column_url, url, title, list_date, page, position,"
-                        " first_crawl, last_crawl, gone) VALUES (?,?,?,?,?,?,?,?,0)"
-                        " ON CONFLICT(column_url, url) DO UPDATE SET title=excluded.title,"
-                        " list_date=excluded.list_date, last_crawl=excluded.last_crawl, gone=0",
+                        sql("crawl_store/upsert_column_item"),
                         (column_url, r["url"], r.get("title"), r.get("list_date"), page, pos,
                          crawl_id, crawl_id))
-                self._db.execute("COMMIT")
+                self._db.execute(sql("crawl_store/commit"))
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute(sql("crawl_store/rollback"))
                 raise
 
     def column_items(self, column_url: str, include_gone: bool = False) -> list[dict]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT url, title, list_date, page, position, first_crawl, last_crawl FROM column_items"
-                " WHERE column_url = ?" + ("" if include_gone else " AND gone = 0"),
-                (column_url,)).fetchall()
+                sql("crawl_store/column_items"),
+                {"column_url": column_url, "include_gone": int(include_gone)}).fetchall()
         return [dict(url=r[0], title=r[1], list_date=r[2], page=r[3], position=r[4],
                      first_crawl=r[5], last_crawl=r[6]) for r in rows]
 
     def known_urls(self, column_url: str, exclude_crawl: str | None = None) -> set[str]:
         with self._lock:
             return {r[0] for r in self._db.execute(
-                "SELECT url FROM column_items WHERE column_url = ? AND first_crawl IS NOT ?",
+                sql("crawl_store/known_urls"),
                 (column_url, exclude_crawl))}
 
     def mark_gone(self, column_url: str, crawl_id: str) -> None:
         with self._lock:
-            self._db.execute("UPDATE column_items SET gone = 1 WHERE column_url = ? AND last_crawl != ?",
+            self._db.execute(sql("crawl_store/mark_gone"),
                              (column_url, crawl_id))
 
     def set_column_state(self, column_url: str, *, complete_crawl: str | None, status: str,
@@ -230,16 +176,15 @@ class CrawlStore:
             if complete_crawl == "":  # explicitly incomplete
                 complete_crawl = None
             elif complete_crawl is None:  # keep the last complete crawl
-                prev = self._db.execute("SELECT complete_crawl FROM column_state WHERE column_url = ?",
+                prev = self._db.execute(sql("crawl_store/last_complete_crawl"),
                                         (column_url,)).fetchone()
                 complete_crawl = prev[0] if prev else None
-            self._db.execute("INSERT OR REPLACE INTO column_state VALUES (?,?,?,?,?,?)",
+            self._db.execute(sql("crawl_store/set_column_state"),
                              (column_url, complete_crawl, status, reason, pages, now_iso()))
 
     def column_state(self, column_url: str) -> dict | None:
         with self._lock:
-            r = self._db.execute("SELECT complete_crawl, status, reason, pages, updated_at FROM column_state"
-                                 " WHERE column_url = ?", (column_url,)).fetchone()
+            r = self._db.execute(sql("crawl_store/column_state"), (column_url,)).fetchone()
         return dict(complete_crawl=r[0], status=r[1], reason=r[2], pages=r[3], updated_at=r[4]) if r else None
 
     # --- crawl runs ----------------------------------------------------------------------------
@@ -247,27 +192,25 @@ class CrawlStore:
         """(crawl_id, resuming). An unfinished crawl of the same config is resumed."""
         with self._lock:
             r = self._db.execute(
-                "SELECT crawl_id FROM crawls WHERE finished_at IS NULL AND config_name = ?"
-                " ORDER BY started_at DESC LIMIT 1", (config_name,)).fetchone()
+                sql("crawl_store/unfinished_crawl"), (config_name,)).fetchone()
             if r:
                 return r[0], True
             crawl_id = datetime.now(SHANGHAI).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid() % 10000:04d}"
             n = 0
-            while self._db.execute("SELECT 1 FROM crawls WHERE crawl_id = ?", (crawl_id,)).fetchone():
+            while self._db.execute(sql("crawl_store/crawl_exists"), (crawl_id,)).fetchone():
                 n += 1
                 crawl_id = crawl_id.split("~")[0] + f"~{n}"
-            self._db.execute("INSERT INTO crawls VALUES (?,?,?,?,?)",
+            self._db.execute(sql("crawl_store/insert_crawl"),
                              (crawl_id, now_iso(), None, config_name, None))
             return crawl_id, False
 
     def finish_crawl(self, crawl_id: str, summary: dict) -> None:
         with self._lock:
-            self._db.execute("UPDATE crawls SET finished_at = ?, summary = ? WHERE crawl_id = ?",
+            self._db.execute(sql("crawl_store/finish_crawl"),
                              (now_iso(), json.dumps(summary, ensure_ascii=False), crawl_id))
 
     def crawls(self) -> list[dict]:
         with self._lock:
-            rows = self._db.execute("SELECT crawl_id, started_at, finished_at, config_name, summary"
-                                    " FROM crawls ORDER BY started_at").fetchall()
+            rows = self._db.execute(sql("crawl_store/crawls")).fetchall()
         return [dict(crawl_id=r[0], started_at=r[1], finished_at=r[2], config_name=r[3],
                      summary=json.loads(r[4]) if r[4] else None) for r in rows]

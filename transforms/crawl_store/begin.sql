@@ -1,0 +1,2 @@
+-- Crawl store index: open a transaction (the connection is in autocommit mode).
+BEGIN

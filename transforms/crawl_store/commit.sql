@@ -1,0 +1,2 @@
+-- Crawl store index: commit the open transaction.
+COMMIT

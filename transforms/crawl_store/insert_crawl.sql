@@ -1,0 +1,2 @@
+-- Crawl store index: a crawl run begins (grain: one row per crawl).
+INSERT INTO crawls VALUES (?,?,?,?,?)

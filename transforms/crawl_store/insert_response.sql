@@ -1,0 +1,2 @@
+-- Crawl store index: the latest response for a URL (grain: one row per URL).
+INSERT OR REPLACE INTO responses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)

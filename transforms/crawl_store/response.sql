@@ -1,0 +1,2 @@
+-- Crawl store index: one URL's latest response.
+SELECT * FROM responses WHERE url = ?

@@ -1,0 +1,2 @@
+-- Crawl store index: roll the open transaction back.
+ROLLBACK

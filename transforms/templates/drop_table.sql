@@ -1,0 +1,2 @@
+-- Template: drop a model's table whose columns changed ({table}).
+DROP TABLE {table}
