@@ -61,6 +61,9 @@ def _print(report: dict) -> None:
         console.print(f"核查报告：{report['validation']}", highlight=False)
 
 
+EPHEMERAL_HELP = "用 Prefect 的临时服务器（每条命令启动一次），不用本项目的 Prefect 服务器"
+
+
 def annual_command(
     config: Path = typer.Option(Path("data/counties/huarong.toml"), help="县级配置（TOML）"),
     year: int = typer.Option(None, help="审查哪一年度的报告（默认：上一年）"),
@@ -69,8 +72,12 @@ def annual_command(
     files: list[Path] = typer.Option([], "--file", help="另行收到的年度报告文件（.html/.docx/.txt），可多次给出"),
     no_crawl: bool = typer.Option(False, "--no-crawl", help="不采集门户，只审查 --file 给出的文件"),
     notify_success: bool = typer.Option(False, "--notify-success", help="未发现问题也发送通知"),
+    ephemeral: bool = typer.Option(False, "--ephemeral", help=EPHEMERAL_HELP),
 ) -> None:
     """Review every unit's annual disclosure report for a year (Prefect flow annual_report_review)."""
+    from flows.cli import use_server
+
+    use_server(ephemeral)
     from flows.bulletin_flow import RunFailed
     from flows.config import ConfigError, load_config
 

@@ -98,8 +98,9 @@ def validate_task(warehouse: str, county_slug: str, period: str, blocking: dict,
 
 @task(name="render", task_run_name="render-{county_slug}-{period}")
 def render_task(config_path: str, warehouse: str, county_slug: str, period: str, validation: dict,
-                staged_dir: str, extra: dict) -> dict:
-    return pipeline.render_outputs(load_config(config_path), warehouse, period, validation, staged_dir, extra)
+                staged_dir: str, extra: dict, cache_root: str | None = None) -> dict:
+    return pipeline.render_outputs(load_config(config_path), warehouse, period, validation, staged_dir, extra,
+                                   cache_dir=cache_root)
 
 
 @task(name="notify", task_run_name="notify-{county_slug}-{period}", retries=2, retry_delay_seconds=[5, 30])
@@ -145,17 +146,19 @@ def half_yearly_bulletin(
     out_dir: str | None = None,
     warehouse: str | None = None,
     notify_success: bool | None = None,
+    recrawl: bool = False,
 ) -> dict:
-    """Produce one county's bulletin for one period; returns the run summary (run.json).
+    """Produce one county's bulletin for one period; returns the run summary (run.json). The portal is
+    crawled again only when its last crawl is older than ``[crawl] max_age`` (or incomplete), or ``recrawl``.
 
     Holds the warehouse for the whole run (flows/runlock.py): a second run on it is refused with the
     name of this one instead of failing in a task."""
     with warehouse_lock(warehouse or DEFAULT_WAREHOUSE, f"zwgk run {county} {period or ''}".strip()):
-        return _bulletin(county, period, config, out_dir, warehouse, notify_success)
+        return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl)
 
 
 def _bulletin(county: str, period: str | None, config: str | None, out_dir: str | None, warehouse: str | None,
-              notify_success: bool | None) -> dict:
+              notify_success: bool | None, recrawl: bool = False) -> dict:
     logger = get_run_logger()
     config_path = str(config or DEFAULT_CONFIG)
     cfg = load_config(config_path)
@@ -168,7 +171,8 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
     started = pipeline.now_iso()
     record = {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run.id, "county_slug": cfg.slug,
               "county": cfg.county, "period": code, "started_at": started}
-    cache_dir = Path(out_root).resolve() / ".cache" / "validation"
+    cache_root = Path(out_root).resolve() / ".cache"
+    cache_dir = cache_root / "validation"
 
     staged = pipeline.staging_dir(out_root, cfg.slug, code)
     step = "ingest"
@@ -177,7 +181,11 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         crawled = None
         if cfg.crawls:
             step = "crawl"
-            crawled = crawl_task(config_path, warehouse, cfg.slug)
+            crawled = None if recrawl else pipeline.recent_crawl(cfg, warehouse)
+            if crawled:
+                logger.info("未重新采集：上次采集在 %s 前，未超过 [crawl] max_age（--recrawl 可强制采集）", crawled["age"])
+            else:
+                crawled = crawl_task(config_path, warehouse, cfg.slug)
             if not crawled.get("complete", True):
                 logger.warning("采集不完整：%s 个栏目未完整读取（详见 run.json 的 crawl.incomplete_columns）",
                                len(crawled.get("incomplete_columns", [])))
@@ -190,7 +198,8 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         validation = validate_cached(warehouse, cfg.slug, code, blocking, settings, key, cache_dir)
         step = "render"
         summary = render_task(config_path, warehouse, cfg.slug, code, validation, str(staged),
-                              {"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled})
+                              {"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled},
+                              str(cache_root))
         summary["out_dir"] = str(pipeline.final_dir(out_root, cfg.slug, code))
         step = "notify"
         summary["alert"] = notify_task(summary, cfg.slug, code, cfg.alert_urls, notify_success)

@@ -49,6 +49,7 @@ INPUT_ERRORS = (BulletinParseError, AnnualReportError, ConfigError, PeriodError,
                 LookupError, WarehouseBusy)
 LATEST_KINDS = ("", "half", "year", "quarter", "month")
 WAIT_HELP = "仓库正被另一运行占用时最多等待的秒数（默认不等，直接退出）"
+EPHEMERAL_HELP = "用 Prefect 的临时服务器（每条命令启动一次，慢），不用本项目的 Prefect 服务器（zwgk server）"
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -142,6 +143,8 @@ def run_command(
     region: Annotated[Optional[Path], typer.Option(help="区域配置（TOML）：在 Dask 上运行其中每个县，再出区域通报")] = None,
     work: Annotated[Path, typer.Option(help="区域运行的工作目录（各县 DuckDB、Parquet）")] = Path("data/work"),
     wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
+    recrawl: Annotated[bool, typer.Option("--recrawl", help="无论上次采集多久以前，都重新采集门户（[crawl] max_age）")] = False,
+    ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
 ) -> None:
     """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
     if region is not None:
@@ -159,13 +162,26 @@ def run_command(
             period = cfg.default_period or parse_period("").code  # a code, or latest[:kind]
     except INPUT_ERRORS as exc:
         _fail(str(exc))
-    summary = _run_flow(cfg, config, period, out, warehouse, notify_success, wait)
+    use_server(ephemeral)
+    summary = _run_flow(cfg, config, period, out, warehouse, notify_success, wait, recrawl)
     _print_run(summary)
     if summary["status"] == "draft" and not draft_ok:
         raise typer.Exit(EXIT_FOUND)
 
 
-def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify_success: bool, wait: float) -> dict:
+def use_server(ephemeral: bool) -> None:
+    """Before Prefect is imported: use the project's Prefect server (started once in the background when
+    it is not running) unless PREFECT_API_URL is set or --ephemeral asks for Prefect's temporary server."""
+    from flows.prefect_server import use_project_server
+
+    try:
+        use_project_server(ephemeral, say=lambda m: err.print(m, highlight=False))
+    except RuntimeError as exc:
+        _fail(f"{exc}；可改用 --ephemeral（Prefect 临时服务器）", 1)
+
+
+def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify_success: bool, wait: float,
+              recrawl: bool = False) -> dict:
     """Run the flow holding the warehouse; a failure is one line on the terminal (its traceback is in the
     log file): exit 2 for what the office can fix (input, config, period, a busy warehouse), else 1."""
     try:
@@ -177,7 +193,8 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
             log = route_logs(warehouse)
             try:
                 return half_yearly_bulletin(county=cfg.slug, period=period, config=str(config), out_dir=str(out),
-                                            warehouse=str(warehouse), notify_success=notify_success or None)
+                                            warehouse=str(warehouse), notify_success=notify_success or None,
+                                            recrawl=recrawl)
             except RunFailed as exc:
                 cause = exc.__cause__
                 if isinstance(cause, INPUT_ERRORS):
@@ -223,6 +240,9 @@ def _print_run(summary: dict) -> None:
         names = "、".join(f"{c['name']}（{c.get('incomplete') or c.get('status')}）" for c in cols[:3])
         console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{names}{'等' if len(cols) > 3 else ''}；"
                       "网站采集条数可能偏少，详见 run.json 的 crawl.incomplete_columns", highlight=False)
+    if crawl.get("skipped"):
+        console.print(f"门户未重新采集：沿用 {crawl['age']} 前的采集（未超过 [crawl] max_age；--recrawl 强制重新采集）",
+                      highlight=False)
     alert = summary.get("alert") or {}
     if alert.get("status") == "sent":
         console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
@@ -294,6 +314,7 @@ def backfill_command(
     out: Annotated[Path, typer.Option(help="输出根目录")] = Path("reports/out"),
     warehouse: Annotated[Path, typer.Option(help="DuckDB 仓库文件")] = Path("data/warehouse.duckdb"),
     wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
+    ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
 ) -> None:
     """Run the bulletin flow for every period of a range, oldest first, and report each period."""
     from flows.periods import parse_period_range
@@ -303,6 +324,7 @@ def backfill_command(
         codes = [p.code for p in parse_period_range(periods)]
     except INPUT_ERRORS as exc:
         _fail(str(exc))
+    use_server(ephemeral)
     try:
         with warehouse_lock(warehouse, f"zwgk backfill {cfg.slug} {periods}", wait=wait,
                             on_wait=lambda m: err.print(m, highlight=False)):
@@ -429,6 +451,45 @@ def init_command(
                       highlight=False)
     console.print(f"县级配置：{result.county_config}", highlight=False)
     console.print(f"下一步：zwgk run --config {result.county_config} --period 2021H1（或 --period latest）",
+                  highlight=False)
+
+
+server_app = typer.Typer(help="本项目的本地 Prefect 服务器（zwgk run / backfill / annual 默认使用）",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(server_app, name="server", short_help="启动、停止、查看本项目的本地 Prefect 服务器")
+
+
+@server_app.command("start", short_help="在后台启动（已在运行则不重复启动），打印界面地址")
+def server_start_command() -> None:
+    """Start the project's Prefect server in the background (state under .zwgk/prefect/, ZWGK_HOME moves it)."""
+    from flows.prefect_server import start
+
+    try:
+        state, started = start()
+    except RuntimeError as exc:
+        _fail(str(exc), 1)
+    console.print(f"Prefect 服务器{'已启动' if started else '已在运行'}：{state.url}（进程 {state.pid}，日志 {state.log}）",
+                  highlight=False)
+
+
+@server_app.command("status", short_help="是否在运行、界面地址（未运行时退出码 3）")
+def server_status_command() -> None:
+    from flows.prefect_server import status
+
+    state = status()
+    if state.running:
+        console.print(f"Prefect 服务器运行中：{state.url}（进程 {state.pid}，日志 {state.log}）", highlight=False)
+        return
+    console.print(f"Prefect 服务器未运行：{state.reason}（zwgk server start 启动）", highlight=False)
+    raise typer.Exit(EXIT_FOUND)
+
+
+@server_app.command("stop", short_help="停止本项目的 Prefect 服务器")
+def server_stop_command() -> None:
+    from flows.prefect_server import stop
+
+    state = stop()
+    console.print(f"已停止 Prefect 服务器（进程 {state.pid}）。" if state.pid else "Prefect 服务器未在运行。",
                   highlight=False)
 
 

@@ -74,6 +74,9 @@ class CountyConfig:
     # [crawl] max_items_per_column / column_time_budget / crawl_time_budget: override the crawl
     # config's [limits] (docs/crawler.md, "Limits")
     crawl_limits: dict = field(default_factory=dict)
+    # [crawl] max_age: a run reuses the county's last complete crawl younger than this (seconds; "6 hours"
+    # by default, 0 = always crawl); `zwgk run --recrawl` crawls regardless
+    crawl_max_age: float = 6 * 3600
     tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
     rules: dict = field(default_factory=dict)  # [rules]: flows/rules_config.py (defaults filled in)
     counts_source: str = "auto"  # [counts] source: auto (reported when loaded, else the crawl) | crawl | reported
@@ -171,6 +174,12 @@ def load_config(path: str | Path) -> CountyConfig:
             what = "正整数（条）" if kind is int else "正数（秒）"
             raise ConfigError(f"{path}: crawl.{key} 应为{what}，实为 {value!r}")
         crawl_limits[key] = value
+    max_age = crawl.get("max_age", "6 hours")
+    try:
+        crawl_max_age = parse_duration(max_age)
+    except ValueError:
+        raise ConfigError(f"{path}: crawl.max_age 应为时长，如 \"6 hours\"、\"30 minutes\"、\"1 day\" 或 0，"
+                          f"实为 {max_age!r}") from None
     from flows.rules_config import RulesConfigError, rules_settings
 
     try:
@@ -196,10 +205,37 @@ def load_config(path: str | Path) -> CountyConfig:
         notify_success=bool(alerts.get("notify_success", False)),
         crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
         crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, crawl_limits=crawl_limits,
-        tolerance=tolerance,
+        crawl_max_age=crawl_max_age, tolerance=tolerance,
         rules=rules, counts_source=counts_source,
         raw=data,
     )
+
+
+DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z\u4e00-\u9fff]*)\s*")
+DURATION_UNITS = {
+    1: ("", "s", "sec", "secs", "second", "seconds", "秒"),
+    60: ("m", "min", "mins", "minute", "minutes", "分钟"),
+    3600: ("h", "hr", "hrs", "hour", "hours", "小时"),
+    86400: ("d", "day", "days", "天"),
+}
+
+
+def parse_duration(value) -> float:
+    """Seconds in a duration: a number of seconds, or "6 hours", "30 minutes", "1 day", "90s", "2 小时".
+    Raises ValueError for anything else (negative, unknown unit, not a string or number)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError(value)
+        return float(value)
+    match = DURATION.fullmatch(value.lower()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(value)
+    for seconds, names in DURATION_UNITS.items():
+        if match[2] in names:
+            return float(match[1]) * seconds
+    raise ValueError(value)
 
 
 LATEST_KINDS = ("half", "year", "quarter", "month")

@@ -16,12 +16,15 @@ Word copy identical, with no second layout to maintain. See docs/output-formats.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -91,8 +94,43 @@ def convert_to_pdf(source: Path, out_pdf: Path, *, soffice: str | None = None,
     return out_pdf
 
 
-def render_pdf(context: dict, out_dir: Path) -> Path | None:
-    """bulletin.pdf from out_dir/bulletin.docx (rendered first when missing); None when LibreOffice is absent."""
+CACHE_KEEP = 20  # cached PDFs kept per output root (the most recently used)
+_TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+
+
+def docx_content_hash(docx: Path) -> str:
+    """SHA-256 of a .docx's content: every part's name and bytes, with the created/modified stamps of
+    docProps/core.xml left out, so the same bulletin rendered twice hashes the same. The LibreOffice binary
+    and reports/fonts.conf are part of the key (either changes the PDF)."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(docx) as archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            data = archive.read(info)
+            if info.filename == "docProps/core.xml":
+                data = _TIMESTAMPS.sub(b"", data)
+            digest.update(info.filename.encode() + b"\0" + hashlib.sha256(data).digest())
+    digest.update(str(find_soffice()).encode())
+    digest.update(FONTS_CONF.read_bytes() if FONTS_CONF.exists() else b"")
+    return digest.hexdigest()
+
+
+def _cache_put(pdf: Path, cached: Path) -> None:
+    """Copy a fresh PDF into the cache atomically (a reader never sees half a file), keep the newest few."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    shutil.copyfile(pdf, tmp)
+    os.replace(tmp, cached)
+    old = sorted(cached.parent.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)[CACHE_KEEP:]
+    for stale in old:
+        stale.unlink(missing_ok=True)
+
+
+def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = None) -> Path | None:
+    """bulletin.pdf from out_dir/bulletin.docx (rendered first when missing); None when LibreOffice is absent.
+
+    With ``cache_dir`` (the output root's .cache), a PDF converted earlier from a bulletin.docx of the same
+    content (docx_content_hash) is copied instead of starting LibreOffice again; the cached file is checked
+    to exist and be non-empty before it is used."""
     out_dir = Path(out_dir)
     reason = skip_reason()
     if reason:
@@ -103,7 +141,18 @@ def render_pdf(context: dict, out_dir: Path) -> Path | None:
         from reports.docx import render_docx
 
         render_docx(context, out_dir)
-    return convert_to_pdf(docx_path, out_dir / "bulletin.pdf")
+    out_pdf = out_dir / "bulletin.pdf"
+    if cache_dir is None:
+        return convert_to_pdf(docx_path, out_pdf)
+    cached = Path(cache_dir) / "pdf" / f"{docx_content_hash(docx_path)}.pdf"
+    if cached.is_file() and cached.stat().st_size > 0:
+        shutil.copyfile(cached, out_pdf)
+        os.utime(cached)  # recently used: kept by the pruning in _cache_put
+        log.info("bulletin.pdf reused from the cache (bulletin.docx unchanged): %s", cached.name)
+        return out_pdf
+    convert_to_pdf(docx_path, out_pdf)
+    _cache_put(out_pdf, cached)
+    return out_pdf
 
 
 render_pdf.skip_reason = skip_reason  # render_all asks this when render_pdf returns None

@@ -83,22 +83,38 @@ class RenderedOutputs(dict):
         logging.getLogger(__name__).warning("%s skipped: %s", name, reason)
 
 
-def render_all(context: dict, out_dir: str | Path) -> dict[str, str]:
+def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | None = None) -> dict[str, str]:
     """Draw the charts (context["charts"]), then run every renderer; returns output name → path relative
-    to out_dir (a RenderedOutputs: skipped outputs are in its .skipped / .warnings, not in the dict)."""
-    from reports.charts import CJKFontMissing, add_charts
-
+    to out_dir (a RenderedOutputs: skipped outputs are in its .skipped / .warnings, not in the dict).
+    ``cache_dir`` (the output root's .cache) lets bulletin.pdf be reused when bulletin.docx is unchanged and
+    the charts when what they are drawn from is unchanged (reports/chart_cache.py)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = RenderedOutputs()
-    try:
-        for chart in add_charts(context, out_dir):
-            written[chart["path"]] = chart["path"]
-    except CJKFontMissing as exc:  # no Chinese font: no charts rather than charts full of boxes
-        context["charts"] = []
-        written.skip("charts", str(exc))
+    charts = None
+    if cache_dir is not None:
+        from reports.chart_cache import cached_charts
+
+        charts = cached_charts(context, out_dir, cache_dir)
+    if charts is None:
+        from reports.charts import CJKFontMissing, add_charts
+
+        try:
+            charts = add_charts(context, out_dir)
+            if cache_dir is not None:
+                from reports.chart_cache import store_charts
+
+                store_charts(context, charts, out_dir, cache_dir)
+        except CJKFontMissing as exc:  # no Chinese font: no charts rather than charts full of boxes
+            context["charts"], charts = [], []
+            written.skip("charts", str(exc))
+    for chart in charts:
+        written[chart["path"]] = chart["path"]
     for name, renderer in RENDERERS.items():
-        path = renderer(context, out_dir)
+        if name == "bulletin.pdf" and cache_dir is not None and renderer is render_pdf:
+            path = renderer(context, out_dir, cache_dir=cache_dir)
+        else:
+            path = renderer(context, out_dir)
         if path is None:
             reason = getattr(renderer, "skip_reason", None)
             written.skip(name, (reason() if callable(reason) else None) or "渲染器跳过了该输出")

@@ -17,6 +17,17 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_zwgk_home(tmp_path_factory):
+    """The project's Prefect server state (flows/prefect_server.py) in a private folder for the session, and
+    stopped at the end: a `zwgk run` subprocess without PREFECT_API_URL may start one there."""
+    os.environ["ZWGK_HOME"] = str(tmp_path_factory.mktemp("zwgk_home"))
+    yield
+    from flows.prefect_server import stop
+
+    stop()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
     """A private PREFECT_HOME and one temporary Prefect server for the whole session."""
