@@ -61,6 +61,7 @@ def test_kill_during_render_then_rerun(prefect_harness, tmp_path, seed_path):
             break
         time.sleep(0.02)
     assert staged is not None, "the run never reached render"
+    victim.send_signal(signal.SIGSTOP)  # frozen mid-render, still holding the warehouse (a cached PDF makes render quick)
     # A second run while the first holds the warehouse: one line naming it, exit 2, nothing touched.
     busy = subprocess.run(_args(config, tmp_path), env=env, capture_output=True, text=True, timeout=120)
     victim.send_signal(signal.SIGKILL)
