@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_annual.py [--reports 100] [--repeat 3]
 
-Writes N synthetic reports (flows/crawler/demo_annual.py: both formats; HTML pages, .docx and
+Writes N synthetic reports (data/demo/annual.py: both formats; HTML pages, .docx and
 copied text with tabs and with space runs; a third with one planted defect) into a temporary
 folder, then, in a fresh Python process per repeat (so Great Expectations' import is counted),
 times ``parse_annual_report_file`` on every file and one ``validate_annual`` (GX) over all of them
@@ -31,7 +31,7 @@ SUFFIX = {"html": ".html", "docx": ".docx", "tab": ".txt", "spaces": ".txt"}
 
 
 def write_reports(folder: Path, n: int) -> list[Path]:
-    from flows.crawler.demo_annual import make_spec, plant, render_docx, render_page, render_text
+    from data.demo.annual import make_spec, plant, render_docx, render_page, render_text
 
     paths = []
     media = list(SUFFIX)

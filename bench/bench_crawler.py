@@ -26,12 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.crawler.crawl import crawl  # noqa: E402
-from flows.crawler.demo_portal import demo_config, generate_demo_portal, serve_directory  # noqa: E402
-from flows.crawler.pages import decode_body  # noqa: E402
-from flows.crawler.parse import parse_article, parse_list  # noqa: E402
-from flows.crawler.store import CrawlStore  # noqa: E402
-from flows.registry import load_registry  # noqa: E402
+from flows.ingest.crawler.crawl import crawl  # noqa: E402
+from data.demo.portal import demo_config, generate_demo_portal, serve_directory  # noqa: E402
+from flows.ingest.crawler.pages import decode_body  # noqa: E402
+from flows.ingest.crawler.parse import parse_article, parse_list  # noqa: E402
+from flows.ingest.crawler.store import CrawlStore  # noqa: E402
+from flows.domain.registry import load_registry  # noqa: E402
 
 
 def emit(record: dict) -> None:
@@ -101,8 +101,8 @@ def bench_faults() -> None:
     sys.path.insert(0, str(ROOT / "tests" / "crawler_fixtures"))
     from fault_server import Resp, gzip_bomb, serve
 
-    from flows.crawler.config import Column, Politeness, make_config
-    from flows.crawler.fetch import Fetcher
+    from flows.ingest.crawler.config import Column, Politeness, make_config
+    from flows.ingest.crawler.fetch import Fetcher
 
     fast = {"rate": 1000.0, "retries": 0, "concurrency": 1, "max_bytes": 20_000_000}
     lis = "".join(f'<li><a href="/a/content_{i}.html" title="第{i}条">第{i}条</a><span>2021-03-05</span></li>'

@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.qingxi_portal import COUNTY, generate, write_registry  # noqa: E402
 
-from flows.crawler.config import discover_config  # noqa: E402
-from flows.crawler.crawl import crawl  # noqa: E402
-from flows.crawler.demo_portal import serve_directory  # noqa: E402
-from flows.periods import parse_period_range  # noqa: E402
-from flows.registry import load_registry  # noqa: E402
+from flows.ingest.crawler.config import discover_config  # noqa: E402
+from flows.ingest.crawler.crawl import crawl  # noqa: E402
+from data.demo.portal import serve_directory  # noqa: E402
+from flows.domain.periods import parse_period_range  # noqa: E402
+from flows.domain.registry import load_registry  # noqa: E402
 
 
 def record(name: str, period: str, summary) -> dict:

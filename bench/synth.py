@@ -96,7 +96,7 @@ def _place(rng: random.Random, length: int, taken: set[str]) -> str:
 
 
 def _period_label(period: str) -> tuple[str, str]:
-    from flows.periods import parse_period
+    from flows.domain.periods import parse_period
 
     p = parse_period(period)
     return p.code, p.label

@@ -23,7 +23,7 @@ def _fail(message: str) -> None:
 
 
 def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None:
-    from flows.annual_steps import check_report
+    from flows.steps.annual import check_report
 
     try:
         report = check_report(file, docs_dir=docs)
@@ -78,12 +78,12 @@ def annual_command(
     from flows.cli import use_server
 
     use_server(ephemeral)
-    from flows.bulletin_flow import RunFailed
-    from flows.config import ConfigError, load_config
+    from flows.county_flow import RunFailed
+    from flows.domain.config import ConfigError, load_config
 
     try:
         cfg = load_config(config)
-        from flows.annual_steps import annual_settings
+        from flows.steps.annual import annual_settings
 
         annual_settings(cfg)
     except ConfigError as exc:

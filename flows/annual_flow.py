@@ -2,7 +2,7 @@
 reports (docs/annual-reports.md). collect (crawl the 年报 column) → review (parse, match, check with
 GX, load into the warehouse) → render → notify → publish reports/out/<county>/<year>-annual/.
 
-Tasks call plain functions in flows/annual_steps.py with paths, years and small dicts.
+Tasks call plain functions in flows/steps/annual.py with paths, years and small dicts.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is imported)
 from prefect import flow, get_run_logger, task
 
-from flows import annual_steps
-from flows.bulletin_flow import DEFAULT_OUT, DEFAULT_WAREHOUSE, RunFailed
-from flows.config import DEFAULT_CONFIG, load_config
+from flows.steps import annual as annual_steps
+from flows.county_flow import DEFAULT_OUT, DEFAULT_WAREHOUSE, RunFailed
+from flows.domain.config import DEFAULT_CONFIG, load_config
 
 
 @task(name="collect_annual_reports", task_run_name="collect-{county_slug}-{year}", retries=2,
@@ -94,6 +94,6 @@ def annual_report_review(county: str = "huarong", year: int | None = None, confi
 
 
 def annual_steps_now() -> str:
-    from flows.pipeline import now_iso
+    from flows.steps.pipeline import now_iso
 
     return now_iso()

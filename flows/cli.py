@@ -17,12 +17,12 @@ from rich.table import Table
 from rich.text import Text
 
 from flows import prefect_env  # noqa: F401
-from flows.bulletin_model import BulletinParseError
-from flows.config import DEFAULT_CONFIG, ConfigError, load_config
+from flows.ingest.bulletin_model import BulletinParseError
+from flows.domain.config import DEFAULT_CONFIG, ConfigError, load_config
 from flows.ingest.annual_model import AnnualReportError
-from flows.periods import PeriodError, parse_period
-from flows.registry import RegistryError
-from flows.runlock import WarehouseBusy, warehouse_lock
+from flows.domain.periods import PeriodError, parse_period
+from flows.domain.registry import RegistryError
+from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 EXIT_FOUND = 3
 EXIT_BAD_INPUT = 2
@@ -61,7 +61,7 @@ def _within_caps(file: Path) -> bool:
     """Whether a file may be read at all (a regular file under the size cap; a .docx within the
     decompression caps): anything else is left to the bulletin parser, which says why, and is never
     handed to a reader without caps."""
-    from flows.limits import check_archive, read_input
+    from flows.domain.limits import check_archive, read_input
 
     try:
         data = read_input(file, "通报或年度报告")
@@ -90,14 +90,14 @@ def check_command(
     try:
         # Parse before importing the pipeline (pandas, DuckDB: seconds): unreadable input fails fast.
         if file.suffix.lower() in {".csv", ".xlsx"}:
-            from flows.unit_report import parse_unit_report
+            from flows.ingest.unit_report import parse_unit_report
 
             parsed = parse_unit_report(file, period=period)
         else:
-            from flows.bulletin import parse_bulletin
+            from flows.ingest.bulletin import parse_bulletin
 
             parsed = parse_bulletin(file)
-        from flows.pipeline import proofread
+        from flows.steps.pipeline import proofread
 
         report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
     except INPUT_ERRORS as exc:
@@ -187,8 +187,8 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
     try:
         with warehouse_lock(warehouse, f"zwgk run {cfg.slug} {period}", wait=wait,
                             on_wait=lambda m: err.print(m, highlight=False)):
-            from flows.bulletin_flow import RunFailed, half_yearly_bulletin
-            from flows.runlog import route_logs
+            from flows.county_flow import RunFailed, half_yearly_bulletin
+            from flows.steps.runlog import route_logs
 
             log = route_logs(warehouse)
             try:
@@ -265,10 +265,10 @@ def ingest_command(
 
     Every file is parsed first; if any cannot be read, none is loaded. Then all are loaded in one
     transaction, and the marts of every period they touch are rebuilt."""
-    from flows import pipeline
-    from flows.registry import load_registry
-    from flows.warehouse import load_county
-    from flows.warehouse import load_registry as load_registry_into
+    from flows.steps import pipeline
+    from flows.domain.registry import load_registry
+    from transforms.loaders import load_county
+    from transforms.loaders import load_registry as load_registry_into
     from transforms import runner
 
     try:
@@ -317,7 +317,7 @@ def backfill_command(
     ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
 ) -> None:
     """Run the bulletin flow for every period of a range, oldest first, and report each period."""
-    from flows.periods import parse_period_range
+    from flows.domain.periods import parse_period_range
 
     try:
         cfg = load_config(config)
@@ -328,8 +328,8 @@ def backfill_command(
     try:
         with warehouse_lock(warehouse, f"zwgk backfill {cfg.slug} {periods}", wait=wait,
                             on_wait=lambda m: err.print(m, highlight=False)):
-            from flows.bulletin_flow import backfill
-            from flows.runlog import route_logs
+            from flows.county_flow import backfill
+            from flows.steps.runlog import route_logs
 
             route_logs(warehouse)
             results = backfill(county=cfg.slug, periods=f"{codes[0]}..{codes[-1]}", config=str(config),
@@ -357,7 +357,7 @@ def runs_command(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """List past runs: when, county, period, status, checks failed, alert, output folder."""
-    from flows.pipeline import list_runs
+    from flows.steps.pipeline import list_runs
 
     try:
         runs = list_runs(warehouse, county, period, limit)
@@ -433,8 +433,8 @@ def init_command(
     """A new county in one command: discover the portal's columns and write DIR/<slug>.toml (the county job)
     and DIR/<slug>_portal.toml (the columns); without --registry, crawl the portal and draft
     DIR/<slug>_registry.csv from its publishers. Then: zwgk run --config DIR/<slug>.toml --period P."""
-    from flows.crawler.config import ConfigError as CrawlConfigError
-    from flows.init_county import init_county
+    from flows.ingest.crawler.config import ConfigError as CrawlConfigError
+    from flows.steps.init_county import init_county
 
     if rate is not None and rate <= 0:
         _fail(f"--rate 应为正数（每秒请求数），实为 {rate!r}")
@@ -494,7 +494,7 @@ def server_stop_command() -> None:
 
 
 def _register_crawl() -> None:
-    from flows.crawler.cli import crawl_command
+    from flows.ingest.crawler.cli import crawl_command
 
     app.command("crawl", short_help="采集门户网站各公开栏目的信息（按配置或预设模板）")(crawl_command)
 

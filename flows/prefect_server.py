@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.config import PROJECT_ROOT
+from flows.domain.config import PROJECT_ROOT
 
 START_TIMEOUT = float(os.environ.get("ZWGK_SERVER_START_TIMEOUT", "180"))  # s; a cold start here takes ~20 s
 

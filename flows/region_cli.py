@@ -38,8 +38,8 @@ def run_region_command(
         "data/work"),
 ) -> None:
     """Run every county of a region on Dask, then the region bulletin (Prefect flow region_bulletin)."""
-    from flows.periods import parse_period
-    from flows.region import RegionFailed, input_errors, load_region_config, region_bulletin
+    from flows.domain.periods import parse_period
+    from flows.region_flow import RegionFailed, input_errors, load_region_config, region_bulletin
 
     try:
         cfg = load_region_config(region)

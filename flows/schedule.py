@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows import prefect_env  # noqa: F401
-from flows.config import CountyConfig
+from flows.domain.config import CountyConfig
 
 DEFAULT_CRON = "0 8 5 1,7 *"
 DEFAULT_TZ = "Asia/Shanghai"
@@ -36,7 +36,7 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
     """The deployments to serve: the half-yearly bulletin and (unless annual_cron is None) the annual review."""
     from prefect.schedules import Cron
 
-    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.county_flow import half_yearly_bulletin
 
     out_list = [half_yearly_bulletin.to_deployment(
         name=f"{name}-{cfg.slug}",

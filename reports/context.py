@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flows.periods import parse_period
+from flows.domain.periods import parse_period
 from transforms import runner
 
 DEFAULT_MOST = 4  # the seed names the top 4 of each table as publishing most (docs/domain.md §1)

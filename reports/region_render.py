@@ -1,4 +1,4 @@
-"""Renderers for the region bulletin: the region context (flows/region.py) → region.md, region.html.
+"""Renderers for the region bulletin: the region context (flows/region_flow.py) → region.md, region.html.
 
 The same Jinja2 environment as the county bulletin (reports/render.py): HTML is autoescaped
 (county and unit names come from parsed files), Markdown is not HTML and is not escaped.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.crawler.demo_annual import make_spec, render_docx, render_page, render_text
+from data.demo.annual import make_spec, render_docx, render_page, render_text
 
 MEDIA = ("html", "docx", "tab", "spaces")
 

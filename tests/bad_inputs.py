@@ -255,7 +255,7 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
 
 def _runs_warehouse(path: Path) -> None:
     """A warehouse whose history holds a failed run (no checks, no output folder) and a draft."""
-    from flows.pipeline import record_run
+    from flows.steps.pipeline import record_run
 
     record_run(path, {"run_id": "a1", "county_slug": "huarong", "county": "华容县", "period": "2021H1",
                       "status": "failed", "error": "任务 ingest 失败：[/]局 无法读取", "alert": "no_urls",

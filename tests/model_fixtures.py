@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.bulletin_model import ParsedBulletin, ReportedRow, ReportedTable
+from flows.ingest.bulletin_model import ParsedBulletin, ReportedRow, ReportedTable
 
 
 def row(unit: str, count, rank=None, line: int = 0) -> ReportedRow:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import pipeline
-from flows.annual_steps import review_year
-from flows.config import DEFAULT_CONFIG, load_config
-from flows.crawler.demo_annual import make_spec, render_page
+from flows.steps import pipeline
+from flows.steps.annual import review_year
+from flows.domain.config import DEFAULT_CONFIG, load_config
+from data.demo.annual import make_spec, render_page
 from reports.context import build_context
 from transforms import runner
 

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.crawler.demo_annual import make_spec, plant
+from data.demo.annual import make_spec, plant
 from tests.annual_fixtures import render
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import pytest
 
 from expectations.annual import validate_annual
 from expectations.annual_frames import Deadlines, ReviewContext, build_frames
-from flows.crawler.demo_annual import make_spec, plant
+from data.demo.annual import make_spec, plant
 from flows.ingest.annual_report import parse_annual_report
 from tests.annual_fixtures import MEDIA, render
 

@@ -40,7 +40,7 @@ def test_html_is_escaped(tmp_path):
 
 
 def test_schedule_serves_the_annual_review_on_1_february():
-    from flows.config import DEFAULT_CONFIG, load_config
+    from flows.domain.config import DEFAULT_CONFIG, load_config
     from flows.schedule import ANNUAL_CRON, deployments
 
     cfg = load_config(DEFAULT_CONFIG)
@@ -69,7 +69,7 @@ def test_annual_command_bad_config_exits_2(tmp_path):
 
 
 def test_table4_one_row_per_group_layout():
-    from flows.crawler.demo_annual import make_spec, render_html
+    from data.demo.annual import make_spec, render_html
     from flows.ingest.annual_report import parse_annual_report
 
     spec = make_spec("华容县水利局", 2022, seed=4)

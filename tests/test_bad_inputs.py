@@ -135,8 +135,8 @@ def test_corpus_covers_every_case_of_issue_13():
 def test_one_megabyte_paragraph_parses_in_under_two_seconds(tmp_path):
     """The issue's bound for the parser patterns (they were quadratic): a 1 MB paragraph of each shape that
     made a backtracking pattern slow, in the seed bulletin, parsed and its claims found in < 2 s."""
-    from flows.bulletin import parse_bulletin
-    from flows.claims import find_claims
+    from flows.ingest.bulletin import parse_bulletin
+    from flows.ingest.claims import find_claims
 
     n = 1_000_000
     shapes = {"digits": "全县共公开" + "1" * n, "digits_commas": "全县共公开" + "1," * (n // 2),

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from docx import Document
 
-from flows.bulletin import NO_TABLE, parse_bulletin, parse_count
-from flows.bulletin_model import BulletinParseError
+from flows.ingest.bulletin import NO_TABLE, parse_bulletin, parse_count
+from flows.ingest.bulletin_model import BulletinParseError
 from tests.bulletin_fixtures import (
     COUNT_HEADER,
     SEED,

@@ -1,5 +1,5 @@
-from flows.bulletin import parse_bulletin
-from flows.claims import find_claims
+from flows.ingest.bulletin import parse_bulletin
+from flows.ingest.claims import find_claims
 
 
 def test_seed_claims(seed_path):

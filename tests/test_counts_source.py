@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import ConfigError, load_config
-from flows.crawler.config import Column, make_config
-from flows.crawler.crawl import crawl
-from flows.crawler.demo_portal import serve_directory
-from flows.crawler.parse import parse_list
-from flows.init_county import guess_unit
-from flows.registry import load_registry
-from flows.warehouse import load_county, load_crawl, load_registry as load_registry_into
+from flows.domain.config import ConfigError, load_config
+from flows.ingest.crawler.config import Column, make_config
+from flows.ingest.crawler.crawl import crawl
+from data.demo.portal import serve_directory
+from flows.ingest.crawler.parse import parse_list
+from flows.steps.init_county import guess_unit
+from flows.domain.registry import load_registry
+from transforms.loaders import load_county, load_crawl, load_registry as load_registry_into
 from transforms import runner
 
 ITEM = '<li><a href="./202101/t20210105_{n}.html" title="信息{n}">信息{n}</a><span>2021-01-05</span></li>'
@@ -80,7 +80,7 @@ def test_a_column_whose_pager_cannot_be_read_is_incomplete_not_complete(tmp_path
     assert status["脚本分页"][0] == "partial" and "分页无法识别" in status["脚本分页"][1]
     assert status["缺页"][0] == "partial" and "第2页不存在" in status["缺页"][1]
     assert result.summary.columns_incomplete == 2
-    from flows.crawler.store import CrawlStore
+    from flows.ingest.crawler.store import CrawlStore
 
     with CrawlStore(tmp_path / "store") as store:  # the next crawl pages these columns again
         state = store.column_state(f"{base}/script/index.html")
@@ -95,7 +95,7 @@ def _crawled(con, slug: str, crawl_id: str, items: list[tuple[str, str, str]]) -
 
 
 def test_counts_source_auto_reported_or_crawl_and_the_reconciliation_keeps_both(seed_path, registry_path):
-    from flows.pipeline import ingest_file
+    from flows.steps.pipeline import ingest_file
 
     con = runner.connect(":memory:")
     slug = "huarong"
@@ -143,7 +143,7 @@ def test_counts_source_auto_reported_or_crawl_and_the_reconciliation_keeps_both(
 
 
 def test_no_data_message_says_what_each_source_lacks(tmp_path, registry_path):
-    from flows.pipeline import no_data_message
+    from flows.steps.pipeline import no_data_message
 
     wh = tmp_path / "wh.duckdb"
     con = runner.connect(wh)

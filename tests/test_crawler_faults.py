@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).parent / "crawler_fixtures"))
 
 from fault_server import Resp, gzip_bomb, gzipped, serve, sleep_then  # noqa: E402
 
-from flows.crawler.config import Column, ConfigError, Politeness, load_crawl_config, make_config, with_limits, \
+from flows.ingest.crawler.config import Column, ConfigError, Politeness, load_crawl_config, make_config, with_limits, \
     write_config  # noqa: E402
-from flows.crawler.crawl import crawl  # noqa: E402
-from flows.crawler.fetch import Fetcher, retry_after_seconds  # noqa: E402
-from flows.crawler.store import CrawlStore  # noqa: E402
+from flows.ingest.crawler.crawl import crawl  # noqa: E402
+from flows.ingest.crawler.fetch import Fetcher, retry_after_seconds  # noqa: E402
+from flows.ingest.crawler.store import CrawlStore  # noqa: E402
 
 FAST = dict(rate=1000.0, backoff=0.01, max_backoff=0.05, retries=2, timeout=2.0, total_timeout=5.0,
             max_retry_after=3.0, concurrency=1)
@@ -331,7 +331,7 @@ def test_limits_from_config_file_and_overrides(tmp_path):
 
 
 def _cli():
-    from flows.crawler.cli import crawl_command
+    from flows.ingest.crawler.cli import crawl_command
 
     app = typer.Typer()
     app.command("crawl")(crawl_command)
@@ -367,8 +367,8 @@ def test_cli_exit_codes_and_export_report(tmp_path):
 
 
 def test_county_config_limits_reach_the_crawl_and_run_json_section(tmp_path):
-    from flows.config import ConfigError as CountyConfigError, load_config
-    from flows.pipeline import crawl_county
+    from flows.domain.config import ConfigError as CountyConfigError, load_config
+    from flows.steps.pipeline import crawl_county
 
     links = [("/a/1.html", "一"), ("/a/2.html", "二")]
     routes = {"/col/index.htm": Resp(200, listing(links)), "*": lambda req: Resp(200, article(req.path))}
@@ -439,7 +439,7 @@ def test_bounded_decoder_is_exact():
     import gzip
     import zlib
 
-    from flows.crawler.fetch import BadEncoding, BoundedDecoder
+    from flows.ingest.crawler.fetch import BadEncoding, BoundedDecoder
 
     text = ("政务公开正文" * 20_000).encode("utf-8")  # 360 KB, several decode steps
     raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -15)

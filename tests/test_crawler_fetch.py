@@ -12,11 +12,11 @@ sys.path.insert(0, str(Path(__file__).parent / "crawler_fixtures"))
 
 from fault_server import Resp, drip, huge, serve, sleep_then, truncated  # noqa: E402
 
-from flows.crawler.config import Column, Politeness, make_config  # noqa: E402
-from flows.crawler.crawl import crawl  # noqa: E402
-from flows.crawler.fetch import Fetcher  # noqa: E402
-from flows.crawler.pages import classify_page, decode_body  # noqa: E402
-from flows.crawler.store import CrawlStore  # noqa: E402
+from flows.ingest.crawler.config import Column, Politeness, make_config  # noqa: E402
+from flows.ingest.crawler.crawl import crawl  # noqa: E402
+from flows.ingest.crawler.fetch import Fetcher  # noqa: E402
+from flows.ingest.crawler.pages import classify_page, decode_body  # noqa: E402
+from flows.ingest.crawler.store import CrawlStore  # noqa: E402
 
 FAST = dict(rate=1000.0, backoff=0.01, max_backoff=0.05, retries=3, timeout=2.0, total_timeout=5.0)
 PAGE = "<html><head><title>正常页面</title></head><body><div id='zoom'>" + "政务公开正文。" * 80 + "</div></body></html>"

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.crawler.crawl import crawl
-from flows.crawler.demo_portal import demo_config, generate_demo_portal, serve_directory
-from flows.crawler.export import REQUIRED_FIELDS, export_jsonl, read_jsonl
-from flows.crawler.store import CrawlStore
-from flows.registry import load_registry
+from flows.ingest.crawler.crawl import crawl
+from data.demo.portal import demo_config, generate_demo_portal, serve_directory
+from flows.ingest.crawler.export import REQUIRED_FIELDS, export_jsonl, read_jsonl
+from flows.ingest.crawler.store import CrawlStore
+from flows.domain.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["自然资源局", "政府办", "医保局", "小集成洪泛区管委会", "团洲乡", "三封寺镇"]
@@ -138,7 +138,7 @@ def test_killed_process_resumes(portal, registry, tmp_path):
     reference = crawl(cfg, tmp_path / "ref", registry=registry)
     store_dir = tmp_path / "killed"
     script = (
-        "import sys; from flows.crawler.crawl import crawl; from flows.crawler.demo_portal import demo_config;"
+        "import sys; from flows.ingest.crawler.crawl import crawl; from data.demo.portal import demo_config;"
         f"crawl(demo_config({portal['base']!r}, units={UNITS!r}), {str(store_dir)!r}, rate=120)"
     )
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)

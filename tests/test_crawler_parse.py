@@ -12,13 +12,13 @@ sys.path.insert(0, str(Path(__file__).parent / "crawler_fixtures"))
 
 from fault_server import Resp, serve  # noqa: E402
 
-from flows.crawler.config import (  # noqa: E402
+from flows.ingest.crawler.config import (  # noqa: E402
     PRESETS, Column, ConfigError, config_from_dict, infer_column_type, load_crawl_config, make_config,
     write_config,
 )
-from flows.crawler.crawl import crawl  # noqa: E402
-from flows.crawler.dates import find_dates, parse_date  # noqa: E402
-from flows.crawler.parse import hanweb_requests, parse_article, parse_list, parse_trs_paging  # noqa: E402
+from flows.ingest.crawler.crawl import crawl  # noqa: E402
+from flows.ingest.crawler.dates import find_dates, parse_date  # noqa: E402
+from flows.ingest.crawler.parse import hanweb_requests, parse_article, parse_list, parse_trs_paging  # noqa: E402
 
 FIX = Path(__file__).parent / "crawler_fixtures"
 ROOT = Path(__file__).resolve().parents[1]

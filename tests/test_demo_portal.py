@@ -13,12 +13,12 @@ import pytest
 from chinese_calendar import find_workday
 from typer.testing import CliRunner
 
-from flows.crawler.config import discover_config, load_crawl_config, write_config
-from flows.crawler.crawl import crawl
-from flows.crawler.demo_portal import (
+from flows.ingest.crawler.config import discover_config, load_crawl_config, write_config
+from flows.ingest.crawler.crawl import crawl
+from data.demo.portal import (
     SYNTHETIC, demo_config, generate_demo_portal, read_seed_counts, serve_directory,
 )
-from flows.registry import load_registry
+from flows.domain.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "bulletins" / "huarong_2021H1.txt"
@@ -213,7 +213,7 @@ def test_discovery_finds_the_demo_columns(demo, registry, tmp_path):
 
 
 def test_cli_discover_crawl_export_and_bad_config(demo, tmp_path):
-    from flows.crawler.cli import crawl_command
+    from flows.ingest.crawler.cli import crawl_command
     import typer
 
     app = typer.Typer()
@@ -246,7 +246,7 @@ def test_cli_discover_crawl_export_and_bad_config(demo, tmp_path):
 
 
 def test_skipped_links_are_recorded_in_the_store(demo):
-    from flows.crawler.store import CrawlStore
+    from flows.ingest.crawler.store import CrawlStore
 
     with CrawlStore(demo["result"].store_dir) as store:
         rows = {r.url: r for r in store.responses("article") if r.outcome in ("robots", "external")}

@@ -5,9 +5,9 @@ from model_fixtures import bulletin, row
 
 from expectations.checks import CHECKS, RULE_CHECKS
 from expectations.runner import validate
-from flows.pipeline import frames_for
-from flows.registry import load_registry
-from flows.warehouse import load_parsed, load_registry as load_registry_into
+from flows.steps.pipeline import frames_for
+from flows.domain.registry import load_registry
+from transforms.loaders import load_parsed, load_registry as load_registry_into
 from transforms import runner
 
 

@@ -7,13 +7,13 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.config import DEFAULT_CONFIG
+from flows.domain.config import DEFAULT_CONFIG
 
 pytestmark = pytest.mark.flow
 
 
 def test_flow_on_seed_is_a_draft_naming_both_totals(prefect_harness, tmp_path):
-    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.county_flow import half_yearly_bulletin
 
     out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
     summary = half_yearly_bulletin(county="huarong", period="2021H1", out_dir=str(out), warehouse=str(wh))
@@ -47,7 +47,7 @@ def test_flow_on_seed_is_a_draft_naming_both_totals(prefect_harness, tmp_path):
     assert rerun["crawl"]["pages_fetched"] == 0  # conditional requests: every list head 304
     assert rerun["crawl"]["requests"] < first_requests / 4
     # …and nothing the checks look at changed, so Great Expectations was skipped (cached)
-    from flows.pipeline import list_runs
+    from flows.steps.pipeline import list_runs
     from prefect_helpers import task_states
 
     assert task_states(list_runs(wh)[0]["flow_run_id"])["validate"] == "Cached"
@@ -55,8 +55,8 @@ def test_flow_on_seed_is_a_draft_naming_both_totals(prefect_harness, tmp_path):
 
 
 def test_failed_run_keeps_previous_outputs(prefect_harness, tmp_path, monkeypatch):
-    from flows import pipeline
-    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.steps import pipeline
+    from flows.county_flow import half_yearly_bulletin
 
     out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
     half_yearly_bulletin(county="huarong", period="2021H1", out_dir=str(out), warehouse=str(wh))
@@ -99,8 +99,8 @@ def test_cli_run_with_a_final_bulletin(prefect_harness, tmp_path, seed_path):
 
 def test_default_config_2021H2_is_counted_from_the_demo_portal(prefect_harness, tmp_path):
     """No bulletin is loaded for 2021H2: the tables come from the portal's H2 items."""
-    from flows.bulletin_flow import half_yearly_bulletin
-    from flows.crawler.demo_portal import read_seed_counts
+    from flows.county_flow import half_yearly_bulletin
+    from data.demo.portal import read_seed_counts
 
     out = tmp_path / "out"
     summary = half_yearly_bulletin(county="huarong", period="2021H2", out_dir=str(out),

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from fixtures.qingxi_portal import COUNTY, SLUG, UNITS, UNKNOWN_PUBLISHER, generate, write_registry
 from flows.cli import app
-from flows.crawler.demo_portal import serve_directory
-from flows.pipeline import latest_completed
+from data.demo.portal import serve_directory
+from flows.steps.pipeline import latest_completed
 
 pytestmark = pytest.mark.flow
 ROOT = Path(__file__).resolve().parent.parent

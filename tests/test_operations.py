@@ -10,9 +10,9 @@ from prefect_helpers import task_states
 from receivers import SMTPReceiver, WebhookReceiver, closed_port
 from typer.testing import CliRunner
 
-from flows import pipeline
+from flows.steps import pipeline
 from flows.cli import app
-from flows.config import DEFAULT_CONFIG
+from flows.domain.config import DEFAULT_CONFIG
 
 pytestmark = pytest.mark.flow
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def _config(tmp_path, seed_path, urls=(), texts=None):
 
 
 def _run(config, tmp_path, **kw):
-    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.county_flow import half_yearly_bulletin
 
     return half_yearly_bulletin(county="huarong", config=str(config), out_dir=str(tmp_path / "out"),
                                 warehouse=str(tmp_path / "wh.duckdb"), **kw)
@@ -115,7 +115,7 @@ def test_unchanged_rerun_is_cached_and_byte_identical(prefect_harness, tmp_path,
 
 
 def test_failed_run_names_the_task_and_is_recorded(prefect_harness, tmp_path, seed_path, monkeypatch):
-    from flows.bulletin_flow import RunFailed
+    from flows.county_flow import RunFailed
 
     with WebhookReceiver() as hook:
         config = _config(tmp_path, seed_path, urls=[hook.url("json", "/zwgk")])
@@ -163,7 +163,7 @@ def test_backfill_three_periods_fills_the_warehouse(prefect_harness, tmp_path, s
 
 
 def test_backfill_reports_a_period_without_data(prefect_harness, tmp_path, seed_path):
-    from flows.bulletin_flow import backfill
+    from flows.county_flow import backfill
 
     config = _config(tmp_path, seed_path)
     results = backfill(county="huarong", periods="2020H2..2021H1", config=str(config),

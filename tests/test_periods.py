@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from flows.periods import Period, PeriodError, find_period, parse_period, parse_period_range
+from flows.domain.periods import Period, PeriodError, find_period, parse_period, parse_period_range
 
 
 @pytest.mark.parametrize("text, code", [

@@ -16,9 +16,9 @@ import duckdb
 import pytest
 
 from bench import synth
-from flows import pipeline
-from flows.config import ConfigError
-from flows.region import (county_result, export_marts, load_region_config, region_transform, render_region,
+from flows.steps import pipeline
+from flows.domain.config import ConfigError
+from flows.region_flow import (county_result, export_marts, load_region_config, region_transform, render_region,
                           validate_region)
 from transforms import region_runner, runner
 
@@ -129,7 +129,7 @@ def test_region_config_errors_name_the_key(tmp_path):
 
 def _county_dbs(tmp_path, counties) -> dict[str, Path]:
     """Each county in its own DuckDB file, through the pipeline functions the county tasks call."""
-    from flows.config import load_config
+    from flows.domain.config import load_config
 
     dbs = {}
     for c in counties:
@@ -241,8 +241,8 @@ def test_region_html_escapes_names(tmp_path):
 def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from flows.bulletin_flow import half_yearly_bulletin
-    from flows.region import region_bulletin
+    from flows.county_flow import half_yearly_bulletin
+    from flows.region_flow import region_bulletin
     from flows.region_cli import app
 
     # bulletin.pdf (LibreOffice, seconds per county) is not what this test is about: skip it on both sides.

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from flows.registry import RegistryError, load_registry, normalize_name
+from flows.domain.registry import RegistryError, load_registry, normalize_name
 
 
 def test_huarong_registry_has_the_seed_units(registry_path):

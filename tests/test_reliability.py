@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
-from flows.config import ConfigError
-from flows.runlock import WarehouseBusy, warehouse_lock
+from flows.steps import pipeline
+from flows.domain.config import ConfigError
+from flows.steps.runlock import WarehouseBusy, warehouse_lock
 from transforms import runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def test_publish_refuses_targets_outside_the_output_root(tmp_path):
 
 
 def test_config_slug_must_be_a_plain_folder_name(tmp_path):
-    from flows.config import load_config
+    from flows.domain.config import load_config
 
     for slug in ("../victim", "a/b", "Huarong", "a b", ".", ""):
         path = tmp_path / "c.toml"
@@ -61,7 +61,7 @@ def test_staging_of_dead_runs_removed_live_ones_kept(tmp_path):
 def test_one_writer_per_warehouse(tmp_path):
     wh = tmp_path / "wh.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from flows.runlock import warehouse_lock\n"
+        [sys.executable, "-c", "import sys, time; from flows.steps.runlock import warehouse_lock\n"
          f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1'):\n"
          "    print('held', flush=True); time.sleep(60)"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -115,7 +115,7 @@ def test_old_warehouse_counts_widened_to_64_bit(tmp_path):
 def test_validate_cache_is_local_and_checked(prefect_harness, tmp_path, seed_path):
     """Cached results live under the output root; when the cached Data Docs are gone the checks run again and
     the outputs still carry validation/."""
-    from flows.bulletin_flow import half_yearly_bulletin
+    from flows.county_flow import half_yearly_bulletin
 
     (tmp_path / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
     config = tmp_path / "county.toml"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
-from flows.bulletin import parse_bulletin
-from flows.config import DEFAULT_CONFIG, load_config
+from flows.steps import pipeline
+from flows.ingest.bulletin import parse_bulletin
+from flows.domain.config import DEFAULT_CONFIG, load_config
 from reports.render import render_template
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -96,8 +96,8 @@ def test_period_over_period_change(tmp_path, seed_path):
     earlier.write_text(text, encoding="utf-8")
     from transforms import runner
     con = runner.connect(warehouse)
-    from flows.registry import load_registry
-    from flows.warehouse import load_registry as load_registry_into
+    from flows.domain.registry import load_registry
+    from transforms.loaders import load_registry as load_registry_into
     load_registry_into(con, load_registry(cfg.registry, cfg.county), cfg.slug)
     pipeline.ingest_file(con, earlier, county_slug=cfg.slug, county=cfg.county)
     runner.run_marts(con, cfg.slug, "2020H2")

@@ -23,8 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import load_workbook
 
-from flows import pipeline
-from flows.config import DEFAULT_CONFIG, load_config
+from flows.steps import pipeline
+from flows.domain.config import DEFAULT_CONFIG, load_config
 from reports import charts as charts_module
 from reports.docx import render_docx
 from reports.pdf import find_soffice
@@ -47,8 +47,8 @@ def seed_context(tmp: Path, *, compared: bool = False, final: bool = False) -> d
     cfg = load_config(DEFAULT_CONFIG)
     warehouse = tmp / "wh.duckdb"
     if compared:
-        from flows.registry import load_registry
-        from flows.warehouse import load_registry as load_registry_into
+        from flows.domain.registry import load_registry
+        from transforms.loaders import load_registry as load_registry_into
 
         earlier = tmp / "2020H2.txt"
         text = SEED.read_text(encoding="utf-8")

@@ -10,12 +10,12 @@ import chinese_calendar
 import pytest
 
 from expectations.runner import validate
-from flows.pipeline import frames_for
-from flows.registry import load_registry
-from flows.rules import load_rule_settings, load_workdays
-from flows.rules_config import RulesConfigError, rules_settings
-from flows.warehouse import load_crawl, load_registry as load_registry_into
-from flows.workdays import CalendarError
+from flows.steps.pipeline import frames_for
+from flows.domain.registry import load_registry
+from transforms.rule_loaders import load_rule_settings, load_workdays
+from flows.domain.rules_config import RulesConfigError, rules_settings
+from transforms.loaders import load_crawl, load_registry as load_registry_into
+from flows.domain.workdays import CalendarError
 from transforms import runner
 
 
@@ -192,7 +192,7 @@ def test_key_area_on_time_late_missing(warehouse):
 
 
 def test_severity_from_config_makes_a_rule_blocking(warehouse):
-    from flows.rules_config import blocking_overrides
+    from flows.domain.rules_config import blocking_overrides
 
     settings = rules_settings({"severity": {"timeliness": "blocking"}})
     outcome = validate(_frames(warehouse, "2021H1"), blocking=blocking_overrides(settings))
@@ -223,8 +223,8 @@ def test_demo_portal_traps_are_found(tmp_path, registry_path):
     """The bundled demo portal plants known problems (its manifest): the rules find every one."""
     import json
 
-    from flows import pipeline
-    from flows.config import load_config
+    from flows.steps import pipeline
+    from flows.domain.config import load_config
 
     config = tmp_path / "demo.toml"
     (tmp_path / "reg.csv").write_text(registry_path.read_text(encoding="utf-8"), encoding="utf-8")

@@ -4,8 +4,8 @@ import duckdb
 import pytest
 from model_fixtures import bulletin, row
 
-from flows.registry import load_registry
-from flows.warehouse import load_parsed, load_registry as load_registry_into
+from flows.domain.registry import load_registry
+from transforms.loaders import load_parsed, load_registry as load_registry_into
 from transforms import runner
 
 
@@ -120,7 +120,7 @@ def test_load_is_a_transaction(con, monkeypatch):
             return "INSERT INTO no_such_table SELECT 1"
         return real(name)
 
-    monkeypatch.setattr("flows.warehouse.sql", failing)
+    monkeypatch.setattr("transforms.loaders.sql", failing)
     with pytest.raises(duckdb.Error):
         load_parsed(con, parsed, county_slug="huarong", county="华容县", period="2021H1")
     assert con.execute("SELECT count(*) FROM raw_loads").fetchall()[0][0] == 0

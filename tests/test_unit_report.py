@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from openpyxl import Workbook
 
-from flows.bulletin_model import BulletinParseError
-from flows.unit_report import parse_unit_report
+from flows.ingest.bulletin_model import BulletinParseError
+from flows.ingest.unit_report import parse_unit_report
 
 
 def write_csv(path, rows, encoding="utf-8", delimiter=","):

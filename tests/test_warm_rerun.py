@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
-from flows.config import ConfigError, load_config, parse_duration
-from flows.warehouse import load_crawl
+from flows.steps import pipeline
+from flows.domain.config import ConfigError, load_config, parse_duration
+from transforms.loaders import load_crawl
 from reports import pdf
 from transforms import runner
 

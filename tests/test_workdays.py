@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from flows.workdays import CalendarError, load_calendar
+from flows.domain.workdays import CalendarError, load_calendar
 
 
 @pytest.fixture

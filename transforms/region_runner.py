@@ -1,6 +1,6 @@
 """The region layer: county marts exported as Parquet, and the region models run over them in place.
 
-A region run (flows/region.py) has one private DuckDB file per county, written only by that
+A region run (flows/region_flow.py) has one private DuckDB file per county, written only by that
 county's tasks, and one region DuckDB file, opened only by the parent flow run. What connects
 them is a Parquet tree in hive layout, one partition per mart, county and period:
 

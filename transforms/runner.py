@@ -222,11 +222,11 @@ def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str, *, 
               ) -> dict[str, int]:
     """Materialise every mart for one county and period, atomically. Returns rows per mart.
 
-    Models may use $county_slug, $period, $period_kind, $period_start and $period_end (from flows/periods.py).
+    Models may use $county_slug, $period, $period_kind, $period_start and $period_end (from flows/domain/periods.py).
     ``family="annual"`` materialises the annual-report marts (``marts/annual_*.sql``, period = the
     year) instead of the bulletin's: the two never rebuild each other.
     """
-    from flows.periods import parse_period
+    from flows.domain.periods import parse_period
 
     p = parse_period(period)
     all_params = {"county_slug": county_slug, "period": p.code, "period_start": p.start, "period_end": p.end,

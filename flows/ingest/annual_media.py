@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flows.bulletin import _space_spans, decode_text
+from flows.ingest.bulletin import _space_spans, decode_text
 from flows.ingest.annual_model import AnnualReportError
 
 _WS = re.compile(r"[\s\u00a0\u3000]+")
@@ -160,7 +160,7 @@ _SPACE_SPLIT = re.compile(r"[ \u00a0]{2,}|\u3000")
 
 
 def read_text(data: bytes | str, source: str) -> Document:
-    from flows.bulletin_model import BulletinParseError
+    from flows.ingest.bulletin_model import BulletinParseError
 
     try:
         text = data if isinstance(data, str) else decode_text(data, source)

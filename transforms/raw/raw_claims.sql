@@ -1,4 +1,4 @@
--- Claims in a bulletin's text about units with many or few items (flows/claims.py).
+-- Claims in a bulletin's text about units with many or few items (flows/ingest/claims.py).
 CREATE TABLE IF NOT EXISTS raw_claims (
     load_id    VARCHAR NOT NULL,
     claim_no   INTEGER NOT NULL,

@@ -1,4 +1,4 @@
--- Rule settings per county (from the config's [rules], flows/rules_config.py), replaced each run.
+-- Rule settings per county (from the config's [rules], flows/domain/rules_config.py), replaced each run.
 CREATE TABLE IF NOT EXISTS ref_rule_settings (
     county_slug  VARCHAR NOT NULL,
     name         VARCHAR NOT NULL,

@@ -32,9 +32,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.periods import PeriodError, parse_period
+from flows.domain.periods import PeriodError, parse_period
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "data" / "counties" / "huarong.toml"
 SOURCE_KINDS = ("bulletin", "unit_report")
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -78,7 +78,7 @@ class CountyConfig:
     # by default, 0 = always crawl); `zwgk run --recrawl` crawls regardless
     crawl_max_age: float = 6 * 3600
     tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
-    rules: dict = field(default_factory=dict)  # [rules]: flows/rules_config.py (defaults filled in)
+    rules: dict = field(default_factory=dict)  # [rules]: flows/domain/rules_config.py (defaults filled in)
     counts_source: str = "auto"  # [counts] source: auto (reported when loaded, else the crawl) | crawl | reported
     raw: dict = field(default_factory=dict)
 
@@ -180,7 +180,7 @@ def load_config(path: str | Path) -> CountyConfig:
     except ValueError:
         raise ConfigError(f"{path}: crawl.max_age 应为时长，如 \"6 hours\"、\"30 minutes\"、\"1 day\" 或 0，"
                           f"实为 {max_age!r}") from None
-    from flows.rules_config import RulesConfigError, rules_settings
+    from flows.domain.rules_config import RulesConfigError, rules_settings
 
     try:
         rules = rules_settings(data.get("rules"), str(path))

@@ -1,7 +1,7 @@
 """The Prefect flows: ``half_yearly_bulletin`` (ingest → transform → validate → render → notify)
 and ``backfill`` (the same for a range of periods, in order).
 
-The flows only orchestrate: every task calls one plain function in flows/pipeline.py and passes
+The flows only orchestrate: every task calls one plain function in flows/steps/pipeline.py and passes
 paths, codes, hashes and small dicts, never connections or DataFrames, so Prefect can hash them.
 """
 
@@ -17,11 +17,11 @@ from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefe
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
-from flows import pipeline
-from flows.config import DEFAULT_CONFIG, load_config
-from flows.periods import parse_period, parse_period_range
-from flows.rules_config import blocking_overrides
-from flows.runlock import warehouse_lock
+from flows.steps import pipeline
+from flows.domain.config import DEFAULT_CONFIG, load_config
+from flows.domain.periods import parse_period, parse_period_range
+from flows.domain.rules_config import blocking_overrides
+from flows.steps.runlock import warehouse_lock
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 DEFAULT_OUT = Path("reports/out")
@@ -151,7 +151,7 @@ def half_yearly_bulletin(
     """Produce one county's bulletin for one period; returns the run summary (run.json). The portal is
     crawled again only when its last crawl is older than ``[crawl] max_age`` (or incomplete), or ``recrawl``.
 
-    Holds the warehouse for the whole run (flows/runlock.py): a second run on it is refused with the
+    Holds the warehouse for the whole run (flows/steps/runlock.py): a second run on it is refused with the
     name of this one instead of failing in a task."""
     with warehouse_lock(warehouse or DEFAULT_WAREHOUSE, f"zwgk run {county} {period or ''}".strip()):
         return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl)

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows.bulletin_model import ParsedBulletin
-from flows.claims import find_claims
-from flows.periods import parse_period
-from flows.registry import Registry, normalize_name
+from flows.ingest.bulletin_model import ParsedBulletin
+from flows.ingest.claims import find_claims
+from flows.domain.periods import parse_period
+from flows.domain.registry import Registry, normalize_name
 from transforms.runner import execute, scalar, sql, transaction
 
 

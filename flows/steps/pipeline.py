@@ -18,14 +18,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flows.bulletin_model import BulletinParseError, ParsedBulletin
-from flows.config import ConfigError, CountyConfig
-from flows.periods import parse_period
-from flows.registry import Registry, load_registry
-from flows.warehouse import LoadResult, load_parsed
-from flows.warehouse import load_county as load_county_into
-from flows.warehouse import load_crawl as load_crawl_into
-from flows.warehouse import load_registry as load_registry_into
+from flows.ingest.bulletin_model import BulletinParseError, ParsedBulletin
+from flows.domain.config import ConfigError, CountyConfig
+from flows.domain.periods import parse_period
+from flows.domain.registry import Registry, load_registry
+from transforms.loaders import LoadResult, load_parsed
+from transforms.loaders import load_county as load_county_into
+from transforms.loaders import load_crawl as load_crawl_into
+from transforms.loaders import load_registry as load_registry_into
 from transforms import runner
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -36,10 +36,10 @@ def parse_source(path: str | Path, kind: str = "auto", period: str | None = None
     """Parse a bulletin (.txt/.docx) or a unit report (.csv/.xlsx)."""
     suffix = Path(path).suffix.lower()
     if kind == "unit_report" or (kind == "auto" and suffix in {".csv", ".xlsx"}):
-        from flows.unit_report import parse_unit_report
+        from flows.ingest.unit_report import parse_unit_report
 
         return parse_unit_report(path, period=period, county=county)
-    from flows.bulletin import parse_bulletin
+    from flows.ingest.bulletin import parse_bulletin
 
     return parse_bulletin(path)
 
@@ -111,11 +111,11 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
 def portal_name(config: CountyConfig) -> str | None:
     """The portal's name as the bulletin cites it (its crawl config's [portal] name)."""
     if config.crawl_demo:
-        from flows.crawler.demo_portal import DEMO_NAME
+        from data.demo.portal import DEMO_NAME
 
         return DEMO_NAME
     if config.crawl_config:
-        from flows.crawler.config import load_crawl_config
+        from flows.ingest.crawler.config import load_crawl_config
 
         return load_crawl_config(config.crawl_config).name
     return None
@@ -123,8 +123,8 @@ def portal_name(config: CountyConfig) -> str | None:
 
 def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict | None = None) -> dict[str, int]:
     """Load the rule settings and the working days the period needs, then build its marts."""
-    from flows.rules import load_rule_settings, load_workdays
-    from flows.rules_config import rules_settings
+    from transforms.rule_loaders import load_rule_settings, load_workdays
+    from flows.domain.rules_config import rules_settings
 
     con = runner.connect(warehouse)
     try:
@@ -211,7 +211,7 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
     # The code that makes the cached result: every check module and this step's module (which shapes
     # the result dict), so an upgraded zwgk never reuses a result an older version made.
     code = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for module in sorted((root / "expectations").glob("*.py")) + [Path(__file__).resolve()]:
         code.update(module.read_bytes())
     knobs = json.dumps({"blocking": blocking or {}, "settings": settings or {}}, sort_keys=True, default=str)
@@ -493,7 +493,7 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
     try:
         con = runner.connect(warehouse, read_only=True)  # reading the history never writes the file
     except duckdb.IOException as exc:
-        from flows.runlock import WarehouseBusy, holder
+        from flows.steps.runlock import WarehouseBusy, holder
 
         raise WarehouseBusy(f"仓库 {warehouse} 正被{holder(warehouse)}使用，暂时无法读取运行记录（{exc}）") from None
     try:
@@ -532,7 +532,7 @@ def _json_value(value):
 
 def latest_completed(kind: str = "half", today=None):
     """The period of this kind that ended most recently before today (Asia/Shanghai)."""
-    from flows.periods import Period
+    from flows.domain.periods import Period
 
     today = today or datetime.now(TZ).date()
     per_year = {"year": 1, "half": 2, "quarter": 4, "month": 12}[kind]
@@ -599,12 +599,12 @@ def crawl_store_dir(config: CountyConfig, warehouse: str | Path) -> Path:
 
 def ensure_demo_portal(root: Path, seed: int = 2021) -> Path:
     """Generate the synthetic demo portal once (deterministic); reuse it afterwards."""
-    from flows.crawler.demo_portal import generate_demo_portal
+    from data.demo.portal import generate_demo_portal
 
     marker = root / f".generated-{seed}-annual"  # regenerate portals made before the annual-report bodies
     if not marker.exists():
         generate_demo_portal(root, seed=seed)
-        marker.write_text("synthetic demo portal, generated by flows/crawler/demo_portal.py\n", encoding="utf-8")
+        marker.write_text("synthetic demo portal, generated by data/demo/portal.py\n", encoding="utf-8")
     return root
 
 
@@ -644,13 +644,13 @@ def recent_crawl(config: CountyConfig, warehouse: str | Path, now: datetime | No
 def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, full: bool = False,
                  progress: bool = False) -> dict:
     """Crawl the county's portal (or the bundled demo portal) and load the items into the warehouse."""
-    from flows.crawler.config import load_crawl_config, with_limits
-    from flows.crawler.crawl import crawl
+    from flows.ingest.crawler.config import load_crawl_config, with_limits
+    from flows.ingest.crawler.crawl import crawl
 
     registry = load_registry(config.registry, config.county) if config.registry else None
     store = crawl_store_dir(config, warehouse)
     if config.crawl_demo:
-        from flows.crawler.demo_portal import demo_config, serve_directory
+        from data.demo.portal import demo_config, serve_directory
 
         root = ensure_demo_portal(Path(warehouse).resolve().parent / "demo_portal")
         with serve_directory(root, port=DEMO_PORT) as base:

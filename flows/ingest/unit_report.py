@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.bulletin import (
+from flows.ingest.bulletin import (
     CATEGORY_DEPARTMENTS,
     CATEGORY_TOWNS,
     column_role,
@@ -22,8 +22,8 @@ from flows.bulletin import (
     decode_text,
     parse_count,
 )
-from flows.bulletin_model import BulletinParseError, ParsedBulletin, ReportedRow, ReportedTable
-from flows.periods import PeriodError, parse_period
+from flows.ingest.bulletin_model import BulletinParseError, ParsedBulletin, ReportedRow, ReportedTable
+from flows.domain.periods import PeriodError, parse_period
 
 FORMATS = (".csv", ".xlsx")
 HEADERS = {
@@ -86,7 +86,7 @@ def _read_csv(path: Path, data: bytes) -> list[_Sheet]:
     text = decode_text(data, path)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",\t;", key=first.count) if first else ","
-    from flows.limits import check_lines
+    from flows.domain.limits import check_lines
 
     check_lines(text.count("\n") + 1, str(path))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -104,7 +104,7 @@ def _read_csv(path: Path, data: bytes) -> list[_Sheet]:
 def _read_xlsx(path: Path, data: bytes) -> list[_Sheet]:
     from openpyxl import load_workbook
 
-    from flows.limits import check_archive
+    from flows.domain.limits import check_archive
 
     check_archive(data, str(path), "Excel 工作簿（.xlsx）")
     try:
@@ -113,7 +113,7 @@ def _read_xlsx(path: Path, data: bytes) -> list[_Sheet]:
         raise BulletinParseError(path, "文件", (
             f"无法作为 Excel 工作簿（.xlsx）打开：文件已损坏或不是 .xlsx（{type(exc).__name__}）"
         )) from None
-    from flows.limits import check_lines, max_lines
+    from flows.domain.limits import check_lines, max_lines
 
     limit, seen = max_lines(), 0
     try:
@@ -234,7 +234,7 @@ def parse_unit_report(path: str | Path, period: str | None = None, county: str |
         raise BulletinParseError(path, "文件格式", (
             f"不支持的文件格式“{p.suffix or '无扩展名'}”：只接受 .csv（UTF-8 或 GB18030 编码）和 .xlsx{hint}"
         ))
-    from flows.limits import read_input
+    from flows.domain.limits import read_input
 
     data = read_input(path, " .csv 或 .xlsx 格式的单位自报数据")
     sheets = _read_csv(p, data) if suffix == ".csv" else _read_xlsx(p, data)

@@ -58,7 +58,7 @@ def deadlines_from(settings: Mapping | None):
 
 def annual_settings(cfg) -> dict:
     """The county's ``[annual]`` table (docs/annual-reports.md, "Configuration"), validated."""
-    from flows.config import ConfigError
+    from flows.domain.config import ConfigError
 
     raw = dict(cfg.raw.get("annual", {}) or {})
     try:
@@ -77,10 +77,10 @@ def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
     """
     from dataclasses import replace
 
-    from flows.crawler.config import load_crawl_config
-    from flows.crawler.crawl import crawl
-    from flows.crawler.store import CrawlStore
-    from flows.pipeline import DEMO_PORT, crawl_store_dir, ensure_demo_portal
+    from flows.ingest.crawler.config import load_crawl_config
+    from flows.ingest.crawler.crawl import crawl
+    from flows.ingest.crawler.store import CrawlStore
+    from flows.steps.pipeline import DEMO_PORT, crawl_store_dir, ensure_demo_portal
 
     settings = annual_settings(cfg)
     store = crawl_store_dir(cfg, warehouse).with_name(f"{cfg.slug}-annual")
@@ -90,12 +90,12 @@ def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
         cols = [c for c in crawl_config.columns if c.type == "annual_report"
                 and (not settings["columns"] or c.name in settings["columns"])]
         if not cols:
-            from flows.config import ConfigError
+            from flows.domain.config import ConfigError
             raise ConfigError(f"{cfg.path}: 门户配置中没有年报栏目（type = \"annual_report\"）")
         return replace(crawl_config, columns=cols)
 
     if cfg.crawl_demo:
-        from flows.crawler.demo_portal import demo_config, serve_directory
+        from data.demo.portal import demo_config, serve_directory
 
         root = ensure_demo_portal(Path(warehouse).resolve().parent / "demo_portal")
         with serve_directory(root, port=DEMO_PORT) as base:
@@ -103,7 +103,7 @@ def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
     elif cfg.crawl_config:
         result = crawl(only_annual(load_crawl_config(cfg.crawl_config)), store, since=since, rate=cfg.crawl_rate)
     else:
-        from flows.config import ConfigError
+        from flows.domain.config import ConfigError
         raise ConfigError(f"{cfg.path}: 未配置门户采集（[crawl] config 或 demo），无法采集年报栏目")
     pages = []
     with CrawlStore(store) as st:
@@ -117,7 +117,7 @@ def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
 
 
 def _read_pages(collected: dict, files: list[str | Path]) -> tuple[list[AnnualReport], list[str]]:
-    from flows.crawler.store import CrawlStore
+    from flows.ingest.crawler.store import CrawlStore
     from flows.ingest.annual_model import AnnualReportError
     from flows.ingest.annual_report import parse_annual_report
 
@@ -147,9 +147,9 @@ def review_year(cfg, warehouse: str | Path, year: int, collected: dict | None = 
     """Parse the collected pages (and any files), match them to registered units, check, load. → review."""
     from expectations.annual import validate_annual
     from expectations.annual_frames import ReviewContext, build_frames
-    from flows.annual_warehouse import load_review, previous_reports, review_rows
-    from flows.registry import load_registry
-    from flows.warehouse import load_registry as load_registry_into
+    from transforms.annual_loaders import load_review, previous_reports, review_rows
+    from flows.domain.registry import load_registry
+    from transforms.loaders import load_registry as load_registry_into
     from transforms import runner
 
     settings = annual_settings(cfg)
@@ -203,7 +203,7 @@ def folder_name(year: int) -> str:
 
 def staging_dir(out_root: str | Path, county_slug: str, year: int) -> Path:
     """The review's staging folder beside ``out_root/county/<year>-annual`` (as for bulletins)."""
-    from flows.pipeline import staging_folder
+    from flows.steps.pipeline import staging_folder
 
     return staging_folder(out_root, county_slug, folder_name(year))
 
@@ -273,7 +273,7 @@ def notify(review: dict, out_dir: str | None, urls: list[str], notify_success: b
 
 def publish(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, year: int) -> Path:
     """Write run.json and replace ``out_root/county/<year>-annual`` by the staged folder (as for bulletins)."""
-    from flows.pipeline import publish_folder, write_json
+    from flows.steps.pipeline import publish_folder, write_json
 
     write_json(Path(staged) / "run.json", summary)
     return publish_folder(staged, out_root, county_slug, folder_name(year))

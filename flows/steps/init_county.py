@@ -23,8 +23,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.config import SLUG, ConfigError
-from flows.registry import normalize_name
+from flows.domain.config import SLUG, ConfigError
+from flows.domain.registry import normalize_name
 
 TOWNSHIP_SUFFIXES = ("镇", "乡", "街道")
 OFFICE_SUFFIXES = ("人民政府", "办事处")  # 白沙镇人民政府 → 白沙镇, 河东街道办事处 → 河东街道
@@ -121,8 +121,8 @@ def init_county(*, county: str, slug: str, preset: str, start: str, out_dir: str
                 progress: bool = False) -> InitResult:
     """Discover, (crawl and draft a registry,) and write the county's config files. ConfigError /
     RegistryError name what is wrong (the CLI prints one line and exits 2)."""
-    from flows.crawler.config import discover_config, write_config
-    from flows.registry import load_registry
+    from flows.ingest.crawler.config import discover_config, write_config
+    from flows.domain.registry import load_registry
 
     if not SLUG.fullmatch(slug or ""):
         raise ConfigError(f"--slug 只能由小写字母、数字、- 和 _ 组成（用作文件名和输出文件夹名），实为 {slug!r}")
@@ -145,7 +145,7 @@ def init_county(*, county: str, slug: str, preset: str, start: str, out_dir: str
                         registry=Path(registry) if registry else drafted_path, registry_drafted=registry is None,
                         columns=len(config.columns))
     if registry is None:
-        from flows.crawler.crawl import crawl
+        from flows.ingest.crawler.crawl import crawl
 
         crawled = crawl(config, out / store_rel, progress=progress)
         result.crawl = crawled.summary.to_dict()

@@ -55,10 +55,10 @@ from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefe
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
-from flows import pipeline
-from flows.bulletin_flow import crawl_task, fingerprint_task, ingest_task, render_task, transform_task
-from flows.config import ConfigError, load_config
-from flows.periods import PeriodError, parse_period
+from flows.steps import pipeline
+from flows.county_flow import crawl_task, fingerprint_task, ingest_task, render_task, transform_task
+from flows.domain.config import ConfigError, load_config
+from flows.domain.periods import PeriodError, parse_period
 from transforms import region_runner
 
 DEFAULT_WORK = Path("data/work")
@@ -76,8 +76,8 @@ class RegionFailed(RuntimeError):
 
 def input_errors() -> tuple[type[BaseException], ...]:
     """Failures caused by the inputs (exit 2 in the CLI), as flows/cli.py counts them."""
-    from flows.bulletin_model import BulletinParseError
-    from flows.registry import RegistryError
+    from flows.ingest.bulletin_model import BulletinParseError
+    from flows.domain.registry import RegistryError
 
     return (BulletinParseError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
 
@@ -572,7 +572,7 @@ def county_task_parameters(config_path: str, county_db: str, slug: str, code: st
 def county_knobs(cfg) -> dict:
     """What half_yearly_bulletin derives from a county config before its transform and validate
     steps (from bulletin_flow.run_settings: the region's county outputs must be the county flow's)."""
-    from flows.bulletin_flow import run_settings
+    from flows.county_flow import run_settings
 
     settings, blocking = run_settings(cfg)
     return {"settings": settings, "blocking": blocking, "transform_args": (cfg.rules,)}

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from flows.bulletin_model import BulletinParseError, ParsedBulletin, ReportedRow, ReportedTable
-from flows.periods import find_period
+from flows.ingest.bulletin_model import BulletinParseError, ParsedBulletin, ReportedRow, ReportedTable
+from flows.domain.periods import find_period
 
 FORMATS = (".txt", ".docx")
 CATEGORY_TOWNS = "乡镇"
@@ -705,7 +705,7 @@ def _docx_items(data: bytes, path: str = "") -> list[_Item]:
     from docx import Document
     from docx.table import Table
 
-    from flows.limits import check_lines, max_lines
+    from flows.domain.limits import check_lines, max_lines
 
     items: list[_Item] = []
     paragraph_no = table_no = 0
@@ -745,7 +745,7 @@ def parse_bulletin(path: str | Path) -> ParsedBulletin:
             f"不支持的文件格式“{p.suffix or '无扩展名'}”：只接受 .txt（UTF-8 或 GB18030 编码的纯文本）"
             f"和 .docx（Word 文档）{hint}"
         ))
-    from flows.limits import check_archive, check_lines, read_input
+    from flows.domain.limits import check_archive, check_lines, read_input
 
     data = read_input(path, " .txt 或 .docx 格式的通报")
     sha256 = hashlib.sha256(data).hexdigest()

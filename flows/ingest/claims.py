@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.registry import normalize_name
+from flows.domain.registry import normalize_name
 
 MANY = ("较多", "最多", "名列前茅", "靠前", "成效明显", "表现较好", "较好")
 FEW = ("较少", "偏少", "最少", "靠后", "较差", "不及时", "未更新", "滞后")

@@ -6,6 +6,6 @@ raw responses + SQLite index), ``parse`` (list pages, pagination, article metada
 ``crawl`` (the crawl itself, ``CrawlSummary``), ``export`` (JSONL), ``demo_portal`` (a synthetic
 portal for tests and demos) and ``cli`` (the ``zwgk crawl`` command). See docs/crawler.md.
 
-Import from the submodules (``from flows.crawler.crawl import crawl``): the package itself exports
-nothing, so the module ``flows.crawler.crawl`` and the function ``crawl`` never shadow each other.
+Import from the submodules (``from flows.ingest.crawler.crawl import crawl``): the package itself exports
+nothing, so the module ``flows.ingest.crawler.crawl`` and the function ``crawl`` never shadow each other.
 """

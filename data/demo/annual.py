@@ -4,7 +4,7 @@
 text states the table's numbers); ``plant`` breaks one thing on purpose (the defects the checks in
 expectations/annual.py look for); ``render_html`` / ``render_docx`` / ``render_text`` write it as a
 portal article body, a Word file, or text copied out of a page. The demo portal uses the HTML
-bodies (flows/crawler/demo_portal.py); tests and bench/bench_annual.py use all three.
+bodies (data/demo/portal.py); tests and bench/bench_annual.py use all three.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def crawl_command(
     time_budget: Annotated[Optional[float], typer.Option("--time-budget", help="本次采集最多用时，秒（默认按配置，21600）")] = None,
 ) -> None:
     """采集县政府门户网站的政务公开栏目（按配置，或按预设自动发现栏目）。"""
-    from flows.registry import RegistryError, load_registry
+    from flows.domain.registry import RegistryError, load_registry
 
     since_date = None
     if since:

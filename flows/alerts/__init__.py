@@ -82,7 +82,7 @@ def _period_label(summary: dict) -> str:
     if not period:
         return "（期间未知）"
     try:
-        from flows.periods import parse_period
+        from flows.domain.periods import parse_period
 
         return parse_period(str(period)).label
     except Exception:  # noqa: BLE001 - a label is a nicety, never a reason to fail

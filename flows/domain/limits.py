@@ -15,7 +15,7 @@ import io
 import os
 import zipfile
 
-from flows.bulletin_model import BulletinParseError
+from flows.ingest.bulletin_model import BulletinParseError
 
 DEFAULT_MAX_UNZIPPED_MB = 50
 DEFAULT_MAX_XML_MB = 20  # one XML part (document.xml, a sheet): lxml holds ~20 bytes per byte of it

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-DEFAULT_OVERRIDES = Path(__file__).resolve().parent.parent / "data" / "calendar" / "holiday_overrides.csv"
+DEFAULT_OVERRIDES = Path(__file__).resolve().parents[2] / "data" / "calendar" / "holiday_overrides.csv"
 ART26_WORKING_DAYS = 20  # 《政府信息公开条例》第二十六条
 
 

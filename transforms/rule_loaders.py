@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pandas as pd
 
-from flows.periods import parse_period
-from flows.workdays import CalendarError, WorkCalendar, load_calendar
+from flows.domain.periods import parse_period
+from flows.domain.workdays import CalendarError, WorkCalendar, load_calendar
 from transforms import runner
 
 # 20 working days plus the longest holiday run (Spring Festival / National Day) fits in 45 days.
