@@ -1,6 +1,7 @@
 """One measurement in a fresh process: ``python -m bench.child JOB SRC DST``.
 
-Imports what the job needs first (bench/jobs.py IMPORTS), then times the job alone, and prints
+Imports what the job needs first (bench/jobs.py IMPORTS), then times the job alone (less what it
+reports as ``untimed``: writing its result for the three-way comparison), and prints
 one JSON object: the job's seconds (wall) and CPU seconds (all threads), the process's peak RSS (the kernel's high-water mark of the
 process, VmHWM: the whole process, interpreter and libraries included), the
 time the imports took, and what the job returned.
@@ -45,7 +46,8 @@ def main(argv: list[str]) -> int:
     cpu2 = resource.getrusage(resource.RUSAGE_SELF)
     peak_kb = peak_rss_kb()
     cpu = (cpu2.ru_utime - cpu1.ru_utime) + (cpu2.ru_stime - cpu1.ru_stime)
-    print(json.dumps({"job": job, "seconds": t2 - t1, "cpu_seconds": cpu, "import_seconds": t1 - t0,
+    untimed = float(result.get("untimed", 0)) if isinstance(result, dict) else 0.0  # writing the comparison file
+    print(json.dumps({"job": job, "seconds": t2 - t1 - untimed, "cpu_seconds": cpu, "import_seconds": t1 - t0,
                       "peak_rss_mb": peak_kb / 1024, "result": result}))
     return 0
 
