@@ -1,0 +1,127 @@
+"""The product's commands, timed as a user runs them (whole processes, the ``zwgk`` console script).
+
+- ``bench_warm``: a warm ``zwgk run`` (the default job, Huarong 2021H1) against the project's own
+  Prefect server (``zwgk server start`` in a private ZWGK_HOME, stopped at the end): one first run
+  (not counted: it registers the flow, crawls, renders), then unchanged reruns into the same output
+  folder and warehouse — beside the plain DuckDB + Jinja2 floor script (bench/floor/run.py) in the
+  same rounds, taking turns.
+- ``bench_region``: ``zwgk run --region`` on synthetic regions of 20 and 100 counties
+  (bench/synth.py make_region), fresh work folder each, against the same server; the marginal cost
+  of a county is the difference of the two over the 80 counties between them.
+- ``bench_check``: ``zwgk check`` on the seed bulletin (exit 3: it finds the 1267 vs 1298 mismatch).
+
+Every figure is the process's wall time and the peak RSS of its process tree (bench/measure.py).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.measure import ROOT, log, python_env, watch
+
+ZWGK = str(Path(sys.executable).with_name("zwgk"))
+CONFIG = ROOT / "data" / "counties" / "huarong.toml"
+SEED = ROOT / "data" / "bulletins" / "huarong_2021H1.txt"
+REGISTRY = ROOT / "data" / "registry" / "huarong.csv"
+
+
+def _record(name: str, runs: list[dict], **extra) -> dict:
+    return {"name": name, "seconds": round(statistics.median(r["wall"] for r in runs), 2),
+            "peak_rss_mb": round(statistics.median(r["polled_peak_mb"] for r in runs), 1), "runs": len(runs),
+            "seconds_all": [round(r["wall"], 2) for r in runs],
+            "peak_rss_mb_all": [round(r["polled_peak_mb"], 1) for r in runs], **extra}
+
+
+def _ok(r: dict, what: str, codes=(0,)) -> dict:
+    if r["returncode"] not in codes:
+        raise RuntimeError(f"{what} failed ({r['returncode']}):\n{r['stderr'][-3000:]}")
+    return r
+
+
+class ProjectServer:
+    """``zwgk server start`` … ``zwgk server stop`` in a private ZWGK_HOME (never the checkout's)."""
+
+    def __init__(self, home: Path):
+        self.env = python_env(ZWGK_HOME=home)
+        self.env.pop("PREFECT_API_URL", None)
+        self.start_seconds = None
+
+    def __enter__(self):
+        r = _ok(watch([ZWGK, "server", "start"], env=self.env, timeout=300), "zwgk server start")
+        self.start_seconds = round(r["wall"], 1)
+        log(f"  zwgk server start: {self.start_seconds} s — {r['stdout'].strip().splitlines()[-1:]}")
+        return self
+
+    def __exit__(self, *exc):
+        r = watch([ZWGK, "server", "stop"], env=self.env, timeout=120)
+        log(f"  zwgk server stop: exit {r['returncode']}")
+        return False
+
+
+def _zwgk_run(work: Path, env: dict) -> dict:
+    cmd = [ZWGK, "run", "--config", str(CONFIG), "--period", "2021H1", "--out", str(work / "out"),
+           "--warehouse", str(work / "warehouse.duckdb"), "--draft-ok"]
+    return _ok(watch(cmd, env=env, timeout=900), "zwgk run")
+
+
+def bench_warm(runs: int) -> list[dict]:
+    """Warm ``zwgk run`` reruns and the floor script, taking turns, with a running project server."""
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-warm-") as tmp:
+        tmp = Path(tmp)
+        with ProjectServer(tmp / "home") as server:
+            first = _zwgk_run(tmp / "job", server.env)
+            log(f"  zwgk run (first, not counted) {first['wall']:6.1f} s")
+            warm, floor = [], []
+            for i in range(runs):
+                warm.append(_zwgk_run(tmp / "job", server.env))
+                floor.append(_ok(watch([sys.executable, "-m", "bench.floor.run", str(tmp / f"floor{i}")],
+                                       env=python_env(), timeout=300), "floor script"))
+                log(f"  zwgk run (warm) {warm[-1]['wall']:6.1f} s {warm[-1]['polled_peak_mb']:6.0f} MB | "
+                    f"floor {floor[-1]['wall']:5.2f} s {floor[-1]['polled_peak_mb']:5.0f} MB")
+            start = server.start_seconds
+    return [_record("zwgk run (warm)", warm, first_run_seconds=round(first["wall"], 1), server_start_seconds=start),
+            _record("floor script", floor)]
+
+
+def bench_region(sizes: list[int], timeout: float) -> list[dict]:
+    """``zwgk run --region`` on synthetic regions; a region over its time limit is recorded as cut."""
+    from bench.synth import make_region
+
+    records = []
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-region-") as tmp:
+        tmp = Path(tmp)
+        with ProjectServer(tmp / "home") as server:
+            for n in sizes:
+                region, _ = make_region(tmp / f"in{n}", counties=n, seed=0, drafts=(1,))
+                cmd = [ZWGK, "run", "--region", str(region), "--out", str(tmp / f"out{n}"),
+                       "--work", str(tmp / f"work{n}"), "--draft-ok"]
+                log(f"  zwgk run --region ({n} counties) …")
+                try:
+                    r = _ok(watch(cmd, env=server.env, timeout=timeout), f"zwgk run --region ({n} counties)")
+                except TimeoutError:
+                    log(f"  {n} counties: cut after {timeout:.0f} s")
+                    records.append({"name": "zwgk run --region", "counties": n, "cut_after_seconds": timeout})
+                    continue
+                log(f"  {n} counties: {r['wall']:.1f} s, {r['polled_peak_mb']:.0f} MB, CPU {r['cpu_seconds']:.0f} s")
+                records.append({**_record("zwgk run --region", [r]), "counties": n,
+                                "cpu_seconds": round(r["cpu_seconds"], 1)})
+    done = sorted((r for r in records if "seconds" in r), key=lambda r: r["counties"])
+    if len(done) >= 2:
+        a, b = done[0], done[-1]
+        marginal = (b["seconds"] - a["seconds"]) / (b["counties"] - a["counties"])
+        b["marginal_seconds_per_county"] = round(marginal, 2)
+    return records
+
+
+def bench_check(runs: int) -> list[dict]:
+    """``zwgk check`` on the seed bulletin (exit 3: problems found, as expected)."""
+    cmd = [ZWGK, "check", str(SEED), "--registry", str(REGISTRY)]
+    results = []
+    for _ in range(runs):
+        results.append(_ok(watch(cmd, env=python_env(), timeout=300), "zwgk check", codes=(0, 3)))
+        log(f"  zwgk check {results[-1]['wall']:5.2f} s {results[-1]['polled_peak_mb']:5.0f} MB "
+            f"(exit {results[-1]['returncode']})")
+    return [_record("zwgk check (seed)", results, exit_code=results[-1]["returncode"])]
