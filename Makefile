@@ -65,8 +65,8 @@ check: setup ## proofread the bundled seed bulletin (exit 3: problems found)
 test: setup ## the test suite
 	$(UV) run --frozen pytest
 
-bench: setup ## benchmarks (≈ 7 min; not part of make test) → bench/results.json, docs/benchmarks.md
-	$(UV) run --frozen python -m bench.run
+bench: setup ## benchmarks through the product (SIZES=1e5 for a quick one) → bench/out/, docs/benchmarks.md
+	$(UV) run --frozen python -m bench.run --publish --sizes $(or $(SIZES),1e5,1e6,1e7)
 
 clean: ## remove outputs and the warehouse (never the raw inputs)
 	rm -rf reports/out data/warehouse.duckdb data/warehouse.duckdb.wal

@@ -28,7 +28,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -53,6 +53,7 @@ TITLES = ("关于开展专项检查的通知", "2021年部门预算公开", "工
 class CrawlSpec:
     size: int
     seed: int = 0
+    root: Path = OUT
 
     @property
     def counties(self) -> int:
@@ -60,10 +61,10 @@ class CrawlSpec:
 
     @property
     def folder(self) -> Path:
-        return OUT / f"crawl-{self.size}-s{self.seed}"
+        return Path(self.root) / f"crawl-{self.size}-s{self.seed}"
 
     def metadata(self) -> dict:
-        return {**asdict(self), "counties": self.counties, "units_per_county": UNITS_PER_COUNTY,
+        return {"size": self.size, "seed": self.seed, "counties": self.counties, "units_per_county": UNITS_PER_COUNTY,
                 "period": PERIOD, "layout": LAYOUT}
 
 
@@ -142,11 +143,11 @@ def _meta_file(spec: CrawlSpec) -> Path:
     return spec.folder / "crawlset.json"
 
 
-def make_crawlset(size: int | float | str, *, seed: int = 0) -> Path:
-    """Write (or reuse) the crawl set of ``size`` records; returns its folder."""
+def make_crawlset(size: int | float | str, *, seed: int = 0, root: str | Path = OUT) -> Path:
+    """Write (or reuse) the crawl set of ``size`` records under ``root``; returns its folder."""
     import pyarrow.parquet as pq
 
-    spec = CrawlSpec(int(float(size)), seed)
+    spec = CrawlSpec(int(float(size)), seed, Path(root))
     folder = spec.folder
     meta = _meta_file(spec)
     if meta.exists() and json.loads(meta.read_text(encoding="utf-8")).get("spec") == spec.metadata():

@@ -67,15 +67,16 @@ def _summary(job: str, size: int, counties: int, samples: list[dict], checked: d
     return rec
 
 
-def bench_jobs(sizes: list[int], runs: int, runs_large: int, jobs: tuple[str, ...], timeout: float) -> list[dict]:
-    """Every size: the crawl set (built or reused), then rounds of the three jobs taking turns."""
+def bench_jobs(sizes: list[int], runs: int, runs_large: int, jobs: tuple[str, ...], timeout: float,
+               root: Path = OUT) -> list[dict]:
+    """Every size: the crawl set (built or reused under root), then rounds of the three jobs taking turns."""
     from bench.crawlset import CrawlSpec, make_crawlset
     from bench.jobs import same_answer
 
     records = []
     for size in sizes:
         log(f"{size_label(size)} records: crawl set …")
-        folder = make_crawlset(size)
+        folder = make_crawlset(size, root=root)
         counties = CrawlSpec(size).counties
         n = runs_large if size >= LARGE else runs
         log(f"{size_label(size)} records, {counties} counties ({folder.name}): {n} rounds of {', '.join(jobs)}")
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-flow", action="store_true", help="no warm zwgk run, floor script or zwgk check")
     ap.add_argument("--skip-region", action="store_true", help="no zwgk run --region")
     ap.add_argument("--skip-extras", action="store_true", help="not bench/bench_crawler.py nor bench/bench_annual.py")
-    ap.add_argument("--out", type=Path, default=OUT, help="results folder (default bench/out/, git-ignored)")
+    ap.add_argument("--out", type=Path, default=OUT, help="results folder, crawl sets cached there too (default bench/out/, git-ignored)")
     ap.add_argument("--publish", action="store_true", help="also copy the page to docs/benchmarks.md (make bench)")
     args = ap.parse_args(argv)
     sizes = parse_sizes(args.sizes)
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"--jobs: unknown {unknown}; choose from {JOB_NAMES}")
     info = machine()
     log(f"{info['cpu_model']}, {info['logical_cores']} cores, {info['memory_gib']} GiB, load {info['load_average_start']}")
-    records = bench_jobs(sizes, args.runs, args.runs_large, jobs, args.job_timeout)
+    records = bench_jobs(sizes, args.runs, args.runs_large, jobs, args.job_timeout, args.out)
     if not args.skip_flow:
         from bench.product_runs import bench_check, bench_warm
 

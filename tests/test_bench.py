@@ -1,0 +1,69 @@
+"""The benchmark measures the product and leaves the checkout alone (bench/; docs/benchmarks.md).
+
+A smoke run at a tiny size: the crawl set goes into a real warehouse through the loader's statements,
+the three implementations agree on every unit's count and rank, and the page is written to the
+results folder only (docs/benchmarks.md is written by ``--publish``, i.e. ``make bench``).
+No timing is asserted: speed is what the benchmark reports, never what a test checks.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import crawlset
+from bench.run import parse_sizes
+from transforms import runner
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_crawlset_fills_the_warehouse_through_the_loader(tmp_path):
+    folder = crawlset.make_crawlset(6000, seed=1, root=tmp_path)
+    assert crawlset.pairs(folder) == [("x0001", "2021H1"), ("x0002", "2021H1")]
+    con = runner.connect(folder / "warehouse.duckdb", read_only=True, schema=False)
+    try:
+        items = con.table("raw_crawled_items").aggregate("count(*)").fetchall()[0][0]
+        crawls = con.table("raw_crawls").aggregate("count(*)").fetchall()[0][0]
+        units = con.table("ref_units").aggregate("count(*)").fetchall()[0][0]
+        resolved = con.table("stg_crawled_items").filter("unit_id IS NULL").aggregate("count(*)").fetchall()[0][0]
+    finally:
+        con.close()
+    assert (items, crawls, units) == (6000, 2, 100)
+    assert resolved == 0  # every 发布机构 resolves through the registry
+    stamp = (folder / "items.parquet").stat().st_mtime_ns
+    assert crawlset.make_crawlset(6000, seed=1, root=tmp_path) == folder  # reused, not rewritten
+    assert (folder / "items.parquet").stat().st_mtime_ns == stamp
+
+
+def test_sizes_are_checked():
+    assert parse_sizes("1e5,1e6") == [100_000, 1_000_000]
+    with pytest.raises(SystemExit, match="--sizes"):
+        parse_sizes("lots")
+
+
+def test_smoke_run_agrees_and_leaves_docs_alone(tmp_path):
+    doc = ROOT / "docs" / "benchmarks.md"
+    before = doc.read_bytes()
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--sizes", "6000", "--runs", "1", "--skip-flow", "--skip-region",
+         "--skip-extras", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    records = {r["name"]: r for r in results["records"]}
+    assert set(records) == {"zwgk", "pandas", "polars-lazy"}
+    zwgk = records["zwgk"]
+    assert zwgk["counties"] == 2 and zwgk["built_by"] in {"run_scope", "run_marts per pair"}
+    assert zwgk["same_answer"]["units"] == 100 and zwgk["same_answer"]["counties"] == 2
+    # nine in ten records fall inside the period; all of them are counted, by every implementation
+    assert 5000 < zwgk["same_answer"]["total"] < 6000
+    assert zwgk["frame_rows"]["period"] == 2  # GX validated both counties' period rows
+    page = (out / "benchmarks.md").read_text(encoding="utf-8")
+    assert "| 6e3 | 2 | zwgk |" in page and "## Machine" in page
+    assert doc.read_bytes() == before
