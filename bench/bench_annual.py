@@ -75,8 +75,6 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--measure", help=argparse.SUPPRESS)
-    ap.add_argument("--record", action="store_true",
-                    help="replace the annual records in bench/results.json and rewrite docs/benchmarks.md")
     args = ap.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
@@ -95,17 +93,6 @@ def main() -> None:
             print(json.dumps(record, ensure_ascii=False))
         best = min(runs, key=lambda r: r["parse_check_s"])
         print(json.dumps(best | {"name": "annual-parse-check-best"}, ensure_ascii=False))
-    if args.record:
-        results = ROOT / "bench" / "results.json"
-        kept = [r for r in json.loads(results.read_text(encoding="utf-8"))
-                if r.get("source") != "bench/bench_annual.py"]
-        from bench.run import machine
-
-        info = machine()
-        stamp = f"{info['cpu_model']} / {info['logical_cores']} cores / {info['memory_gib']} GiB / {info['date']}"
-        fresh = [r | {"source": "bench/bench_annual.py", "size": r["reports"], "machine": stamp} for r in runs]
-        results.write_text(json.dumps(kept + fresh, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "bench.run", "--report-only"], check=True, cwd=ROOT)
 
 
 if __name__ == "__main__":
