@@ -65,7 +65,19 @@ class CrawlSpec:
 
     def metadata(self) -> dict:
         return {"size": self.size, "seed": self.seed, "counties": self.counties, "units_per_county": UNITS_PER_COUNTY,
-                "period": PERIOD, "layout": LAYOUT}
+                "period": PERIOD, "layout": LAYOUT, "schema": schema_digest()}
+
+
+def schema_digest() -> str:
+    """A hash of the raw tables' DDL and the load statements: a cached warehouse made by other ones is rebuilt."""
+    import hashlib
+
+    from transforms.runner import SQL_DIR
+
+    digest = hashlib.sha256()
+    for path in sorted([*(SQL_DIR / "raw").glob("*.sql"), *(SQL_DIR / "load").glob("*.sql")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def county_slug(index: int) -> str:

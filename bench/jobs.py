@@ -27,6 +27,8 @@ comparison; that write is reported as ``untimed`` and bench/child.py leaves it o
 
 from __future__ import annotations
 
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,6 +47,8 @@ class Laps:
         now = time.perf_counter()
         self.stages[name] = round(now - self._clock, 3)
         self._clock = now
+        # as it happens, on stderr: a job cut by the driver's time limit still says how far it got
+        print(f"[stage] {self.stages[name]:.3f} {name}", file=sys.stderr, flush=True)
 
 
 def _frames_module():
@@ -83,33 +87,87 @@ def build_scope(con, todo: list[tuple[str, str]]) -> str:
     return "run_marts per pair"
 
 
-def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMORY_LIMIT,
-         threads: int | None = None) -> dict:
-    from expectations.runner import validate
+def _region_steps():
+    """flows/steps/region.py when it offers the region run's set-based steps (transform_scope,
+    validate_scope: what ``zwgk run --region`` calls), else None."""
+    try:
+        from flows.steps import region
+    except ImportError:
+        return None
+    return region if hasattr(region, "transform_scope") and hasattr(region, "validate_scope") else None
+
+
+def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMORY_LIMIT) -> dict:
+    """The product's region path over the crawl set's warehouse: the region steps when they exist
+    (flows/steps/region.py), otherwise the runner and the flows' frames directly (see the module doc)."""
     from transforms import runner
 
     folder = Path(folder)
     todo = pairs(folder)
     lap = Laps()
-    con = runner.connect(folder / "warehouse.duckdb", memory_limit=memory_limit, threads=threads)
+    steps = _region_steps()
+    if steps is not None:
+        result = _zwgk_region_steps(steps, folder / "warehouse.duckdb", todo, lap)
+    else:
+        result = _zwgk_runner(folder / "warehouse.duckdb", todo, lap, memory_limit)
+    con = runner.connect(folder / "warehouse.duckdb", read_only=True, schema=False)
     try:
-        built_by = build_scope(con, todo)
-        lap("marts (aggregate + rank + rules)")
-        frames, framed_by = scope_frames(con, todo)
-        lap("validation frames")
-        outcome = validate(frames, run_name="bench")
-        lap("validate (GX)")
-        failed = [r.name for r in outcome.results if not r.success and r.blocking]
         ranked = con.table("unit_period_counts").select(*RESULT_COLUMNS).df()
     finally:
         con.close()
     ranked.to_parquet(dst, index=False)
     lap("write result")
-    return {"pairs": len(todo), "units": len(ranked), "total": int(ranked["count"].sum()),
-            "valid": not failed, "failed": failed, "checks": len(outcome.results),
-            "findings": len(outcome.findings), "frame_rows": {k: len(v) for k, v in frames.items() if len(v)},
-            "built_by": built_by, "framed_by": framed_by, "stages": lap.stages,
-            "untimed": lap.stages["write result"]}
+    return {"pairs": len(todo), "units": len(ranked), "total": int(ranked["count"].sum()), **result,
+            "stages": lap.stages, "untimed": lap.stages["write result"]}
+
+
+def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap: Laps) -> dict:
+    """transform_scope (rule settings, working days, the marts in one pass) and validate_scope (the
+    flows' frames of every county, one GX run over them), as flows/region_flow.py calls them."""
+    from flows.domain.rules_config import blocking_overrides, rules_settings
+    from transforms import runner
+
+    period = todo[0][1]
+    rules = rules_settings({})
+    built = steps.transform_scope(warehouse, period, [{"slug": slug, "rules": rules} for slug, _ in todo])
+    lap("transform_scope (marts: aggregate + rank + rules)")
+    if built["errors"]:
+        raise RuntimeError(f"transform_scope: {dict(list(built['errors'].items())[:3])}")
+    knobs = [{"slug": slug, "settings": {"tolerance": 0, "rules": rules}, "blocking": blocking_overrides(rules)}
+             for slug, _ in todo]
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-docs-") as docs_root:
+        validated = steps.validate_scope(warehouse, period, knobs, docs_root)
+        lap("validate_scope (frames + GX)")
+    if validated["errors"]:
+        raise RuntimeError(f"validate_scope: {dict(list(validated['errors'].items())[:3])}")
+    checks = [c for v in validated["validations"].values() for c in v["checks"]]
+    failed = sorted({c["name"] for c in checks if not c["success"] and c.get("blocking")})
+    one_pass = hasattr(runner, "run_scope")
+    return {"valid": not failed, "failed": failed, "checks": len({c["name"] for c in checks}),
+            "findings": sum(len(c.get("findings") or ()) for c in checks),
+            "built_by": "transform_scope" + (" (runner.run_scope on this checkout)" if one_pass
+                                             else " (no runner.run_scope on this checkout)"),
+            "framed_by": "validate_scope"}
+
+
+def _zwgk_runner(warehouse: Path, todo: list[tuple[str, str]], lap: Laps, memory_limit: str) -> dict:
+    from expectations.runner import validate
+    from transforms import runner
+
+    con = runner.connect(warehouse, memory_limit=memory_limit)
+    try:
+        built_by = build_scope(con, todo)
+        lap("marts (aggregate + rank + rules)")
+        frames, framed_by = scope_frames(con, todo)
+        lap("validation frames")
+    finally:
+        con.close()
+    outcome = validate(frames, run_name="bench")
+    lap("validate (GX)")
+    failed = [r.name for r in outcome.results if not r.success and r.blocking]
+    return {"valid": not failed, "failed": failed, "checks": len(outcome.results), "findings": len(outcome.findings),
+            "frame_rows": {k: len(v) for k, v in frames.items() if len(v)}, "built_by": built_by,
+            "framed_by": framed_by}
 
 
 def pandas_job(folder: str | Path, dst: str | Path) -> dict:

@@ -39,6 +39,15 @@ def _tree_rss(proc) -> int:
     return total
 
 
+class Cut(TimeoutError):
+    """A measured process stopped at its time limit; what it had written to stderr, and its peak so far."""
+
+    def __init__(self, message: str, stderr: str, polled_peak_mb: float):
+        super().__init__(message)
+        self.stderr = stderr
+        self.polled_peak_mb = polled_peak_mb
+
+
 def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd: Path = ROOT) -> dict:
     """Run cmd; wall time, stdout, the peak RSS of its process tree (psutil, every 20 ms) and the
     CPU time of its waited-for descendants (getrusage RUSAGE_CHILDREN, before and after)."""
@@ -53,6 +62,7 @@ def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd
     watched = psutil.Process(proc.pid)
     peak = 0
     out_chunks: list[str] = []
+
     def drain(stream, into):
         for line in stream:
             into.append(line)
@@ -66,7 +76,10 @@ def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd
         peak = max(peak, _tree_rss(watched))
         if time.perf_counter() - start > timeout:
             os.killpg(proc.pid, signal.SIGKILL)
-            raise TimeoutError(f"{' '.join(cmd)}: no result after {timeout} s")
+            proc.wait()
+            for t in threads:
+                t.join(timeout=5)
+            raise Cut(f"{' '.join(cmd)}: no result after {timeout} s", "".join(err_chunks), peak / 2**20)
         time.sleep(0.02)
     wall = time.perf_counter() - start
     for t in threads:

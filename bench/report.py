@@ -114,8 +114,9 @@ def aggregate_section(records: list[dict]) -> list[str]:
             if not r:
                 continue
             if r.get("cut"):
-                lines.append(f"| {size_label(size)} | {r.get('counties', '')} | {job} | cut after {r['cut']} s | | | | | "
-                             f"{r.get('built_by', '')} |")
+                lines.append(f"| {size_label(size)} | {r.get('counties', '')} | {job} | cut after {r['cut']:.0f} s | "
+                             f"≥ {r.get('polled_peak_mb', 0):.0f} (tree) | 0 | | | done before the cut: "
+                             f"{_stages(r.get('stages_done'))} |")
                 continue
             how = f"{r.get('built_by')} / {r.get('framed_by')}" if job == "zwgk" else ""
             lines.append(f"| {size_label(size)} | {r['counties']} | {job} | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} "
@@ -127,19 +128,25 @@ def aggregate_section(records: list[dict]) -> list[str]:
     for size in sizes:
         z = by.get(("zwgk", size))
         if z and z.get("stages"):
-            rows = ", ".join(f"{k} {v}" for k, v in z.get("frame_rows", {}).items())
+            rows = ", ".join(f"{k} {v:,}" for k, v in z.get("frame_rows", {}).items())
             lines.append(f"- zwgk at {size_label(size)}: " + ", ".join(f"{k} {v:.2f} s" for k, v in z["stages"].items()
                                                                        if k != "write result")
-                         + f"; frames validated: {rows}; {z.get('checks')} checks, {z.get('findings')} findings.")
+                         + (f"; frames validated (rows): {rows}" if rows else "")
+                         + f"; {z.get('checks')} checks, {z.get('findings')} findings (warnings: no blocking check failed).")
     lines += [""] + _aggregate_goals(by)
     return lines
+
+
+def _stages(stages: dict | None) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in (stages or {}).items()) or "none"
 
 
 def _aggregate_goals(by: dict) -> list[str]:
     z, pd_, pl = (by.get((j, LARGE)) for j in JOB_NAMES)
     if not (z and pd_ and pl) or z.get("cut"):
-        reason = f"zwgk at 1e7 was cut after {z['cut']} s ({z.get('built_by')})" if z and z.get("cut") else \
-            "1e7 was not measured in this run"
+        reason = (f"zwgk at 1e7 was cut after {z['cut']:.0f} s (`--job-timeout`); stages done by then: "
+                  f"{_stages(z.get('stages_done'))}; peak RSS of its process tree by then ≥ "
+                  f"{z.get('polled_peak_mb', 0):.0f} MB") if z and z.get("cut") else "1e7 was not measured in this run"
         return [f"Goals at 1e7 (≥ 3.5× pandas, ≥ 1.0× polars-lazy, < 1 GiB): not measured — {reason}.", ""]
     vs_pd, vs_pl = pd_["seconds"] / z["seconds"], pl["seconds"] / z["seconds"]
     out = ["Goals for zwgk at 1e7 records (same run):", "", "| goal | measured | |", "| --- | --- | --- |",
@@ -150,11 +157,13 @@ def _aggregate_goals(by: dict) -> list[str]:
     if vs_pd < GOALS["speedup_vs_pandas"] or vs_pl < GOALS["speedup_vs_polars"] or z["peak_rss_mb"] >= GOALS["max_peak_mb"]:
         stages = z.get("stages", {})
         worst = max((k for k in stages if k != "write result"), key=stages.get, default=None)
+        rows = z.get("frame_rows") or {}
         out += [f"Where zwgk's time goes at 1e7 (the measured reason): {worst} takes {stages.get(worst, 0):.1f} s of "
-                f"{z['seconds']:.1f} s; the validation frames hold {sum(z.get('frame_rows', {}).values()):,} rows "
-                f"({', '.join(f'{k} {v:,}' for k, v in z.get('frame_rows', {}).items())}), validated in pandas by GX. "
-                "pandas and polars do the counts and ranks only; the product also builds the staging views and "
-                "the rule marts over every item.", ""]
+                f"{z['seconds']:.1f} s ({_stages({k: v for k, v in stages.items() if k != 'write result'})})"
+                + (f"; the validation frames hold {sum(rows.values()):,} rows, validated in pandas by GX" if rows else "")
+                + ". pandas and polars do the counts and ranks only; the product also builds the staging views "
+                "(newest record per URL, reposts, the registry) and the rule marts over every item, and validates "
+                "every county's frames.", ""]
     return out
 
 

@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.measure import ROOT, log, python_env, watch
+from bench.measure import ROOT, Cut, log, python_env, watch
 from bench.report import JOB_NAMES, LARGE, machine, report, size_label
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +45,16 @@ def run_job(job: str, folder: Path, dst: Path, timeout: float) -> dict:
         raise RuntimeError(f"{job} on {folder.name}: blocking checks failed: {child['result']['failed']}")
     return {"seconds": child["seconds"], "peak_rss_mb": child["peak_rss_mb"], "import_seconds": child["import_seconds"],
             "job_cpu_seconds": child["cpu_seconds"], "process_seconds": r["wall"], "result": child["result"]}
+
+
+def stages_from(stderr: str) -> dict[str, float]:
+    """The stages a job reported on stderr (bench/jobs.py Laps) before it was cut."""
+    done = {}
+    for line in stderr.splitlines():
+        if line.startswith("[stage] "):
+            seconds, name = line[len("[stage] "):].split(" ", 1)
+            done[name] = float(seconds)
+    return done
 
 
 def _summary(job: str, size: int, counties: int, samples: list[dict], checked: dict) -> dict:
@@ -91,12 +101,11 @@ def bench_jobs(sizes: list[int], runs: int, runs_large: int, jobs: tuple[str, ..
                         continue
                     try:
                         samples[job].append(run_job(job, folder, outputs[job], timeout))
-                    except TimeoutError:
-                        from transforms import runner
-
-                        built = "run_scope" if hasattr(runner, "run_scope") else "run_marts per pair"
-                        cut[job] = {"name": job, "size": size, "counties": counties, "cut": timeout, "built_by": built}
-                        log(f"  {job:<12} cut after {timeout:.0f} s")
+                    except Cut as cut_short:
+                        cut[job] = {"name": job, "size": size, "counties": counties, "cut": timeout,
+                                    "stages_done": stages_from(cut_short.stderr),
+                                    "polled_peak_mb": round(cut_short.polled_peak_mb, 1)}
+                        log(f"  {job:<12} cut after {timeout:.0f} s; done: {cut[job]['stages_done']}")
                         continue
                     s = samples[job][-1]
                     log(f"  {job:<12} {s['seconds']:8.3f} s  {s['peak_rss_mb']:7.1f} MB")
@@ -143,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1e5,1e6,1e7", help="crawled records, comma-separated (default 1e5,1e6,1e7)")
     ap.add_argument("--runs", type=int, default=3, help="rounds per size (median)")
     ap.add_argument("--runs-large", type=int, default=1, help="rounds at 1e7 and above")
-    ap.add_argument("--job-timeout", type=float, default=1200, help="s: a job running longer is recorded as cut")
+    ap.add_argument("--job-timeout", type=float, default=600, help="s: a job running longer is recorded as cut")
     ap.add_argument("--jobs", default=",".join(JOB_NAMES))
     ap.add_argument("--flow-runs", type=int, default=3, help="warm zwgk run / floor / zwgk check: runs each")
     ap.add_argument("--regions", default="20,100", help="synthetic region sizes for zwgk run --region")
-    ap.add_argument("--region-timeout", type=float, default=600, help="s: a region running longer is cut")
+    ap.add_argument("--region-timeout", type=float, default=420, help="s: a region running longer is cut")
     ap.add_argument("--skip-flow", action="store_true", help="no warm zwgk run, floor script or zwgk check")
     ap.add_argument("--skip-region", action="store_true", help="no zwgk run --region")
     ap.add_argument("--skip-extras", action="store_true", help="not bench/bench_crawler.py nor bench/bench_annual.py")
