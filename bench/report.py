@@ -207,6 +207,12 @@ def region_section(records: list[dict]) -> list[str]:
         lines.append(f"| {r['counties']} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} | {r.get('cpu_seconds', '')} | "
                      f"≤ {goal} s | {_yes(r['seconds'] <= goal)} |")
     marginal = next((r["marginal_seconds_per_county"] for r in runs if "marginal_seconds_per_county" in r), None)
+    done = [r for r in runs if "seconds" in r]
+    if marginal is None and done and "seconds" not in runs[-1] and runs[-1]["counties"] > done[0]["counties"]:
+        low = (runs[-1]["cut_after_seconds"] - done[0]["seconds"]) / (runs[-1]["counties"] - done[0]["counties"])
+        lines += ["", f"Marginal cost of a county: at least {low:.2f} s of wall time (the {runs[-1]['counties']}-county "
+                  f"region was cut at {runs[-1]['cut_after_seconds']:.0f} s; {done[0]['counties']} counties took "
+                  f"{done[0]['seconds']:.1f} s)."]
     if marginal is not None:
         lines += ["", f"Marginal cost of a county: {marginal:.2f} s of wall time (the difference between the largest "
                   "and the smallest region, over the counties between them)."]
