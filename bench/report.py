@@ -66,7 +66,9 @@ def report(records: list[dict], info: dict, options: dict) -> str:
         f"- {info['platform']}, Python {info['python']}",
         "- " + ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v),
         f"- Run started {info['date']}; load average {info['load_average_start']} at the start, "
-        f"{info.get('load_average_end')} at the end; options: {options}", "",
+        f"{info.get('load_average_end')} at the end; options: {options}",
+        f"- `git status` of the checkout unchanged by the run (before publishing this page): "
+        f"{ {True: 'yes', False: '**no**', None: 'not a git checkout'}[info.get('checkout_unchanged')] }", "",
     ]
     lines += aggregate_section(records)
     lines += warm_section(records)

@@ -138,6 +138,17 @@ def bench_script(name: str) -> list[dict]:
     return records
 
 
+def checkout_state() -> str | None:
+    """``git status --porcelain`` of the checkout (None outside a git checkout): the run must not change it."""
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def parse_sizes(text: str) -> list[int]:
     try:
         sizes = [int(float(s)) for s in text.split(",") if s.strip()]
@@ -169,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := [j for j in jobs if j not in JOB_NAMES]:
         raise SystemExit(f"--jobs: unknown {unknown}; choose from {JOB_NAMES}")
     info = machine()
+    before = checkout_state()
     log(f"{info['cpu_model']}, {info['logical_cores']} cores, {info['memory_gib']} GiB, load {info['load_average_start']}")
     records = bench_jobs(sizes, args.runs, args.runs_large, jobs, args.job_timeout, args.out)
     if not args.skip_flow:
@@ -184,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_extras:
         records += bench_script("bench_crawler") + bench_script("bench_annual")
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    after = checkout_state()
+    info["checkout_unchanged"] = None if before is None or after is None else before == after
+    if info["checkout_unchanged"] is False:
+        log(f"WARNING: the run changed the checkout:\n{after}")
     options = {k: v for k, v in vars(args).items() if k not in {"out", "publish"}}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps({"machine": info, "options": options, "records": records},

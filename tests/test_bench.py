@@ -67,3 +67,27 @@ def test_smoke_run_agrees_and_leaves_docs_alone(tmp_path):
     page = (out / "benchmarks.md").read_text(encoding="utf-8")
     assert "| 6e3 | 2 | zwgk |" in page and "## Machine" in page
     assert doc.read_bytes() == before
+
+
+def _job(name: str, seconds: float, peak: float, **extra) -> dict:
+    return {"name": name, "size": 10_000_000, "counties": 3000, "seconds": seconds, "peak_rss_mb": peak, "runs": 1,
+            "job_cpu_seconds": seconds, "process_seconds": seconds + 1, **extra}
+
+
+def test_report_states_each_goal_met_or_why_not():
+    from bench.report import report
+
+    info = {"cpu_model": "test", "logical_cores": 2, "physical_cores": 2, "memory_gib": 1, "platform": "p",
+            "python": "3", "versions": {}, "date": "d", "load_average_start": [0], "checkout_unchanged": True}
+    fast = [_job("zwgk", 2.0, 500, stages={"marts": 1.5, "validate": 0.5}), _job("pandas", 8.0, 900),
+            _job("polars-lazy", 2.5, 400)]
+    page = report(fast, info, {})
+    assert "| ≥ 3.5× faster than pandas | 4.00×" in page and "| peak RSS < 1 GiB | 500 MB | met |" in page
+    assert "measured reason" not in page
+    slow = [_job("zwgk", 40.0, 1500, stages={"marts": 30.0, "validate": 10.0}), *fast[1:]]
+    page = report(slow, info, {})
+    assert "**not met**" in page and "measured reason): marts takes 30.0 s" in page
+    cut = [{"name": "zwgk", "size": 10_000_000, "counties": 3000, "cut": 600, "stages_done": {"marts": 420.0},
+            "polled_peak_mb": 2048}, *fast[1:]]
+    page = report(cut, info, {})
+    assert "cut after 600 s" in page and "marts 420.0 s" in page
