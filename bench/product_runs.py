@@ -105,6 +105,10 @@ def bench_region(sizes: list[int], timeout: float) -> list[dict]:
                     log(f"  {n} counties: cut after {timeout:.0f} s")
                     records.append({"name": "zwgk run --region", "counties": n, "cut_after_seconds": timeout})
                     continue
+                except RuntimeError as exc:
+                    log(f"  {n} counties: {exc}")
+                    records.append({"name": "zwgk run --region", "counties": n, "failed": str(exc)[-1000:]})
+                    continue
                 log(f"  {n} counties: {r['wall']:.1f} s, {r['polled_peak_mb']:.0f} MB, CPU {r['cpu_seconds']:.0f} s")
                 records.append({**_record("zwgk run --region", [r]), "counties": n,
                                 "cpu_seconds": round(r["cpu_seconds"], 1)})

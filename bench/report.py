@@ -169,7 +169,14 @@ def _aggregate_goals(by: dict) -> list[str]:
     return out
 
 
+def _failed(records: list[dict], name: str) -> list[str]:
+    return [f"{name} failed in this run: `{r['error'].strip().splitlines()[-1][:300]}`" for r in records
+            if r["name"] == name and "error" in r]
+
+
 def warm_section(records: list[dict]) -> list[str]:
+    if failed := _failed(records, "zwgk run (warm)"):
+        return ["## Warm `zwgk run` vs the floor script", "", *failed, ""]
     warm = next((r for r in records if r["name"] == "zwgk run (warm)"), None)
     floor = next((r for r in records if r["name"] == "floor script"), None)
     if not warm or not floor:
@@ -193,6 +200,8 @@ def warm_section(records: list[dict]) -> list[str]:
 
 
 def region_section(records: list[dict]) -> list[str]:
+    if failed := _failed(records, "zwgk run --region"):
+        return ["## Region runs (`zwgk run --region`)", "", *failed, ""]
     runs = sorted((r for r in records if r["name"] == "zwgk run --region"), key=lambda r: r["counties"])
     if not runs:
         return ["## Region runs", "", "Not run (--skip-region).", ""]
@@ -203,6 +212,10 @@ def region_section(records: list[dict]) -> list[str]:
              "| counties | seconds | peak RSS MB | CPU s (waited-for children) | goal | |", "| ---: | ---: | ---: | ---: | --- | --- |"]
     for r in runs:
         goal = GOALS["region20_seconds"] if r["counties"] <= 20 else GOALS["region100_seconds"]
+        if "failed" in r:
+            lines.append(f"| {r['counties']} | failed: `{r['failed'].strip().splitlines()[0][:120]}` | | | ≤ {goal} s | "
+                         "**not met** |")
+            continue
         if "seconds" not in r:
             lines.append(f"| {r['counties']} | cut after {r['cut_after_seconds']:.0f} s | | | ≤ {goal} s | **not met** |")
             continue
@@ -210,7 +223,7 @@ def region_section(records: list[dict]) -> list[str]:
                      f"≤ {goal} s | {_yes(r['seconds'] <= goal)} |")
     marginal = next((r["marginal_seconds_per_county"] for r in runs if "marginal_seconds_per_county" in r), None)
     done = [r for r in runs if "seconds" in r]
-    if marginal is None and done and "seconds" not in runs[-1] and runs[-1]["counties"] > done[0]["counties"]:
+    if marginal is None and done and "cut_after_seconds" in runs[-1] and runs[-1]["counties"] > done[0]["counties"]:
         low = (runs[-1]["cut_after_seconds"] - done[0]["seconds"]) / (runs[-1]["counties"] - done[0]["counties"])
         lines += ["", f"Marginal cost of a county: at least {low:.2f} s of wall time (the {runs[-1]['counties']}-county "
                   f"region was cut at {runs[-1]['cut_after_seconds']:.0f} s; {done[0]['counties']} counties took "
@@ -222,6 +235,8 @@ def region_section(records: list[dict]) -> list[str]:
 
 
 def check_section(records: list[dict]) -> list[str]:
+    if failed := _failed(records, "zwgk check (seed)"):
+        return ["## `zwgk check` on the seed", "", *failed, ""]
     r = next((r for r in records if r["name"] == "zwgk check (seed)"), None)
     if not r:
         return ["## `zwgk check` on the seed", "", "Not run (--skip-flow).", ""]

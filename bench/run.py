@@ -138,6 +138,15 @@ def bench_script(name: str) -> list[dict]:
     return records
 
 
+def guarded(name: str, fn, *args) -> list[dict]:
+    """One part of the run; its failure is recorded (and reported) instead of losing the others' figures."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 — the report names it
+        log(f"{name} failed: {exc}")
+        return [{"name": name, "error": str(exc)[-1500:]}]
+
+
 def checkout_state() -> str | None:
     """``git status --porcelain`` of the checkout (None outside a git checkout): the run must not change it."""
     import subprocess
@@ -187,12 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         from bench.product_runs import bench_check, bench_warm
 
         log(f"warm zwgk run vs the floor script, {args.flow_runs} rounds")
-        records += bench_warm(args.flow_runs)
-        records += bench_check(args.flow_runs)
+        records += guarded("zwgk run (warm)", bench_warm, args.flow_runs)
+        records += guarded("zwgk check (seed)", bench_check, args.flow_runs)
     if not args.skip_region:
         from bench.product_runs import bench_region
 
-        records += bench_region([int(n) for n in args.regions.split(",") if n.strip()], args.region_timeout)
+        regions = [int(n) for n in args.regions.split(",") if n.strip()]
+        records += guarded("zwgk run --region", bench_region, regions, args.region_timeout)
     if not args.skip_extras:
         records += bench_script("bench_crawler") + bench_script("bench_annual")
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
