@@ -40,12 +40,14 @@ def _tree_rss(proc) -> int:
 
 
 class Cut(TimeoutError):
-    """A measured process stopped at its time limit; what it had written to stderr, and its peak so far."""
+    """A measured process stopped at its time limit (or by an interrupt: ``kill -INT`` the driver to cut the
+    part running); what it had written to stderr, its peak so far and how long it ran."""
 
-    def __init__(self, message: str, stderr: str, polled_peak_mb: float):
+    def __init__(self, message: str, stderr: str, polled_peak_mb: float, seconds: float):
         super().__init__(message)
         self.stderr = stderr
         self.polled_peak_mb = polled_peak_mb
+        self.seconds = seconds
 
 
 def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd: Path = ROOT) -> dict:
@@ -72,15 +74,20 @@ def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd
                threading.Thread(target=drain, args=(proc.stderr, err_chunks), daemon=True)]
     for t in threads:
         t.start()
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(watched))
-        if time.perf_counter() - start > timeout:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            for t in threads:
-                t.join(timeout=5)
-            raise Cut(f"{' '.join(cmd)}: no result after {timeout} s", "".join(err_chunks), peak / 2**20)
-        time.sleep(0.02)
+    try:
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(watched))
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError
+            time.sleep(0.02)
+    except (TimeoutError, KeyboardInterrupt) as why:  # the time limit, or Ctrl-C / kill -INT: cut this one
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        for t in threads:
+            t.join(timeout=5)
+        elapsed = time.perf_counter() - start
+        reason = f"no result after {timeout:.0f} s" if isinstance(why, TimeoutError) else f"interrupted after {elapsed:.0f} s"
+        raise Cut(f"{' '.join(cmd)}: {reason}", "".join(err_chunks), peak / 2**20, elapsed) from None
     wall = time.perf_counter() - start
     for t in threads:
         t.join()

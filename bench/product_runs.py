@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.measure import ROOT, log, python_env, watch
+from bench.measure import ROOT, Cut, log, python_env, watch
 
 ZWGK = str(Path(sys.executable).with_name("zwgk"))
 CONFIG = ROOT / "data" / "counties" / "huarong.toml"
@@ -101,9 +101,10 @@ def bench_region(sizes: list[int], timeout: float) -> list[dict]:
                 log(f"  zwgk run --region ({n} counties) …")
                 try:
                     r = _ok(watch(cmd, env=server.env, timeout=timeout), f"zwgk run --region ({n} counties)")
-                except TimeoutError:
-                    log(f"  {n} counties: cut after {timeout:.0f} s")
-                    records.append({"name": "zwgk run --region", "counties": n, "cut_after_seconds": timeout})
+                except Cut as cut:
+                    log(f"  {n} counties: cut after {cut.seconds:.0f} s")
+                    records.append({"name": "zwgk run --region", "counties": n, "cut_after_seconds": round(cut.seconds),
+                                    "polled_peak_mb": round(cut.polled_peak_mb, 1)})
                     continue
                 except RuntimeError as exc:
                     log(f"  {n} counties: {exc}")

@@ -103,10 +103,10 @@ def bench_jobs(sizes: list[int], runs: int, runs_large: int, jobs: tuple[str, ..
                     try:
                         samples[job].append(run_job(job, folder, outputs[job], timeout))
                     except Cut as cut_short:
-                        cut[job] = {"name": job, "size": size, "counties": counties, "cut": timeout,
+                        cut[job] = {"name": job, "size": size, "counties": counties, "cut": round(cut_short.seconds),
                                     "stages_done": stages_from(cut_short.stderr),
                                     "polled_peak_mb": round(cut_short.polled_peak_mb, 1)}
-                        log(f"  {job:<12} cut after {timeout:.0f} s; done: {cut[job]['stages_done']}")
+                        log(f"  {job:<12} cut after {cut_short.seconds:.0f} s; done: {cut[job]['stages_done']}")
                         continue
                     s = samples[job][-1]
                     log(f"  {job:<12} {s['seconds']:8.3f} s  {s['peak_rss_mb']:7.1f} MB")
@@ -173,15 +173,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1e5,1e6,1e7", help="crawled records, comma-separated (default 1e5,1e6,1e7)")
     ap.add_argument("--runs", type=int, default=3, help="rounds per size below 1e6 (median)")
     ap.add_argument("--runs-large", type=int, default=1, help="rounds at 1e6 and above")
-    ap.add_argument("--job-timeout", type=float, default=600, help="s: a job running longer is recorded as cut")
+    ap.add_argument("--job-timeout", type=float, default=480, help="s: a job running longer is recorded as cut")
     ap.add_argument("--jobs", default=",".join(JOB_NAMES))
     ap.add_argument("--flow-runs", type=int, default=3, help="warm zwgk run / floor / zwgk check: runs each")
     ap.add_argument("--regions", default="20,100", help="synthetic region sizes for zwgk run --region")
-    ap.add_argument("--region-timeout", type=float, default=420, help="s: a region running longer is cut")
+    ap.add_argument("--region-timeout", type=float, default=360, help="s: a region running longer is cut")
     ap.add_argument("--skip-flow", action="store_true", help="no warm zwgk run, floor script or zwgk check")
     ap.add_argument("--skip-region", action="store_true", help="no zwgk run --region")
     ap.add_argument("--skip-extras", action="store_true", help="not bench/bench_crawler.py nor bench/bench_annual.py")
-    ap.add_argument("--out", type=Path, default=OUT, help="results folder, crawl sets cached there too (default bench/out/, git-ignored)")
+    ap.add_argument("--out", type=Path, default=OUT,
+                    help="results folder, crawl sets cached there too (default bench/out/, git-ignored)")
     ap.add_argument("--publish", action="store_true", help="also copy the page to docs/benchmarks.md (make bench)")
     args = ap.parse_args(argv)
     sizes = parse_sizes(args.sizes)
@@ -190,38 +191,46 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"--jobs: unknown {unknown}; choose from {JOB_NAMES}")
     info = machine()
     before = checkout_state()
+    options = {k: v for k, v in vars(args).items() if k not in {"out", "publish"}}
     log(f"{info['cpu_model']}, {info['logical_cores']} cores, {info['memory_gib']} GiB, load {info['load_average_start']}")
     records = bench_jobs(sizes, args.runs, args.runs_large, jobs, args.job_timeout, args.out)
+    write(args.out, records, info, options)  # after each part: an interrupted run still leaves its figures
     if not args.skip_flow:
         from bench.product_runs import bench_check, bench_warm
 
         log(f"warm zwgk run vs the floor script, {args.flow_runs} rounds")
         records += guarded("zwgk run (warm)", bench_warm, args.flow_runs)
         records += guarded("zwgk check (seed)", bench_check, args.flow_runs)
-    if not args.skip_region:
+        write(args.out, records, info, options)
+    if not args.skip_extras:
+        records += guarded("bench_crawler", bench_script, "bench_crawler") + guarded("bench_annual", bench_script, "bench_annual")
+        write(args.out, records, info, options)
+    if not args.skip_region:  # last: the longest part (kill -INT the driver to cut the region running)
         from bench.product_runs import bench_region
 
         regions = [int(n) for n in args.regions.split(",") if n.strip()]
         records += guarded("zwgk run --region", bench_region, regions, args.region_timeout)
-    if not args.skip_extras:
-        records += bench_script("bench_crawler") + bench_script("bench_annual")
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     after = checkout_state()
     info["checkout_unchanged"] = None if before is None or after is None else before == after
     if info["checkout_unchanged"] is False:
         log(f"WARNING: the run changed the checkout:\n{after}")
-    options = {k: v for k, v in vars(args).items() if k not in {"out", "publish"}}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps({"machine": info, "options": options, "records": records},
-                                                      ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
-    page = args.out / "benchmarks.md"
-    page.write_text(report(records, info, options), encoding="utf-8")
+    page = write(args.out, records, info, options)
     log(f"wrote {args.out / 'results.json'} and {page}")
     if args.publish:
         shutil.copyfile(page, DOC)
         log(f"published {DOC}")
     return 0
 
+
+def write(out: Path, records: list[dict], info: dict, options: dict) -> Path:
+    """results.json and the page, in the results folder (never a tracked file)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps({"machine": info, "options": options, "records": records},
+                                                 ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    page = out / "benchmarks.md"
+    page.write_text(report(records, info, options), encoding="utf-8")
+    return page
 
 if __name__ == "__main__":
     raise SystemExit(main())
