@@ -203,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         records += guarded("zwgk check (seed)", bench_check, args.flow_runs)
         write(args.out, records, info, options)
     if not args.skip_extras:
-        records += guarded("bench_crawler", bench_script, "bench_crawler") + guarded("bench_annual", bench_script, "bench_annual")
+        for script in ("bench_crawler", "bench_annual"):
+            records += guarded(script, bench_script, script)
         write(args.out, records, info, options)
     if not args.skip_region:  # last: the longest part (kill -INT the driver to cut the region running)
         from bench.product_runs import bench_region
