@@ -8,14 +8,15 @@
         period's total, …)
 
 - ``zwgk``: the product itself. The warehouse bench/crawlset.py filled through the crawl loader's
-  statements, opened by ``transforms.runner.connect`` with the region's memory limit; the marts
-  built by ``transforms.runner.run_scope(con, pairs)`` — every (county, period) of the region in
-  one pass of the model files — or, on a checkout where run_scope does not exist yet, by looping
-  ``runner.run_marts`` over the pairs (the result says which); then the validation frames the
-  flows read (``frames_for``: the same queries, every county) and one Great Expectations
-  validation over them through expectations/runner.py with the project's checks
-  (expectations/checks.py). Everything the marts compute is counted: staging (newest record per
-  URL, reposts, names through the registry), the counts and ranks, and the rule marts.
+  statements; then the region run's own steps, as flows/region_flow.py calls them:
+  ``flows.steps.region.transform_scope`` (every county's rule settings and working days, then the
+  marts of all counties in one pass, ``transforms.runner.run_scope``) and ``validate_scope`` (the
+  flows' frames of every county, one Great Expectations run with the project's checks). On a
+  checkout without those steps: ``runner.run_scope(con, pairs)`` (or ``runner.run_marts`` per pair
+  where that does not exist either), the flows' ``frames_for`` and ``expectations.runner.validate``
+  directly, with the region's memory limit; the result says which ran (``built_by``). Everything the
+  marts compute is counted: staging (newest record per URL, reposts, names through the registry),
+  the counts and ranks, and the rule marts.
 - ``pandas``: plain pandas — read_parquet, to_datetime, filter, merge with the registry,
   groupby/size, sort + cumcount, checks in pandas.
 - ``polars-lazy``: polars LazyFrame — the same as one lazy query, collected, checks in polars.
