@@ -82,7 +82,11 @@ def report(records: list[dict], info: dict, options: dict) -> str:
               "$ python -m bench.crawlset 1e6                 # build (or reuse) one crawl set and its warehouse",
               "$ python -m bench.child zwgk bench/out/crawl-1000000-s0 /tmp/zwgk.parquet   # one measured run",
               "$ python -m bench.floor.run /tmp/floor         # the plain DuckDB + Jinja2 floor script",
-              "```", ""]
+              "```", "",
+              "Time limits: `--job-timeout` (s, one measured job) and `--region-timeout` (s, one region); a part "
+              "over its limit is recorded as cut with what it finished, and `kill -INT` on the `bench.run` process "
+              "cuts the part running the same way. The page and bench/out/results.json are rewritten after each part.",
+              ""]
     return "\n".join(lines)
 
 
