@@ -220,62 +220,109 @@ def _bind(text: str, params: Mapping[str, object]) -> dict:
 
 def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str, *, family: str = "bulletin"
               ) -> dict[str, int]:
-    """Materialise every mart for one county and period, atomically. Returns rows per mart.
+    """Materialise every mart for one county and period, atomically: ``run_scope`` with that one pair.
+    Returns rows per mart."""
+    return run_scope(con, [(county_slug, period)], family=family)
 
-    Models may use $county_slug, $period, $period_kind, $period_start and $period_end (from flows/domain/periods.py).
-    ``family="annual"`` materialises the annual-report marts (``marts/annual_*.sql``, period = the
-    year) instead of the bulletin's: the two never rebuild each other.
+
+def run_scope(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]], *, family: str = "bulletin"
+              ) -> dict[str, int]:
+    """Materialise every mart of a family for a set of (county_slug, period) pairs in one pass of the
+    model files, in one transaction. Returns rows per mart over the pairs asked for.
+
+    The pairs go into the temporary table ``run_scope`` (``scope/create_scope.sql``: county_slug,
+    period, period_kind, period_start, period_end from flows/domain/periods.py), which every mart
+    joins: a county is a column, never a loop, and windows (ranks) partition by county and period.
+    Each mart's rows for exactly the scope's partitions are deleted and inserted again, so a rerun
+    replaces its partitions atomically and leaves every other county and period alone. A mart whose
+    columns changed is dropped and recreated; the partitions it held join the scope (rebuilt in the
+    same transaction). ``family="annual"`` builds the annual-report marts (``marts/annual_*.sql``,
+    period = the year) instead of the bulletin's: the two never rebuild each other.
     """
-    from flows.domain.periods import parse_period
-
-    p = parse_period(period)
-    all_params = {"county_slug": county_slug, "period": p.code, "period_start": p.start, "period_end": p.end,
-                  "period_kind": p.kind}
+    wanted = _scope_rows(pairs)
     marts = {name: text for name, text in models("marts").items()
              if name.startswith("annual_") == (family == "annual")}
-    counts, rebuild = build(con, marts, all_params, {"county_slug": county_slug, "period": p.code})
-    for other_county, other_period in dict.fromkeys((c, o) for c, o in rebuild if (c, o) != (county_slug, period)):
-        run_marts(con, other_county, other_period, family=family)
+    if not wanted:
+        return dict.fromkeys(marts, 0)
+    with transaction(con):
+        execute(con, sql("scope/create_scope"))
+        _fill_scope(con, wanted, requested=True)
+        held = _recreate_changed(con, marts)
+        _fill_scope(con, _scope_rows(held, skip={row[:2] for row in wanted}), requested=False)
+        counts = {}
+        for name, text in marts.items():
+            execute(con, template("delete_scope", table=name))
+            execute(con, template("insert_model", table=name, model=text))
+            counts[name] = int(scalar(con, template("count_scope", table=name)))
+        execute(con, sql("scope/drop_scope"))
     return counts
 
 
-def build(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object],
-          keys: Mapping[str, object]) -> tuple[dict[str, int], list[tuple]]:
-    """Materialise the models ``todo`` (name → SELECT, in order) for one partition, in one transaction:
-    the partition's rows are deleted and inserted again. ``keys`` names the partition: county_slug
-    and period (a county's marts) or period alone (the region's models). A model whose columns
-    changed is dropped and recreated. Returns rows per model and, for county partitions, the other
-    partitions the recreated tables held (the caller rebuilds them)."""
-    scope = "partition" if "county_slug" in keys else "period"
+def _scope_rows(pairs: Iterable[tuple[str, str]], skip: frozenset | set = frozenset()) -> list[tuple]:
+    """(county_slug, period code, kind, start, end) for each distinct pair, the period parsed once."""
+    from flows.domain.periods import parse_period
+
+    rows: dict[tuple[str, str], tuple] = {}
+    for county_slug, period in pairs:
+        p = parse_period(str(period))
+        if (county_slug, p.code) not in skip:
+            rows.setdefault((county_slug, p.code), (county_slug, p.code, p.kind, p.start, p.end))
+    return list(rows.values())
+
+
+def _fill_scope(con: duckdb.DuckDBPyConnection, rows: list[tuple], *, requested: bool) -> None:
+    if rows:
+        slugs, codes, kinds, starts, ends = (list(column) for column in zip(*rows))
+        execute(con, sql("scope/fill_scope"), {"county_slugs": slugs, "periods": codes, "period_kinds": kinds,
+                                                "period_starts": starts, "period_ends": ends,
+                                                "requested": requested})
+
+
+def _recreate_changed(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object] | None = None,
+                      *, partitions: bool = True) -> list[tuple]:
+    """Create the table of every model (in order) that has none; drop and recreate one whose columns
+    differ from what its SELECT yields now (a model file changed). Returns the (county_slug, period)
+    partitions the recreated tables held (``partitions``), so the caller rebuilds them."""
+    held: list[tuple] = []
+    for name, text in todo.items():
+        bound = _bind(text, params or {})
+        wanted = [(r[0], r[1]) for r in execute(con, template("describe_model", model=text), bound)]
+        existing = columns(con, name)
+        if existing is not None and existing != wanted:
+            if partitions:
+                held.extend(execute(con, template("model_partitions", table=name)))
+            execute(con, template("drop_table", table=name))
+            existing = None
+        if existing is None:
+            execute(con, template("create_empty", table=name, model=text), bound)
+    return held
+
+
+def build_period(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object]
+                 ) -> dict[str, int]:
+    """Materialise the models ``todo`` (name → SELECT, in order) for one period (``params["period"]``:
+    the region's models), in one transaction: the period's rows are deleted and inserted again. A model
+    whose columns changed is dropped and recreated (its other periods are rebuilt by their next run).
+    Returns rows per model."""
+    keys = {"period": params["period"]}
     counts: dict[str, int] = {}
-    rebuilt: list[tuple] = []
     with transaction(con):
+        _recreate_changed(con, todo, params, partitions=False)
         for name, text in todo.items():
-            bound = _bind(text, params)
-            wanted = [(r[0], r[1]) for r in execute(con, template("describe_model", model=text), bound)]
-            existing = columns(con, name)
-            if existing is not None and existing != wanted:
-                if scope == "partition":
-                    rebuilt.extend(execute(con, template("model_partitions", table=name)))
-                execute(con, template("drop_table", table=name))
-                existing = None
-            if existing is None:
-                execute(con, template("create_empty", table=name, model=text), bound)
-            execute(con, template(f"delete_{scope}", table=name), dict(keys))
-            execute(con, template("insert_model", table=name, model=text), bound)
-            counts[name] = int(scalar(con, template(f"count_{scope}", table=name), dict(keys)))
-    return counts, rebuilt
+            execute(con, template("delete_period", table=name), keys)
+            execute(con, template("insert_model", table=name, model=text), _bind(text, params))
+            counts[name] = int(scalar(con, template("count_period", table=name), keys))
+    return counts
 
 
 def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | None = None) -> int:
-    """Rebuild the marts for every county and period loaded (or the pairs given)."""
+    """Rebuild the marts for every county and period loaded (or the pairs given), in one pass
+    (``run_scope``); without pairs, every annual review too (docs/annual-reports.md)."""
     todo = list(pairs) if pairs is not None else execute(con, sql("queries/periods_loaded"))
-    for county_slug, period in todo:
-        run_marts(con, county_slug, period)
-    if pairs is None:  # and every annual review (docs/annual-reports.md)
-        years = execute(con, sql("queries/annual_years_loaded"))
-        for county_slug, year in years:
-            run_marts(con, county_slug, year, family="annual")
+    run_scope(con, todo)
+    if pairs is None:
+        years = [(county_slug, str(year)) for county_slug, year in execute(con, sql("queries/annual_years_loaded"))]
+        run_scope(con, years, family="annual")
         return len(todo) + len(years)
     return len(todo)
 
