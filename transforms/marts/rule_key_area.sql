@@ -33,13 +33,13 @@ years AS (
 ),
 
 required AS (
-    SELECT y.county_slug, y.period, y.year, k.kind, k.label, k.doc_year,
+    SELECT y.county_slug, y.period, y.year, k.kind, k.kind_order, k.label, k.doc_year,
            CAST(strptime(y.year || '-' || CASE WHEN k.kind = 'final' THEN s.final_approved ELSE s.budget_approved END,
                          '%Y-%m-%d') AS DATE) + s.days_after AS due_date
     FROM years y
     JOIN settings s ON s.county_slug = y.county_slug AND s.period = y.period
-    CROSS JOIN (VALUES ('budget', '部门预算', 0), ('final', '部门决算', -1), ('sangong', '三公经费', 0))
-             AS k(kind, label, doc_year)
+    CROSS JOIN (VALUES ('budget', '部门预算', 0, 1), ('final', '部门决算', -1, 2), ('sangong', '三公经费', 0, 3))
+             AS k(kind, label, doc_year, kind_order)
 ),
 
 units AS (
@@ -95,6 +95,9 @@ final AS (
            ON f.county_slug = u.county_slug AND f.period = u.period
           AND f.unit_id = u.unit_id AND f.year = r.year AND f.kind = r.kind
     WHERE EXISTS (SELECT 1 FROM raw_crawls c WHERE c.county_slug = u.county_slug)
+    -- rows stored in the order the office reads them (a year's budgets, then final accounts, then
+    -- 三公经费, each in the registry's order): readers that sort on fewer columns see them so
+    ORDER BY u.county_slug, u.period, r.year, r.kind_order, u.display_order NULLS LAST, u.unit_id
 )
 
 SELECT * FROM final
