@@ -35,9 +35,12 @@ paragraphs AS (
 
 runs AS (
     SELECT g.county_slug, g.period, g.url,
-           sum(len(regexp_extract_all(
-               ltrim(g.p, chr(32) || chr(160) || chr(12288)),
-               '[' || chr(32) || chr(160) || chr(12288) || ']{' || st.min_space_run || ',}'))) AS space_runs
+           -- every maximal run of spaces, then those at least min_space_run long (one constant
+           -- pattern: a pattern built per county would be compiled again for every paragraph)
+           sum(len(list_filter(
+               regexp_extract_all(ltrim(g.p, chr(32) || chr(160) || chr(12288)),
+                                  '[' || chr(32) || chr(160) || chr(12288) || ']+'),
+               lambda run: length(run) >= st.min_space_run))) AS space_runs
     FROM paragraphs g
     JOIN settings st ON st.county_slug = g.county_slug AND st.period = g.period
     GROUP BY g.county_slug, g.period, g.url
