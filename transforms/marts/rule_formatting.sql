@@ -23,7 +23,9 @@ settings AS (
 ),
 
 items AS (
-    SELECT s.period, i.*
+    -- the columns this rule reads (an item's body text is not carried through)
+    SELECT s.period, i.county_slug, i.url, i.title, i.unit, i.unit_id, i.category, i."column", i.publish_date,
+           i.format_facts
     FROM source i
     JOIN scope s ON s.county_slug = i.county_slug AND i.publish_date BETWEEN s.period_start AND s.period_end
 ),
