@@ -212,3 +212,25 @@ def test_region_models_read_local_marts_as_they_read_the_parquet_export(built):
     finally:
         region.close()
         built["cons"]["ab"] = runner.connect(root / "ab.duckdb")  # for the fixture's teardown
+
+
+def test_a_warehouse_attached_beside_is_not_taken_for_this_one(registry_path, tmp_path):
+    """The runner looks at its own warehouse's tables only: with another warehouse attached (a region
+    reading a county's), marts this one lacks are still created here, not found there."""
+    registry = load_registry(registry_path, "华容县")
+    small = bulletin([("县直部门", [row("公安局", 9, 1, 1)], 9)])
+    other = runner.connect(tmp_path / "other.duckdb")
+    load_registry_into(other, registry, A)
+    load_parsed(other, small, county_slug=A, county="华容县", period="2021H1")
+    runner.run_marts(other, A, "2021H1")
+    other.close()
+    con = runner.connect(tmp_path / "here.duckdb")
+    try:
+        runner.execute(con, "ATTACH '" + str(tmp_path / "other.duckdb") + "' AS other (READ_ONLY)")
+        load_registry_into(con, registry, B)
+        load_parsed(con, small, county_slug=B, county="孪生县", period="2021H1")
+        assert runner.columns(con, "unit_period_counts") is None
+        counts = runner.run_marts(con, B, "2021H1")
+        assert counts["unit_period_counts"] == 1 and runner.columns(con, "unit_period_counts")
+    finally:
+        con.close()
