@@ -28,9 +28,11 @@ comparison; that write is reported as ``untimed`` and bench/child.py leaves it o
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.crawlset import PERIOD_END, PERIOD_START, pairs
@@ -50,6 +52,36 @@ class Laps:
         self._clock = now
         # as it happens, on stderr: a job cut by the driver's time limit still says how far it got
         print(f"[stage] {self.stages[name]:.3f} {name}", file=sys.stderr, flush=True)
+
+
+_INSERT_MODEL = re.compile(r'^\s*INSERT INTO "(\w+)" BY NAME')  # templates/insert_model.sql
+
+
+@contextmanager
+def mart_timer(into: dict[str, float]):
+    """Observe the product without changing it: the seconds each mart's INSERT (templates/insert_model.sql)
+    takes, summed per mart into ``into`` and printed on stderr as it happens (``[mart] seconds name``)."""
+    from transforms import runner
+
+    original = runner.execute
+
+    def timed(con, statement, params=None):
+        match = _INSERT_MODEL.match(statement[:200])
+        if not match:
+            return original(con, statement, params)
+        started = time.perf_counter()
+        try:
+            return original(con, statement, params)
+        finally:
+            took = time.perf_counter() - started
+            into[match.group(1)] = round(into.get(match.group(1), 0.0) + took, 3)
+            print(f"[mart] {took:.3f} {match.group(1)}", file=sys.stderr, flush=True)
+
+    runner.execute = timed
+    try:
+        yield into
+    finally:
+        runner.execute = original
 
 
 def _frames_module():
@@ -107,10 +139,11 @@ def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMO
     todo = pairs(folder)
     lap = Laps()
     steps = _region_steps()
-    if steps is not None:
-        result = _zwgk_region_steps(steps, folder / "warehouse.duckdb", todo, lap)
-    else:
-        result = _zwgk_runner(folder / "warehouse.duckdb", todo, lap, memory_limit)
+    with mart_timer({}) as marts:
+        if steps is not None:
+            result = _zwgk_region_steps(steps, folder / "warehouse.duckdb", todo, lap)
+        else:
+            result = _zwgk_runner(folder / "warehouse.duckdb", todo, lap, memory_limit)
     con = runner.connect(folder / "warehouse.duckdb", read_only=True, schema=False)
     try:
         ranked = con.table("unit_period_counts").select(*RESULT_COLUMNS).df()
@@ -119,7 +152,7 @@ def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMO
     ranked.to_parquet(dst, index=False)
     lap("write result")
     return {"pairs": len(todo), "units": len(ranked), "total": int(ranked["count"].sum()), **result,
-            "stages": lap.stages, "untimed": lap.stages["write result"]}
+            "mart_seconds": dict(sorted(marts.items(), key=lambda kv: -kv[1])), "stages": lap.stages, "untimed": lap.stages["write result"]}
 
 
 def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap: Laps) -> dict:

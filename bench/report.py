@@ -96,6 +96,7 @@ def aggregate_section(records: list[dict]) -> list[str]:
         return ["## Aggregate + rank + validate (the region path)", "", "Not run (no sizes).", ""]
     sizes = sorted({r["size"] for r in jobs})
     by = {(r["name"], r["size"]): r for r in jobs}
+    notes: list[str] = []
     lines = [
         "## Aggregate + rank + validate (the region path)", "",
         "A synthetic crawl of one half-year (bench/crawlset.py, seed 0): N crawled items over N / 3,000 counties "
@@ -123,6 +124,7 @@ def aggregate_section(records: list[dict]) -> list[str]:
             if not r:
                 continue
             if r.get("cut"):
+                notes.append(f"- zwgk at {size_label(size)}, cut: {_stages(r.get('stages_done'))}.{_marts(r.get('marts_done'))}")
                 lines.append(f"| {size_label(size)} | {r.get('counties', '')} | {job} | cut after {r['cut']:.0f} s | "
                              f"≥ {r.get('polled_peak_mb', 0):.0f} (tree) | 0 | | | done before the cut: "
                              f"{_stages(r.get('stages_done'))} |")
@@ -130,7 +132,7 @@ def aggregate_section(records: list[dict]) -> list[str]:
             how = f"{r.get('built_by')} / {r.get('framed_by')}" if job == "zwgk" else ""
             lines.append(f"| {size_label(size)} | {r['counties']} | {job} | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} "
                          f"| {r['runs']} | {r['job_cpu_seconds']:.2f} | {r['process_seconds']:.2f} | {how} |")
-    lines += ["", "- **seconds**: the job's wall time in a fresh process (bench/child.py), imports done before the "
+    lines += ["", *notes, "- **seconds**: the job's wall time in a fresh process (bench/child.py), imports done before the "
               "clock starts, writing the comparison file left out; **process s**: the whole process; **job CPU s**: "
               "user + system time of the job, all threads. **peak RSS**: the process's own high-water mark (VmHWM).",
               ""]
@@ -141,9 +143,18 @@ def aggregate_section(records: list[dict]) -> list[str]:
             lines.append(f"- zwgk at {size_label(size)}: " + ", ".join(f"{k} {v:.2f} s" for k, v in z["stages"].items()
                                                                        if k != "write result")
                          + (f"; frames validated (rows): {rows}" if rows else "")
-                         + f"; {z.get('checks')} checks, {z.get('findings')} findings (warnings: no blocking check failed).")
+                         + f"; {z.get('checks')} checks, {z.get('findings')} findings (warnings: no blocking check failed)."
+                         + _marts(z.get("mart_seconds")))
     lines += [""] + _aggregate_goals(by)
     return lines
+
+
+def _marts(marts: dict | None) -> str:
+    """The slowest marts' INSERTs (bench/jobs.py mart_timer), for where the time goes."""
+    if not marts:
+        return ""
+    top = sorted(marts.items(), key=lambda kv: -kv[1])[:6]
+    return " Slowest marts (s): " + ", ".join(f"{k} {v:.1f}" for k, v in top) + "."
 
 
 def _stages(stages: dict | None) -> str:

@@ -48,13 +48,13 @@ def run_job(job: str, folder: Path, dst: Path, timeout: float) -> dict:
             "job_cpu_seconds": child["cpu_seconds"], "process_seconds": r["wall"], "result": child["result"]}
 
 
-def stages_from(stderr: str) -> dict[str, float]:
-    """The stages a job reported on stderr (bench/jobs.py Laps) before it was cut."""
-    done = {}
+def stages_from(stderr: str, tag: str = "stage") -> dict[str, float]:
+    """The stages (or marts: tag "mart") a job reported on stderr (bench/jobs.py) before it was cut."""
+    done: dict[str, float] = {}
     for line in stderr.splitlines():
-        if line.startswith("[stage] "):
-            seconds, name = line[len("[stage] "):].split(" ", 1)
-            done[name] = float(seconds)
+        if line.startswith(f"[{tag}] "):
+            seconds, name = line[len(tag) + 3:].split(" ", 1)
+            done[name] = round(done.get(name, 0.0) + float(seconds), 3)
     return done
 
 
@@ -70,7 +70,7 @@ def _summary(job: str, size: int, counties: int, samples: list[dict], checked: d
            "peak_rss_mb_all": [round(s["peak_rss_mb"], 1) for s in samples],
            "load_average": [round(x, 2) for x in os.getloadavg()], "same_answer": checked,
            "checks": result.get("checks"), "findings": result.get("findings")}
-    for key in ("built_by", "framed_by", "frame_rows"):
+    for key in ("built_by", "framed_by", "frame_rows", "mart_seconds"):
         if key in result:
             rec[key] = result[key]
     stages = [s["result"]["stages"] for s in samples]
@@ -105,6 +105,7 @@ def bench_jobs(sizes: list[int], runs: int, runs_large: int, jobs: tuple[str, ..
                     except Cut as cut_short:
                         cut[job] = {"name": job, "size": size, "counties": counties, "cut": round(cut_short.seconds),
                                     "stages_done": stages_from(cut_short.stderr),
+                                    "marts_done": stages_from(cut_short.stderr, "mart"),
                                     "polled_peak_mb": round(cut_short.polled_peak_mb, 1)}
                         log(f"  {job:<12} cut after {cut_short.seconds:.0f} s; done: {cut[job]['stages_done']}")
                         continue
