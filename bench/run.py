@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1e5,1e6,1e7", help="crawled records, comma-separated (default 1e5,1e6,1e7)")
     ap.add_argument("--runs", type=int, default=3, help="rounds per size below 1e6 (median)")
     ap.add_argument("--runs-large", type=int, default=1, help="rounds at 1e6 and above")
-    ap.add_argument("--job-timeout", type=float, default=360, help="s: a job running longer is recorded as cut")
+    ap.add_argument("--job-timeout", type=float, default=600, help="s: a job running longer is recorded as cut")
     ap.add_argument("--jobs", default=",".join(JOB_NAMES))
     ap.add_argument("--flow-runs", type=int, default=3, help="warm zwgk run / floor / zwgk check: runs each")
     ap.add_argument("--regions", default="20,100", help="synthetic region sizes for zwgk run --region")
