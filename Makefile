@@ -66,7 +66,7 @@ test: setup ## the test suite
 	$(UV) run --frozen pytest
 
 bench: setup ## benchmarks through the product (SIZES=1e5 for a quick one) → bench/out/, docs/benchmarks.md
-	$(UV) run --frozen python -m bench.run --publish --sizes $(or $(SIZES),1e5,1e6,1e7)
+	$(UV) run --frozen python -m bench.run --publish --sizes "$${SIZES:-1e5,1e6,1e7}"
 
 clean: ## remove outputs and the warehouse (never the raw inputs)
 	rm -rf reports/out data/warehouse.duckdb data/warehouse.duckdb.wal
