@@ -18,8 +18,9 @@ import pytest
 from bench import synth
 from flows.steps import pipeline
 from flows.domain.config import ConfigError
-from flows.region_flow import (county_result, export_marts, load_region_config, region_transform, render_region,
-                          validate_region)
+from flows.domain.region_config import load_region_config
+from flows.steps.region import (county_result, export_marts, region_transform, render_region,
+                                validate_region)
 from transforms import region_runner, runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,19 +253,19 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     out, work, parquet = tmp_path / "out", tmp_path / "work", tmp_path / "parquet"
     summary = region_bulletin(str(region), PERIOD, out_dir=str(out), work_dir=str(work))
 
-    # Fanned out on two worker processes, none of them this one.
-    pids = {c["exported"]["worker_pid"] for c in summary["county_runs"]}
+    # Rendered on two worker processes, none of them this one.
+    pids = {c["worker_pid"] for c in summary["county_runs"]}
     assert len(pids) == 2 and os.getpid() not in pids
     county_runs = {c["county_slug"]: c for c in summary["counties"]}
     assert {c["status"] for c in summary["counties"]} == {"final", "draft"}
     assert county_runs[counties[1].slug]["status"] == "draft"
+    # One region warehouse holds every county's inputs and marts (set-based), beside the region models.
     region_db = str(work / "region-synth.duckdb")
-    assert Path(region_db).exists()
-    # The county tasks never received the region DuckDB's path; each had its own DuckDB file.
-    assert len(summary["county_tasks"]) == 3
-    for params in summary["county_tasks"]:
-        assert region_db not in json.dumps(params)
-        assert params["warehouse"] == str(work / f"{params['county_slug']}.duckdb")
+    con = runner.connect(region_db, read_only=True, schema=False)
+    assert con.execute("SELECT count(DISTINCT county_slug) FROM unit_period_counts WHERE period = ?",
+                       [PERIOD]).fetchone()[0] == 3
+    con.close()
+    assert not list(work.glob("c0*.duckdb"))  # no warehouse per county
 
     # The same counties, one by one, with the county flow (as `zwgk run` does), in another folder.
     seq = tmp_path / "seq"

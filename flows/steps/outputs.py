@@ -136,13 +136,24 @@ def write_json(path: str | Path, data: dict) -> Path:
 
 
 def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, validation: dict,
-                   out_dir: str | Path, extra: dict | None = None, *, cache_dir: str | Path | None = None) -> dict:
+                   out_dir: str | Path, extra: dict | None = None, *, cache_dir: str | Path | None = None,
+                   read_only: bool = False, pdf_batch: list | None = None) -> dict:
     """Build the render context from the warehouse, write every output and run.json into out_dir
-    (bulletin.pdf reused from ``cache_dir`` when bulletin.docx's content is unchanged: reports/pdf.py)."""
+    (bulletin.pdf reused from ``cache_dir`` when bulletin.docx's content is unchanged: reports/pdf.py).
+
+    The region run: ``read_only`` (many counties render at once from one warehouse), the Data Docs built
+    here from the county's share of the region's validation (``validation["docs_results"]``,
+    expectations/scope.py), and ``pdf_batch`` collecting bulletin.pdf for one LibreOffice process."""
     from reports.context import build_context
     from reports.render import render_all
 
     out_dir = Path(out_dir).resolve()
+    if validation.get("docs_results"):
+        from expectations.scope import build_docs
+
+        index = build_docs(validation["docs_results"], out_dir / "validation")
+        validation = {**validation, "docs_dir": str(out_dir / "validation"),
+                      "docs_index": str(index) if index else None}
     docs_src = validation.get("docs_dir")
     if docs_src and Path(docs_src).is_dir() and not Path(docs_src).resolve().is_relative_to(out_dir):
         # Data Docs built (or cached) elsewhere: copy them into this run's outputs.
@@ -150,7 +161,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
         validation = {**validation, "docs_index": str(out_dir / "validation" / "index.html")}
     docs = validation.get("docs_index")
     docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs
-    con = runner.connect(warehouse, read_only=False)
+    con = runner.connect(warehouse, read_only=read_only)
     try:
         context = build_context(
             con, county_slug=config.slug, period=period, checks=validation["checks"], issuer=config.issuer,
@@ -158,7 +169,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
         )
     finally:
         con.close()
-    outputs = render_all(context, out_dir, cache_dir=cache_dir)
+    outputs = render_all(context, out_dir, cache_dir=cache_dir, pdf_batch=pdf_batch)
     skipped = dict(getattr(outputs, "skipped", {}) or {})
     outputs = dict(outputs)
     if docs_rel:

@@ -204,6 +204,15 @@ def recent_crawl(config: CountyConfig, warehouse: str | Path, now: datetime | No
 def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, full: bool = False,
                  progress: bool = False) -> dict:
     """Crawl the county's portal (or the bundled demo portal) and load the items into the warehouse."""
+    return load_crawled(config, warehouse, crawl_portal(config, warehouse, since=since, full=full, progress=progress))
+
+
+def crawl_portal(config: CountyConfig, warehouse: str | Path, *, since=None, full: bool = False,
+                 progress: bool = False) -> dict:
+    """Crawl the county's portal (or the bundled demo portal) into its own crawl store; the items go to a
+    JSONL file there (``items_file``), loaded by ``load_crawled``: the warehouse is not opened here, so
+    counties crawl in parallel while one process writes the warehouse (the region run)."""
+    from flows.ingest.crawler.export import export_jsonl
     from flows.ingest.crawler.config import load_crawl_config, with_limits
     from flows.ingest.crawler.crawl import crawl
 
@@ -223,16 +232,26 @@ def crawl_county(config: CountyConfig, warehouse: str | Path, *, since=None, ful
         result = crawl(crawl_config, store, since=since, full=full, registry=registry,
                        rate=config.crawl_rate, progress=progress)
     summary = result.summary.to_dict()
-    con = runner.connect(warehouse)
-    try:
-        loaded = load_crawl_into(con, county_slug=config.slug, crawl_id=summary["crawl_id"], items=result.items,
-                                 summary=summary, portal=crawl_config.name,
-                                 columns=[c.to_dict() for c in result.columns])
-    finally:
-        con.close()
+    items_file = store / "items" / f"{summary['crawl_id']}.jsonl"
+    export_jsonl(result.items, items_file)
     write_json(store / "last_summary.json", summary)
-    return {"crawl_id": summary["crawl_id"], "items": summary["items"], "loaded": loaded,
-            "pages_fetched": summary["pages_fetched"], "requests": summary["requests"],
+    return {"crawl_id": summary["crawl_id"], "items": summary["items"], "items_file": str(items_file),
+            "portal": crawl_config.name, "pages_fetched": summary["pages_fetched"], "requests": summary["requests"],
             "failed": summary["items_failed"], "summary": summary,
             "complete": result.complete, "incomplete_columns": result.incomplete_columns(),
             "columns": [c.to_dict() for c in result.columns]}
+
+
+def load_crawled(config: CountyConfig, warehouse: str | Path, crawled: dict) -> dict:
+    """Load a crawl's items (``crawl_portal``'s JSONL file) into the warehouse (one transaction; a crawl
+    loads once); returns the crawl step's result, as run.json reports it."""
+    with open(crawled["items_file"], encoding="utf-8") as fh:
+        items = [json.loads(line) for line in fh if line.strip()]
+    con = runner.connect(warehouse)
+    try:
+        loaded = load_crawl_into(con, county_slug=config.slug, crawl_id=crawled["crawl_id"], items=items,
+                                 summary=crawled["summary"], portal=crawled["portal"], columns=crawled["columns"])
+    finally:
+        con.close()
+    out = {k: v for k, v in crawled.items() if k not in {"items_file", "portal"}}
+    return {"crawl_id": out.pop("crawl_id"), "items": out.pop("items"), "loaded": loaded, **out}
