@@ -164,6 +164,37 @@ def write_docs_results(path: str | Path, entries: list[dict]) -> Path:
     return path
 
 
+_JINJA_CACHE = None
+
+
+def _reuse_compiled_templates() -> None:
+    """GX renders every Data Docs page with a new Jinja2 environment, compiling its templates again each
+    time (measured: ~2 s of a county's 2.6 s Data Docs here). Give those environments one in-memory
+    bytecode cache per process, so a worker rendering many counties' Data Docs compiles them once."""
+    global _JINJA_CACHE
+    if _JINJA_CACHE is not None:
+        return
+    import functools
+
+    import jinja2
+    from great_expectations.render.view import view
+
+    class _MemoryCache(jinja2.BytecodeCache):
+        def __init__(self):
+            self.codes: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.codes:
+                bucket.bytecode_from_string(self.codes[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    _JINJA_CACHE = _MemoryCache()
+    if getattr(view, "Environment", None) is jinja2.Environment:
+        view.Environment = functools.partial(jinja2.Environment, bytecode_cache=_JINJA_CACHE)
+
+
 def build_docs(results_path: str | Path, docs_dir: str | Path) -> Path | None:
     """Render a county's Data Docs site into docs_dir from its cut-down results (county_docs_results):
     the same pages a county validated alone gets (one per suite and per expectation suite, an index)."""
@@ -171,6 +202,7 @@ def build_docs(results_path: str | Path, docs_dir: str | Path) -> Path | None:
 
     entries = json.loads(Path(results_path).read_text(encoding="utf-8"))
     context, sites = ephemeral_context(docs_dir, "zwgk")
+    _reuse_compiled_templates()
     import great_expectations as gx
     from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema
     from great_expectations.core.run_identifier import RunIdentifier

@@ -137,7 +137,8 @@ def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, pe
 
 
 @task(name="record_run", task_run_name="record-{county_slug}-{period}")
-def record_run_task(warehouse: str, county_slug: str, period: str, record: dict) -> None:
+def record_run_task(warehouse: str, county_slug: str, period: str, record: dict | list[dict]) -> None:
+    """One run's record, or a region's county runs at once (a list; county_slug names the region)."""
     pipeline.record_run(warehouse, record)
 
 

@@ -92,6 +92,11 @@ def export_scope_task(warehouse: str, region_slug: str, period: str, slugs: list
     return steps.export_scope(warehouse, period, slugs, parquet_root)
 
 
+@task(name="prepare-worker", task_run_name="prepare-worker-{i}")
+def prepare_worker_task(i: int) -> int:
+    return steps.prepare_worker()
+
+
 @task(name="region-transform", task_run_name="region-transform-{region_slug}-{period}")
 def region_transform_task(region_db: str, region_slug: str, parquet_root: str, period: str, counties: list[str],
                           memory_limit: str | None) -> dict:
@@ -240,10 +245,12 @@ def _render(counties: _Counties, db: str, period: str, out_dir: str, validations
     return {slug: (staged[slug], s) for slug, s in summaries.items()}
 
 
-def _deliver(counties: _Counties, db: str, period: str, out_dir: str, rendered: dict, started: str) -> list[dict]:
-    """Per county, as the county flow: notify → publish → record_run; a failed county alerts and is recorded."""
+def _deliver(counties: _Counties, db: str, region_slug: str, period: str, out_dir: str, rendered: dict,
+             started: str) -> list[dict]:
+    """Per county, as the county flow: notify → publish; a failed county alerts. Then every county's run
+    recorded at once (one transaction in the region warehouse)."""
     logger = get_run_logger()
-    results = []
+    results, records = [], []
     for slug, (path, cfg) in counties.configs.items():
         record = {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run.id, "county_slug": slug, "county": cfg.county,
                   "period": period, "started_at": started}
@@ -253,9 +260,9 @@ def _deliver(counties: _Counties, db: str, period: str, out_dir: str, rendered: 
             summary["alert"] = notify_task(summary, slug, period, cfg.alert_urls, cfg.notify_success)
             summary = publish_task(staged, summary, out_dir, slug, period)
             failed_checks = [c["name"] for c in summary["checks"] if not c["success"] and c.get("blocking")]
-            record_run_task(db, slug, period, {**record, "status": summary["status"], "failed_checks": failed_checks,
-                                               "out_dir": summary["out_dir"], "alert": summary["alert"]["status"],
-                                               "finished_at": summary["finished_at"]})
+            records.append({**record, "status": summary["status"], "failed_checks": failed_checks,
+                            "out_dir": summary["out_dir"], "alert": summary["alert"]["status"],
+                            "finished_at": summary["finished_at"]})
             logger.info("%s：%s", summary.get("county"), status_label(summary["status"]))
             results.append(county_result(slug, cfg.county, path, summary, exported=counties.data[slug].get("exported")))
             results[-1]["worker_pid"] = counties.data[slug].get("worker_pid")
@@ -265,9 +272,10 @@ def _deliver(counties: _Counties, db: str, period: str, out_dir: str, rendered: 
         failed = {"county": cfg.county, "period": period, "period_label": parse_period(period).label,
                   "status": "failed", "error": error, "checks": [], "out_dir": None}
         alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls, cfg.notify_success)
-        record_run_task(db, slug, period, {**record, "status": "failed", "error": error, "alert": alert["status"],
-                                           "finished_at": pipeline.now_iso()})
+        records.append({**record, "status": "failed", "error": error, "alert": alert["status"],
+                        "finished_at": pipeline.now_iso()})
         results.append(county_result(slug, cfg.county, path, error=error, step=step, error_kind=kind))
+    record_run_task(db, region_slug, period, records)
     return results
 
 
@@ -282,11 +290,15 @@ def region_counties(region: str, region_slug: str, period: str, out_dir: str, wo
     n_workers = len(_dask_workers()) or cfg.dask.n_workers
     logger.info("县市区 %d 个，Dask 工作进程 %d 个，区域仓库 %s", len(counties.configs), n_workers, db)
     started = pipeline.now_iso()
+    # The workers import the renderers while this process ingests, transforms and validates.
+    warm = [prepare_worker_task.submit(i) for i in range(n_workers)]
     _gather_inputs(counties, db, period)
     docs_root = str(Path(work_dir) / "validation" / region_slug)
     validations = _compute(counties, db, region_slug, period, docs_root, parquet_root) if counties.ok() else {}
+    for future in warm:
+        future.wait()
     rendered = _render(counties, db, period, out_dir, validations, started, n_workers)
-    return _deliver(counties, db, period, out_dir, rendered, started)
+    return _deliver(counties, db, region_slug, period, out_dir, rendered, started)
 
 
 def _flow_run_name() -> str:

@@ -39,10 +39,21 @@ def error_kind(exc: BaseException) -> str:
     return "input" if isinstance(exc, input_errors()) else "error"
 
 
-def run_scope(con, scope: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
-    """Stand-in for ``transforms.runner.run_scope`` (being written on branch sqlset): the marts of every
-    (county, period) of the scope; returns rows per mart for each pair. Switch: ``run_scope = runner.run_scope``."""
-    return {(slug, period): runner.run_marts(con, slug, period) for slug, period in scope}
+def _run_scope(con, pairs: list[tuple[str, str]]) -> None:
+    """Stand-in for ``transforms.runner.run_scope(con, pairs)`` (the set-based build, being written on branch
+    sqlset): the marts of every (county, period) pair, until that lands on main."""
+    for slug, period in pairs:
+        runner.run_marts(con, slug, period)
+
+
+run_scope = getattr(runner, "run_scope", _run_scope)
+
+
+def partition_counts(con, county_slug: str, period: str) -> dict[str, int]:
+    """Rows per bulletin mart of one county and period (what a county run reports as its marts)."""
+    names = [name for name in runner.models("marts") if not name.startswith("annual_")]
+    return {name: int(runner.scalar(con, runner.template("count_partition", table=name),
+                                    {"county_slug": county_slug, "period": period})) for name in names}
 
 
 def transform_scope(warehouse: str | Path, period: str, counties: list[dict]) -> dict:
@@ -64,15 +75,14 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict]) ->
             except Exception as exc:  # noqa: BLE001 — reported for this county; the others go on
                 errors[c["slug"]] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
         try:
-            built = run_scope(con, [(slug, code) for slug in ready])
+            run_scope(con, [(slug, code) for slug in ready])
         except Exception:  # one county broke the pass: build each alone, to name it
-            built = {}
             for slug in ready:
                 try:
-                    built[(slug, code)] = runner.run_marts(con, slug, code)
+                    runner.run_marts(con, slug, code)
                 except Exception as exc:  # noqa: BLE001
                     errors[slug] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
-        marts = {slug: counts for (slug, _), counts in built.items()}
+        marts = {slug: partition_counts(con, slug, code) for slug in ready if slug not in errors}
     finally:
         con.close()
     return {"marts": marts, "errors": errors}
@@ -186,3 +196,18 @@ def pdf_chunks(batch: list, workers: int) -> list[list]:
     """The deferred PDF conversions split into at most ``workers`` chunks (one LibreOffice process each)."""
     n = max(1, min(workers, len(batch)))
     return [batch[i::n] for i in range(n) if batch[i::n]]
+
+
+def prepare_worker() -> int:
+    """Import what rendering a county needs (Great Expectations for its Data Docs, matplotlib, python-docx:
+    seconds each) while the flow's process ingests, transforms and validates; returns the worker's pid."""
+    import os
+
+    import great_expectations  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+
+    import expectations.scope  # noqa: F401
+    import reports.context  # noqa: F401
+    import reports.render  # noqa: F401
+
+    return os.getpid()

@@ -44,19 +44,22 @@ def alert_summary(summary: dict) -> dict:
     }
 
 
-def record_run(warehouse: str | Path, record: dict) -> None:
-    """Append one run to run_history (its own transaction)."""
+def record_run(warehouse: str | Path, record: dict | list[dict]) -> None:
+    """Append one run (or the runs of a region's counties, a list) to run_history, in one transaction."""
+    records = record if isinstance(record, list) else [record]
     con = runner.connect(warehouse)
     try:
         with runner.transaction(con):
-            runner.execute(con, runner.sql("load/insert_run"), {
-                "run_id": record["run_id"], "flow_run_id": record.get("flow_run_id"),
-                "county_slug": record["county_slug"], "county": record.get("county"),
-                "period": record["period"], "status": record["status"],
-                "failed_checks": record.get("failed_checks") or [], "error": record.get("error"),
-                "out_dir": record.get("out_dir"), "alert": record.get("alert"),
-                "started_at": _naive(record.get("started_at")), "finished_at": _naive(record.get("finished_at")),
-            })
+            for record in records:
+                runner.execute(con, runner.sql("load/insert_run"), {
+                    "run_id": record["run_id"], "flow_run_id": record.get("flow_run_id"),
+                    "county_slug": record["county_slug"], "county": record.get("county"),
+                    "period": record["period"], "status": record["status"],
+                    "failed_checks": record.get("failed_checks") or [], "error": record.get("error"),
+                    "out_dir": record.get("out_dir"), "alert": record.get("alert"),
+                    "started_at": _naive(record.get("started_at")),
+                    "finished_at": _naive(record.get("finished_at")),
+                })
     finally:
         con.close()
 
