@@ -8,7 +8,7 @@ an existing scheduler by address) only what is per county by nature:
     region_bulletin(region, period)                                     flow process
     └─ region-counties (subflow, DaskTaskRunner)
          crawl ×N           Dask: each county's portal → its own crawl store   (crawl_task)
-         ingest ×N          flow process → the ONE region warehouse             (ingest_task)
+         ingest-scope       flow process → the ONE region warehouse (pipeline.ingest_config ×N)
          load_crawl ×N      flow process → the region warehouse                 (load_crawl_task)
          transform-scope    every county's marts in one pass (run_scope)
          validate-scope     the checks once over the region's frames; each county's result derived
@@ -35,7 +35,7 @@ from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefe
 from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
-from flows.county_flow import (crawl_task, ingest_task, load_crawl_task, notify_task, pdf_task, publish_task,
+from flows.county_flow import (crawl_task, load_crawl_task, notify_task, pdf_task, publish_task,
                                record_run_task, render_task, run_settings)
 from flows.domain.config import ConfigError, load_config
 from flows.domain.periods import parse_period
@@ -75,6 +75,11 @@ def task_runner_for(cfg):
 # --------------------------------------------------------------------------------------------
 # Set-based tasks (flow process: the region warehouse's one writer)
 # --------------------------------------------------------------------------------------------
+
+
+@task(name="ingest-scope", task_run_name="ingest-{region_slug}-{period}")
+def ingest_scope_task(warehouse: str, region_slug: str, period: str, configs: list[str]) -> dict:
+    return steps.ingest_scope(warehouse, period, configs)
 
 
 @task(name="transform-scope", task_run_name="transform-{region_slug}-{period}")
@@ -156,7 +161,7 @@ class _Counties:
         self.fail(slug, step, f"{type(exc).__name__}: {exc}", steps.error_kind(exc))
 
 
-def _gather_inputs(counties: _Counties, db: str, period: str) -> None:
+def _gather_inputs(counties: _Counties, db: str, region_slug: str, period: str) -> None:
     """Crawl every crawled county on Dask while this process ingests every county's sources into the
     region warehouse; then load the crawls into it."""
     logger = get_run_logger()
@@ -167,11 +172,11 @@ def _gather_inputs(counties: _Counties, db: str, period: str) -> None:
             if recent:
                 logger.info("%s：未重新采集，上次采集在 %s 前（[crawl] max_age）", slug, recent["age"])
             crawls[slug] = recent or crawl_task.submit(path, db, slug)
-    for slug, (path, cfg) in counties.configs.items():
-        try:
-            counties.data[slug]["ingest"] = ingest_task(path, db, period)
-        except Exception as exc:  # noqa: BLE001 — this county fails; the others go on
-            counties.fail_exc(slug, "ingest", exc)
+    done = ingest_scope_task(db, region_slug, period, [path for path, _ in counties.configs.values()])
+    for slug, result in done["ingested"].items():
+        counties.data[slug]["ingest"] = result
+    for slug, e in done["errors"].items():
+        counties.fail(slug, "ingest", e["error"], e["kind"])
     for slug, crawl in crawls.items():
         try:
             result = crawl if isinstance(crawl, dict) else crawl.result()
@@ -292,7 +297,7 @@ def region_counties(region: str, region_slug: str, period: str, out_dir: str, wo
     started = pipeline.now_iso()
     # The workers import the renderers while this process ingests, transforms and validates.
     warm = [prepare_worker_task.submit(i) for i in range(n_workers)]
-    _gather_inputs(counties, db, period)
+    _gather_inputs(counties, db, region_slug, period)
     docs_root = str(Path(work_dir) / "validation" / region_slug)
     validations = _compute(counties, db, region_slug, period, docs_root, parquet_root) if counties.ok() else {}
     for future in warm:

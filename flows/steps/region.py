@@ -39,6 +39,22 @@ def error_kind(exc: BaseException) -> str:
     return "input" if isinstance(exc, input_errors()) else "error"
 
 
+def ingest_scope(warehouse: str | Path, period: str, configs: list[str]) -> dict:
+    """Each county's sources into the region warehouse (``pipeline.ingest_config``, the county chain's ingest
+    step, county by county in this one process). Returns slug → ingest result and slug → error."""
+    from flows.domain.config import load_config
+    from flows.steps.pipeline import ingest_config
+
+    ingested, errors = {}, {}
+    for path in configs:
+        cfg = load_config(path)
+        try:
+            ingested[cfg.slug] = ingest_config(cfg, warehouse, period)
+        except Exception as exc:  # noqa: BLE001 — reported for this county; the others go on
+            errors[cfg.slug] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
+    return {"ingested": ingested, "errors": errors}
+
+
 def _run_scope(con, pairs: list[tuple[str, str]]) -> None:
     """Stand-in for ``transforms.runner.run_scope(con, pairs)`` (the set-based build, being written on branch
     sqlset): the marts of every (county, period) pair, until that lands on main."""
