@@ -5,7 +5,7 @@ flow's process only (DuckDB has one writer): each county's sources are ingested 
 Dask workers made (each into the county's own crawl store) are loaded into it, then
 
 - ``transform_scope``: the rule settings and working days of every county, and the marts of all counties
-  in one pass (``run_scope``: county is a column, not a loop over warehouses);
+  in one pass (``transforms.runner.run_scope``: county is a column, not a loop over warehouses);
 - ``validate_scope``: the checks run once over the region's frames (expectations/scope.py); each county's
   result, and the file its Data Docs are rendered from, derived from that one run;
 - ``export_scope``: the marts of the counties done → the Parquet tree the region models read;
@@ -55,21 +55,22 @@ def ingest_scope(warehouse: str | Path, period: str, configs: list[str]) -> dict
     return {"ingested": ingested, "errors": errors}
 
 
-def _run_scope(con, pairs: list[tuple[str, str]]) -> None:
-    """Stand-in for ``transforms.runner.run_scope(con, pairs)`` (the set-based build, being written on branch
-    sqlset): the marts of every (county, period) pair, until that lands on main."""
-    for slug, period in pairs:
-        runner.run_marts(con, slug, period)
+run_scope = runner.run_scope  # every (county, period) pair of the region in one pass of the model files
 
 
-run_scope = getattr(runner, "run_scope", _run_scope)
-
-
-def partition_counts(con, county_slug: str, period: str) -> dict[str, int]:
-    """Rows per bulletin mart of one county and period (what a county run reports as its marts)."""
+def partition_counts(con, pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """Rows per bulletin mart of each county and period (what a county run reports as its marts): the
+    runner's scope table filled with one pair at a time, counted with its ``count_scope`` template."""
     names = [name for name in runner.models("marts") if not name.startswith("annual_")]
-    return {name: int(runner.scalar(con, runner.template("count_partition", table=name),
-                                    {"county_slug": county_slug, "period": period})) for name in names}
+    counts = {}
+    with runner.transaction(con):
+        for slug, code in pairs:
+            runner.execute(con, runner.sql("scope/create_scope"))
+            runner._fill_scope(con, runner._scope_rows([(slug, code)]), requested=True)
+            counts[slug] = {name: int(runner.scalar(con, runner.template("count_scope", table=name)))
+                            for name in names}
+        runner.execute(con, runner.sql("scope/drop_scope"))
+    return counts
 
 
 def transform_scope(warehouse: str | Path, period: str, counties: list[dict]) -> dict:
@@ -98,7 +99,7 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict]) ->
                     runner.run_marts(con, slug, code)
                 except Exception as exc:  # noqa: BLE001
                     errors[slug] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
-        marts = {slug: partition_counts(con, slug, code) for slug in ready if slug not in errors}
+        marts = partition_counts(con, [(slug, code) for slug in ready if slug not in errors])
     finally:
         con.close()
     return {"marts": marts, "errors": errors}
