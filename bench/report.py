@@ -70,6 +70,10 @@ def report(records: list[dict], info: dict, options: dict) -> str:
         f"- `git status` of the checkout unchanged by the run (before publishing this page): "
         f"{ {True: 'yes', False: '**no**', None: 'not a git checkout'}[info.get('checkout_unchanged')] }", "",
     ]
+    if merged := info.get("merged_from"):
+        parts = sorted({r["name"] for r in records if r.get("run") == info["date"]})
+        lines += [f"Two runs (`--merge`): {', '.join(parts)} from the run of {info['date']}; everything else from the run "
+                  f"of {merged['date']} (load average {merged['load_average_start']} → {merged['load_average_end']}).", ""]
     lines += aggregate_section(records)
     lines += warm_section(records)
     lines += region_section(records)

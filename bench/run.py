@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -184,12 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-extras", action="store_true", help="not bench/bench_crawler.py nor bench/bench_annual.py")
     ap.add_argument("--out", type=Path, default=OUT,
                     help="results folder, crawl sets cached there too (default bench/out/, git-ignored)")
+    ap.add_argument("--merge", type=Path, metavar="RESULTS_JSON",
+                    help="keep that run's records of the parts this run does not measure (the page names both runs)")
     ap.add_argument("--publish", action="store_true", help="also copy the page to docs/benchmarks.md (make bench)")
     args = ap.parse_args(argv)
     sizes = parse_sizes(args.sizes)
     jobs = tuple(j for j in args.jobs.split(",") if j)
     if unknown := [j for j in jobs if j not in JOB_NAMES]:
         raise SystemExit(f"--jobs: unknown {unknown}; choose from {JOB_NAMES}")
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # a background run starts with SIGINT ignored
     info = machine()
     before = checkout_state()
     options = {k: v for k, v in vars(args).items() if k not in {"out", "publish"}}
@@ -217,12 +221,27 @@ def main(argv: list[str] | None = None) -> int:
     info["checkout_unchanged"] = None if before is None or after is None else before == after
     if info["checkout_unchanged"] is False:
         log(f"WARNING: the run changed the checkout:\n{after}")
+    for r in records:
+        r.setdefault("run", info["date"])
+    if args.merge:
+        records = merged(args.merge, records, info)
     page = write(args.out, records, info, options)
     log(f"wrote {args.out / 'results.json'} and {page}")
     if args.publish:
         shutil.copyfile(page, DOC)
         log(f"published {DOC}")
     return 0
+
+
+def merged(path: Path, records: list[dict], info: dict) -> list[dict]:
+    """An earlier run's records (results.json) for the parts this run did not measure, then this run's."""
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    fresh = {r["name"] for r in records}
+    kept = [{**r, "run": r.get("run", earlier["machine"]["date"])} for r in earlier["records"] if r["name"] not in fresh]
+    info["merged_from"] = {"date": earlier["machine"]["date"], "load_average_start": earlier["machine"]["load_average_start"],
+                           "load_average_end": earlier["machine"].get("load_average_end"),
+                           "checkout_unchanged": earlier["machine"].get("checkout_unchanged")}
+    return kept + records
 
 
 def write(out: Path, records: list[dict], info: dict, options: dict) -> Path:
