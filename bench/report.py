@@ -54,8 +54,8 @@ def _yes(ok: bool) -> str:
 def report(records: list[dict], info: dict, options: dict) -> str:
     lines = [
         "# Benchmarks", "",
-        "Written by `make bench` (`python -m bench.run --publish`, bench/run.py) from one run: every figure below "
-        "comes from the same run on the machine described. The run's raw records are in `bench/out/results.json` "
+        "Written by `make bench` (`python -m bench.run --publish`, bench/run.py) from one run — or two, named under "
+        "*Machine*, when `--merge` kept an earlier run's records — on the machine described. The run's raw records are in `bench/out/results.json` "
         "(git-ignored, like everything under bench/out/); `make bench` changes no tracked file but this page "
         "(`python -m bench.run` without `--publish` writes the page to `bench/out/benchmarks.md` only). "
         "Do not edit by hand: rerun the benchmark.", "",
@@ -277,7 +277,7 @@ def extra_sections(records: list[dict]) -> list[str]:
         lines += ["## Crawler (bench/bench_crawler.py)", "", "| name | size | seconds | other |", "| --- | ---: | ---: | --- |"]
         for r in crawler:
             other = ", ".join(f"{k} {v}" for k, v in r.items()
-                              if k not in {"name", "size", "seconds", "source", "peak_rss_mb"} and v is not None)
+                              if k not in {"name", "size", "seconds", "source", "peak_rss_mb", "run"} and v is not None)
             lines.append(f"| {r['name']} | {r.get('size', '')} | {r.get('seconds', '')} | {other} |")
         lines.append("")
     annual = [r for r in records if r.get("source") == "bench/bench_annual.py" and r["name"] == "annual-parse-check"]
