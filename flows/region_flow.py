@@ -59,10 +59,9 @@ from flows.steps import pipeline
 from flows.county_flow import crawl_task, fingerprint_task, ingest_task, render_task, transform_task
 from flows.domain.config import ConfigError, load_config
 from flows.domain.periods import PeriodError, parse_period
+from flows.domain.settings import settings
 from transforms import region_runner
 
-DEFAULT_WORK = Path("data/work")
-DEFAULT_OUT = Path("reports/out")
 TOP_UNITS = 10
 
 
@@ -692,8 +691,8 @@ def region_bulletin(region: str, period: str | None = None, out_dir: str | None 
             raise ValueError("未指定期间，区域配置中也没有 default_period")
         period = cfg.default_period
     code = parse_period(period).code
-    out_root = str(Path(out_dir or DEFAULT_OUT).resolve())
-    work = Path(work_dir or DEFAULT_WORK).resolve()
+    out_root = str(Path(out_dir or settings().out).resolve())
+    work = Path(work_dir or settings().work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     parquet_root = str(cfg.parquet_dir(work))
     region_db = str(region_warehouse(work, cfg.slug))

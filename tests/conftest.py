@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,16 +18,23 @@ REGISTRY = ROOT / "data" / "registry" / "huarong.csv"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# The work directory (flows/domain/settings.py) of this test session: a private folder, set before any test
+# module is imported, so that every default path (warehouse, outputs, crawl store, demo portal, logs, the
+# project's Prefect server) of an in-process command or a `zwgk` subprocess lands there, never in the checkout.
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="zwgk_home_"))
+os.environ["ZWGK_HOME"] = str(SESSION_HOME)
+
 
 @pytest.fixture(scope="session", autouse=True)
-def private_zwgk_home(tmp_path_factory):
-    """The project's Prefect server state (flows/prefect_server.py) in a private folder for the session, and
-    stopped at the end: a `zwgk run` subprocess without PREFECT_API_URL may start one there."""
-    os.environ["ZWGK_HOME"] = str(tmp_path_factory.mktemp("zwgk_home"))
-    yield
+def private_zwgk_home():
+    """The session's work directory; at the end, the project's Prefect server a `zwgk run` subprocess without
+    PREFECT_API_URL may have started there is stopped and the folder removed."""
+    yield SESSION_HOME
     from flows.prefect_server import stop
 
+    os.environ["ZWGK_HOME"] = str(SESSION_HOME)  # a test may have pointed it elsewhere
     stop()
+    shutil.rmtree(SESSION_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
-"""County job configuration (TOML). Relative paths resolve against the config file's folder.
+"""County job configuration (TOML). Relative paths resolve against the config file's folder (never against
+the current directory or the work directory: flows/domain/settings.py).
 
     county = "华容县"                          # as the bulletin names it
-    slug = "huarong"                           # folder and key name: reports/out/huarong/…
+    slug = "huarong"                           # folder and key name: var/out/huarong/…
     registry = "../registry/huarong.csv"
     default_period = "2021H1"
     issuer = "华容县政务公开领导小组办公室"      # who signs the bulletin
@@ -33,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.domain.periods import PeriodError, parse_period
+from flows.domain.settings import PROJECT_ROOT, settings  # noqa: F401  (PROJECT_ROOT: re-exported)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG = PROJECT_ROOT / "data" / "counties" / "huarong.toml"
+DEFAULT_CONFIG = settings().default_config  # under the project root: the same from any current directory
 SOURCE_KINDS = ("bulletin", "unit_report")
 MAX_CONFIG_BYTES = 1024 * 1024
 SLUG = re.compile(r"[a-z0-9_-]+")  # a folder name under --out: never "..", "/", or anything that climbs out
@@ -69,7 +70,7 @@ class CountyConfig:
     notify_success: bool = False
     crawl_config: Path | None = None  # [crawl] config: the portal's crawl TOML (docs/crawler.md)
     crawl_demo: bool = False  # [crawl] demo: serve and crawl the bundled synthetic portal
-    crawl_store: Path | None = None  # [crawl] store: raw responses (default data/crawl/<slug>)
+    crawl_store: Path | None = None  # [crawl] store: raw responses (default <warehouse folder>/crawl/<slug>)
     crawl_rate: float | None = None  # [crawl] rate: requests/s override
     # [crawl] max_items_per_column / column_time_budget / crawl_time_budget: override the crawl
     # config's [limits] (docs/crawler.md, "Limits")
