@@ -64,6 +64,7 @@ NOT_RUN = {
         "writes under /srv (flags winning over the work directory: tests/test_settings.py)",
     "run --notify-success": "alerts need receivers (tests/test_alerts.py)",
     "run --region data/regions/example.toml --period 2021H1": "a Dask cluster, minutes (tests/test_region.py)",
+    "run-region --region data/regions/example.toml --period 2021H1": "a Dask cluster, minutes (tests/test_region.py)",
     "run --wait 600": "queues behind another run (tests/test_operations.py)",
     "run --recrawl": "a full re-crawl, the same output as `run` (tests/test_warm_rerun.py)",
     "run --ephemeral": "Prefect's temporary server, 10–20 s more, the same output as `run`",
