@@ -130,3 +130,24 @@ def test_a_default_run_writes_only_into_the_work_directory(default_run):
     assert not any(default_run.cwd.iterdir())  # nor in the current directory
     for generated in ("warehouse.duckdb", "crawl", "demo_portal", "work", "logs"):
         assert not (ROOT / "data" / generated).exists(), generated
+
+
+def test_an_upgraded_checkout_is_told_where_its_old_warehouse_is(tmp_path, monkeypatch):
+    """A checkout from before the work directory keeps its warehouse in data/: the first command on the
+    default warehouse says how to move it (once per command, on stderr), and never moves it by itself."""
+    import flows.domain.settings as settings_module
+
+    root = tmp_path / "checkout"
+    (root / "data").mkdir(parents=True)
+    (root / "data" / "warehouse.duckdb").write_bytes(b"old")
+    monkeypatch.setattr(settings_module, "PROJECT_ROOT", root)
+    monkeypatch.delenv("ZWGK_HOME")
+    hint = settings_module.legacy_warehouse_hint()
+    assert hint and str(root / "data" / "warehouse.duckdb") in hint and str(root / "var") in hint
+    monkeypatch.setenv("ZWGK_HOME", str(tmp_path / "home"))  # a chosen work directory: no hint
+    assert settings_module.legacy_warehouse_hint() is None
+    monkeypatch.delenv("ZWGK_HOME")
+    (root / "var").mkdir()
+    (root / "var" / "warehouse.duckdb").write_bytes(b"new")  # moved: no hint
+    assert settings_module.legacy_warehouse_hint() is None
+    assert (root / "data" / "warehouse.duckdb").read_bytes() == b"old"

@@ -58,7 +58,14 @@ def out_or_default(out: Path | None) -> Path:
 
 
 def warehouse_or_default(warehouse: Path | None) -> Path:
-    return warehouse if warehouse is not None else settings().warehouse
+    if warehouse is not None:
+        return warehouse
+    from flows.domain.settings import legacy_warehouse_hint
+
+    hint = legacy_warehouse_hint()
+    if hint:
+        say(hint)
+    return settings().warehouse
 
 
 def use_server(ephemeral: bool) -> None:

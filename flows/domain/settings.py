@@ -108,10 +108,15 @@ def log_dir(warehouse: str | Path | None) -> Path:
     return beside_warehouse(warehouse, "logs")
 
 
-LEGACY = ("data/warehouse.duckdb", "data/crawl", "data/demo_portal", "data/work", "data/logs", "reports/out",
-          ".zwgk/prefect")
+LEGACY_WAREHOUSE = "data/warehouse.duckdb"  # where zwgk kept the warehouse before the work directory
 
 
-def legacy_leftovers(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Generated files an older zwgk left in the checkout (before the work directory): to move or delete."""
-    return [root / p for p in LEGACY if (root / p).exists()]
+def legacy_warehouse_hint() -> str | None:
+    """One line for a checkout upgraded from the layout that kept the warehouse in data/: the default
+    warehouse (no ZWGK_HOME) does not exist yet, the old one does. None otherwise."""
+    s = settings()
+    old = s.root / LEGACY_WAREHOUSE
+    if os.environ.get(HOME_ENV) or s.warehouse.exists() or not old.exists():
+        return None
+    return (f"提示：仓库现默认在 {s.warehouse}，旧位置 {old} 仍有一个仓库（运行记录、往期数据）；"
+            f"要沿用它：mkdir -p {s.home} && mv {old} {s.home}/")
