@@ -1,5 +1,7 @@
 """The SQL models on small hand-made inputs: resolution, ranking, totals, atomic reruns."""
 
+import re
+
 import duckdb
 import pytest
 from model_fixtures import bulletin, row
@@ -125,3 +127,24 @@ def test_load_is_a_transaction(con, monkeypatch):
         load_parsed(con, parsed, county_slug="huarong", county="华容县", period="2021H1")
     assert con.execute("SELECT count(*) FROM raw_loads").fetchall()[0][0] == 0
     assert con.execute("SELECT count(*) FROM raw_reported_tables").fetchall()[0][0] == 0
+
+
+MODEL_FILES = sorted(p for layer in ("staging", "marts", "region") for p in (runner.SQL_DIR / layer).glob("*.sql"))
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_model_follows_the_pattern(path):
+    """One model per file: its first line states its grain; named CTEs from ``source`` to ``final``;
+    the file ends with ``SELECT * FROM final``. Marts take no scalar parameter: they join the build's
+    scope (run_scope), so one pass builds any set of counties and periods."""
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("-- Grain: "), "the first line states the model's grain"
+    body = re.sub(r"--[^\n]*", "", text).strip()
+    assert re.match(r"WITH\s+source\s+AS\s*\(", body), "the first CTE is named source"
+    assert re.search(r"\n\s*final\s+AS\s*\(", body), "the last CTE is named final"
+    assert re.search(r"\)\s*SELECT\s+\*\s+FROM\s+final$", body), "the file ends with SELECT * FROM final"
+    assert ";" not in body, "one statement per file"
+    if path.parent.name == "marts":
+        outside_strings = re.sub(r"'[^']*'", "", body)  # '$.paragraphs' is a JSON path, not a parameter
+        assert not re.search(r"\$[A-Za-z_]", outside_strings), "a mart takes no parameter"
+        assert "run_scope" in body, "a mart joins the build's scope"

@@ -1,7 +1,7 @@
-"""The region layer: county marts exported as Parquet, and the region models run over them in place.
+"""The region layer's Parquet exchange: county marts exported as Parquet, read in place by the region.
 
-A region run (flows/region_flow.py) has one private DuckDB file per county, written only by that
-county's tasks, and one region DuckDB file, opened only by the parent flow run. What connects
+A region run (flows/region_flow.py) may keep one private DuckDB file per county, written only by
+that county's tasks, and one region DuckDB file, opened only by the parent flow run. What connects
 them is a Parquet tree in hive layout, one partition per mart, county and period:
 
     <parquet_root>/<mart>/county_slug=<slug>/period=<P>/part-0.parquet
@@ -9,17 +9,19 @@ them is a Parquet tree in hive layout, one partition per mart, county and period
 - ``export_county_marts`` (a county task) writes a county's three marts for one period into
   their partitions: each file goes to a temporary name in the partition folder and is renamed
   into place, so a reader never sees half a file and a rerun replaces the partition.
-- ``run_region`` (the parent) opens the region DuckDB with a memory limit, puts temporary views
-  ``src_<mart>`` over ``read_parquet(..., hive_partitioning = true)`` and materialises every
-  model in ``transforms/region/*.sql`` (one SELECT per file, parameterised by ``$period`` and
-  ``$counties``, the slugs of this run) for that period, in one transaction. Filters on
-  ``county_slug`` and ``period`` prune partitions: only the files of this run are read.
+- ``run_region`` (the parent) checks the partitions exist and runs the region models over them
+  (``runner.run_region_models`` with ``parquet_root``: temporary views ``src_<mart>`` over
+  ``read_parquet(..., hive_partitioning = true)``; filters on county_slug and period prune
+  partitions, so only the files of this run are read).
 - ``region/queries/*.sql`` are the statements the region renderer and checks run.
 
-It opens DuckDB, orders the models and builds them through transforms/runner.py (``connect``,
-``models("region")``, ``build``); the statements whose names vary are runner templates.
+When the counties' marts are built set-based in the region's own warehouse (``runner.run_scope``
+over all its counties), ``runner.run_region_models`` without ``parquet_root`` reads them directly
+and no Parquet is written.
 
-Nothing here loads county rows into pandas; the frames the checks take are per county.
+This module opens DuckDB, orders the models and builds them only through transforms/runner.py
+(``connect``, ``models("region")``, ``build_period``); the statements whose names vary are runner
+templates. Nothing here loads county rows into pandas; the frames the checks take are per county.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from transforms import runner
 from transforms.runner import SQL_DIR, execute, template
 
 REGION_DIR = SQL_DIR / "region"
-MARTS = ("unit_period_counts", "category_period_totals", "period_totals")
-PARTITION_KEYS = ("county_slug", "period")
+MARTS = runner.REGION_SOURCES
+PARTITION_KEYS = runner.PARTITION_KEYS
 PART_FILE = "part-0.parquet"
 _SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
 ORDER = {"unit_period_counts": ("table_no", "rank"), "category_period_totals": ("table_no",)}
@@ -67,7 +69,7 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / PART_FILE
             tmp = folder / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
-            columns = _export_columns(con, mart)
+            columns = runner.source_columns(con, mart)
             # A mart without sort columns (period_totals) is ordered by its first column, as ORDER BY 1.
             order = ORDER.get(mart, (columns[0][0],))
             statement = template("export_partition", table=mart, columns=columns, order=order)
@@ -80,16 +82,6 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
         return counts
     finally:
         con.close()
-
-
-def _export_columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str | None]]:
-    """The mart's columns without the partition keys; sums (HUGEINT, which Parquet would store as
-    DOUBLE) cast to BIGINT, so counts stay integers in the files."""
-    rows = runner.columns(con, mart)
-    if not rows:
-        raise LookupError(f"{mart}: 县级仓库中没有这张表（请先运行 transform）")
-    return [(c, "BIGINT" if t.upper() in {"HUGEINT", "UHUGEINT"} else None)
-            for c, t in rows if c not in PARTITION_KEYS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,9 +102,7 @@ def source_glob(parquet_root: str | Path, mart: str) -> str:
 
 def register_sources(con: duckdb.DuckDBPyConnection, parquet_root: str | Path) -> None:
     """Temporary views ``src_<mart>`` over the Parquet tree (read in place, hive partitions)."""
-    execute(con, sql("queries/set_parquet_root"), {"root": str(Path(parquet_root).resolve())})
-    for mart in MARTS:
-        execute(con, template("source_view", view=f"src_{mart}", folder=mart))
+    runner.register_parquet_sources(con, parquet_root)
 
 
 def models() -> dict[str, str]:
@@ -138,10 +128,7 @@ def run_region(con: duckdb.DuckDBPyConnection, parquet_root: str | Path, period:
                    if not (partition_dir(parquet_root, mart, c, period) / PART_FILE).exists()]
         if missing:
             raise FileNotFoundError(f"{mart}: 缺少县市区 {', '.join(missing)} {period} 的 Parquet 分区")
-    register_sources(con, parquet_root)
-    params = {"period": period, "counties": list(counties)}
-    counts, _ = runner.build(con, models(), params, {"period": period})
-    return counts
+    return runner.run_region_models(con, period, counties, parquet_root=parquet_root)
 
 
 def records(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:

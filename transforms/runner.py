@@ -2,18 +2,24 @@
 
 - ``raw/*.sql``      DDL of the append-only raw tables and the registry tables (idempotent).
 - ``staging/*.sql``  one SELECT per file, created as a view named after the file.
-- ``marts/*.sql``    one SELECT per file, parameterised by ``$county_slug`` and ``$period``,
-                     materialised into a table named after the file, one county and period at a
-                     time: the period's rows are deleted and inserted again in one transaction,
-                     so a rerun replaces a period atomically and leaves the other periods alone.
+- ``marts/*.sql``    one SELECT per file over the build's scope (the temp table ``run_scope``:
+                     county × period pairs), materialised into a table named after the file: the
+                     scope's partitions are deleted and inserted again in one transaction, so a
+                     rerun replaces its partitions atomically and leaves the others alone.
+- ``region/*.sql``   the region's models over the county marts, one period at a time.
+- ``scope/*.sql``    the build's scope table (created, filled and dropped inside the build).
 - ``load/*.sql``, ``queries/*.sql``  statements the ingest and the renderers run with parameters.
 - ``templates/*.sql`` statements whose table or column names vary (a build loop over the models):
                      filled only by ``template()``, from the known model names (see there).
 - ``crawl_store/*.sql`` the crawl store's index (SQLite, its own file per county: ``connect_crawl_index``).
 
 Models are ordered by the names they reference (a mart that reads another mart runs after it).
-This is the one module that opens DuckDB (``connect``); the region layer (region_runner.py) uses
-the same connect, model order and build loop (``build``).
+Marts are set-based (``run_scope``): one pass of the model files builds any set of county × period
+pairs, listed in the temporary table ``run_scope`` the models join. The region's models
+(``region/*.sql``, ``run_region_models``) read the county marts through ``src_<mart>`` views: over
+the marts in the same warehouse, or over their Parquet export (region_runner.py, which only lays
+out the Parquet files and uses this module's connect, models and build).
+This is the one module that opens DuckDB (``connect``).
 """
 
 from __future__ import annotations
@@ -220,64 +226,167 @@ def _bind(text: str, params: Mapping[str, object]) -> dict:
 
 def run_marts(con: duckdb.DuckDBPyConnection, county_slug: str, period: str, *, family: str = "bulletin"
               ) -> dict[str, int]:
-    """Materialise every mart for one county and period, atomically. Returns rows per mart.
+    """Materialise every mart for one county and period, atomically: ``run_scope`` with that one pair.
+    Returns rows per mart."""
+    return run_scope(con, [(county_slug, period)], family=family)
 
-    Models may use $county_slug, $period, $period_kind, $period_start and $period_end (from flows/domain/periods.py).
-    ``family="annual"`` materialises the annual-report marts (``marts/annual_*.sql``, period = the
-    year) instead of the bulletin's: the two never rebuild each other.
+
+def run_scope(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]], *, family: str = "bulletin"
+              ) -> dict[str, int]:
+    """Materialise every mart of a family for a set of (county_slug, period) pairs in one pass of the
+    model files, in one transaction. Returns rows per mart over the pairs asked for.
+
+    The pairs go into the temporary table ``run_scope`` (``scope/create_scope.sql``: county_slug,
+    period, period_kind, period_start, period_end from flows/domain/periods.py), which every mart
+    joins: a county is a column, never a loop, and windows (ranks) partition by county and period.
+    Each mart's rows for exactly the scope's partitions are deleted and inserted again, so a rerun
+    replaces its partitions atomically and leaves every other county and period alone. A mart whose
+    columns changed is dropped and recreated; the partitions it held join the scope (rebuilt in the
+    same transaction). ``family="annual"`` builds the annual-report marts (``marts/annual_*.sql``,
+    period = the year) instead of the bulletin's: the two never rebuild each other.
     """
-    from flows.domain.periods import parse_period
-
-    p = parse_period(period)
-    all_params = {"county_slug": county_slug, "period": p.code, "period_start": p.start, "period_end": p.end,
-                  "period_kind": p.kind}
+    wanted = _scope_rows(pairs)
     marts = {name: text for name, text in models("marts").items()
              if name.startswith("annual_") == (family == "annual")}
-    counts, rebuild = build(con, marts, all_params, {"county_slug": county_slug, "period": p.code})
-    for other_county, other_period in dict.fromkeys((c, o) for c, o in rebuild if (c, o) != (county_slug, period)):
-        run_marts(con, other_county, other_period, family=family)
+    if not wanted:
+        return dict.fromkeys(marts, 0)
+    with transaction(con):
+        execute(con, sql("scope/create_scope"))
+        _fill_scope(con, wanted, requested=True)
+        held = _recreate_changed(con, marts)
+        _fill_scope(con, _scope_rows(held, skip={row[:2] for row in wanted}), requested=False)
+        counts = {}
+        for name, text in marts.items():
+            execute(con, template("delete_scope", table=name))
+            execute(con, template("insert_model", table=name, model=text))
+            counts[name] = int(scalar(con, template("count_scope", table=name)))
+        execute(con, sql("scope/drop_scope"))
     return counts
 
 
-def build(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object],
-          keys: Mapping[str, object]) -> tuple[dict[str, int], list[tuple]]:
-    """Materialise the models ``todo`` (name → SELECT, in order) for one partition, in one transaction:
-    the partition's rows are deleted and inserted again. ``keys`` names the partition: county_slug
-    and period (a county's marts) or period alone (the region's models). A model whose columns
-    changed is dropped and recreated. Returns rows per model and, for county partitions, the other
-    partitions the recreated tables held (the caller rebuilds them)."""
-    scope = "partition" if "county_slug" in keys else "period"
+def _scope_rows(pairs: Iterable[tuple[str, str]], skip: frozenset | set = frozenset()) -> list[tuple]:
+    """(county_slug, period code, kind, start, end) for each distinct pair, the period parsed once."""
+    from flows.domain.periods import parse_period
+
+    rows: dict[tuple[str, str], tuple] = {}
+    for county_slug, period in pairs:
+        p = parse_period(str(period))
+        if (county_slug, p.code) not in skip:
+            rows.setdefault((county_slug, p.code), (county_slug, p.code, p.kind, p.start, p.end))
+    return list(rows.values())
+
+
+def _fill_scope(con: duckdb.DuckDBPyConnection, rows: list[tuple], *, requested: bool) -> None:
+    if rows:
+        slugs, codes, kinds, starts, ends = (list(column) for column in zip(*rows))
+        execute(con, sql("scope/fill_scope"), {"county_slugs": slugs, "periods": codes, "period_kinds": kinds,
+                                                "period_starts": starts, "period_ends": ends,
+                                                "requested": requested})
+
+
+def _recreate_changed(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object] | None = None,
+                      *, partitions: bool = True) -> list[tuple]:
+    """Create the table of every model (in order) that has none; drop and recreate one whose columns
+    differ from what its SELECT yields now (a model file changed). Returns the (county_slug, period)
+    partitions the recreated tables held (``partitions``), so the caller rebuilds them."""
+    held: list[tuple] = []
+    for name, text in todo.items():
+        bound = _bind(text, params or {})
+        wanted = [(r[0], r[1]) for r in execute(con, template("describe_model", model=text), bound)]
+        existing = columns(con, name)
+        if existing is not None and existing != wanted:
+            if partitions:
+                held.extend(execute(con, template("model_partitions", table=name)))
+            execute(con, template("drop_table", table=name))
+            existing = None
+        if existing is None:
+            execute(con, template("create_empty", table=name, model=text), bound)
+    return held
+
+
+def build_period(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object]
+                 ) -> dict[str, int]:
+    """Materialise the models ``todo`` (name → SELECT, in order) for one period (``params["period"]``:
+    the region's models), in one transaction: the period's rows are deleted and inserted again. A model
+    whose columns changed is dropped and recreated (its other periods are rebuilt by their next run).
+    Returns rows per model."""
+    keys = {"period": params["period"]}
     counts: dict[str, int] = {}
-    rebuilt: list[tuple] = []
     with transaction(con):
+        _recreate_changed(con, todo, params, partitions=False)
         for name, text in todo.items():
-            bound = _bind(text, params)
-            wanted = [(r[0], r[1]) for r in execute(con, template("describe_model", model=text), bound)]
-            existing = columns(con, name)
-            if existing is not None and existing != wanted:
-                if scope == "partition":
-                    rebuilt.extend(execute(con, template("model_partitions", table=name)))
-                execute(con, template("drop_table", table=name))
-                existing = None
-            if existing is None:
-                execute(con, template("create_empty", table=name, model=text), bound)
-            execute(con, template(f"delete_{scope}", table=name), dict(keys))
-            execute(con, template("insert_model", table=name, model=text), bound)
-            counts[name] = int(scalar(con, template(f"count_{scope}", table=name), dict(keys)))
-    return counts, rebuilt
+            execute(con, template("delete_period", table=name), keys)
+            execute(con, template("insert_model", table=name, model=text), _bind(text, params))
+            counts[name] = int(scalar(con, template("count_period", table=name), keys))
+    return counts
 
 
 def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | None = None) -> int:
-    """Rebuild the marts for every county and period loaded (or the pairs given)."""
+    """Rebuild the marts for every county and period loaded (or the pairs given), in one pass
+    (``run_scope``); without pairs, every annual review too (docs/annual-reports.md)."""
     todo = list(pairs) if pairs is not None else execute(con, sql("queries/periods_loaded"))
-    for county_slug, period in todo:
-        run_marts(con, county_slug, period)
-    if pairs is None:  # and every annual review (docs/annual-reports.md)
-        years = execute(con, sql("queries/annual_years_loaded"))
-        for county_slug, year in years:
-            run_marts(con, county_slug, year, family="annual")
+    run_scope(con, todo)
+    if pairs is None:
+        years = [(county_slug, str(year)) for county_slug, year in execute(con, sql("queries/annual_years_loaded"))]
+        run_scope(con, years, family="annual")
         return len(todo) + len(years)
     return len(todo)
+
+
+# The county marts a region's models read (as ``src_<mart>`` views: over this warehouse's tables, or
+# over their Parquet export, transforms/region_runner.py).
+REGION_SOURCES = ("unit_period_counts", "category_period_totals", "period_totals")
+PARTITION_KEYS = ("county_slug", "period")
+
+
+def source_columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str | None]]:
+    """A county mart's columns without the partition keys, as a region source holds them: sums
+    (HUGEINT, which Parquet would store as DOUBLE) cast to BIGINT, so counts stay integers."""
+    rows = columns(con, mart)
+    if not rows:
+        raise LookupError(f"{mart}: 县级仓库中没有这张表（请先运行 transform）")
+    return [(c, "BIGINT" if t.upper() in {"HUGEINT", "UHUGEINT"} else None)
+            for c, t in rows if c not in PARTITION_KEYS]
+
+
+def register_local_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary views ``src_<mart>`` over the county marts held in this warehouse (set-based: every
+    county built by ``run_scope`` is a partition of the same tables)."""
+    for mart in REGION_SOURCES:
+        execute(con, template("local_source_view", view=f"src_{mart}", table=mart,
+                              columns=source_columns(con, mart)))
+
+
+def register_parquet_sources(con: duckdb.DuckDBPyConnection, parquet_root: str | Path) -> None:
+    """Temporary views ``src_<mart>`` over the marts' Parquet partitions (read in place, hive layout)."""
+    execute(con, sql("region/queries/set_parquet_root"), {"root": str(Path(parquet_root).resolve())})
+    for mart in REGION_SOURCES:
+        execute(con, template("source_view", view=f"src_{mart}", folder=mart))
+
+
+def run_region_models(con: duckdb.DuckDBPyConnection, period: str, counties: list[str], *,
+                      parquet_root: str | Path | None = None) -> dict[str, int]:
+    """Materialise every region model (``region/*.sql``, by ``$period`` and ``$counties``) for the
+    period over these counties, atomically; returns rows per model.
+
+    The models read ``src_<mart>`` views: over the county marts in this same warehouse (default: the
+    counties must have been built for the period, ``run_scope``), or, with ``parquet_root``, over the
+    marts' Parquet export (transforms/region_runner.py checks the partitions exist)."""
+    from flows.domain.periods import parse_period
+
+    if not counties:
+        raise ValueError("run_region_models: no county to aggregate")
+    code = parse_period(period).code
+    if parquet_root is None:
+        built = columns(con, "period_counts_source") is not None
+        missing = [c for (c,) in execute(con, sql("region/queries/counties_not_built"),
+                                        {"period": code, "counties": list(counties)})] if built else list(counties)
+        if missing:
+            raise LookupError(f"县级集市中缺少县市区 {', '.join(missing)} {code} 的结果（请先运行 run_scope）")
+        register_local_sources(con)
+    else:
+        register_parquet_sources(con, parquet_root)
+    return build_period(con, models("region"), {"period": code, "counties": list(counties)})
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params):

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flows.ingest.bulletin import _space_spans, decode_text
+from flows.ingest.bulletin.layouts import _space_spans
+from flows.ingest.bulletin.text import decode_text
 from flows.ingest.annual_model import AnnualReportError
 
 _WS = re.compile(r"[\s\u00a0\u3000]+")

@@ -1,4 +1,12 @@
 -- Grain: county × year. The annual review load that counts: the newest one.
-SELECT *
-FROM raw_annual_loads
-QUALIFY row_number() OVER (PARTITION BY county_slug, year ORDER BY loaded_at DESC, load_id DESC) = 1
+WITH source AS (
+    SELECT * FROM raw_annual_loads
+),
+
+final AS (
+    SELECT *
+    FROM source
+    QUALIFY row_number() OVER (PARTITION BY county_slug, year ORDER BY loaded_at DESC, load_id DESC) = 1
+)
+
+SELECT * FROM final

@@ -19,115 +19,30 @@
 - decoding and WAF / soft-404 recognition in ``pages``.
 
 Outcomes: ok | not_modified | missing | blocked | too_large | error | external | robots.
+
+Beside it: ``pacing`` (rate limiter, Retry-After, counters) and ``decoding`` (bounded gzip/deflate);
+their names are still importable from here.
 """
 
 from __future__ import annotations
 
-import email.utils
 import threading
 import time
 import urllib.robotparser
-import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urljoin
 
 import httpx
 
 from .config import USER_AGENT, Politeness, host_allowed
 from .pages import classify_page, decode_body
 from .store import CrawlStore, StoredResponse, now_iso
-
-RETRY_STATUSES = {429, 500, 502, 503, 504, 507, 508, 520, 522, 523, 524, 525, 526, 527, 529, 530}
-DECODE_STEP = 1 << 16  # decoded bytes produced per decompression step
+from .decoding import BadEncoding, BoundedDecoder, DECODE_STEP  # noqa: F401 (re-exported)
+from .pacing import Counters, RETRY_STATUSES, RateLimiter, _host_key, retry_after_seconds
 
 
 class TotalTimeout(Exception):
     pass
-
-
-class BadEncoding(Exception):
-    pass
-
-
-class BoundedDecoder:
-    """``Content-Encoding`` gzip / deflate / identity, decoded in steps of at most ``DECODE_STEP``
-    bytes: a compression bomb is stopped at the size cap while it is being decompressed."""
-
-    def __init__(self, encoding: str | None):
-        self.kind = (encoding or "identity").strip().lower()
-        if self.kind in ("", "identity"):
-            self.kind = "identity"
-        elif self.kind == "x-gzip":
-            self.kind = "gzip"
-        if self.kind not in ("identity", "gzip", "deflate"):
-            raise BadEncoding(f"不支持的内容编码 {encoding!r}")
-        self._raw_deflate = False
-        self._started = False
-        self._head = b""
-        self._members = 0  # gzip members finished
-        self._z = self._new()
-
-    def _new(self):
-        if self.kind == "gzip":
-            return zlib.decompressobj(zlib.MAX_WBITS | 16)
-        if self.kind == "deflate":
-            return zlib.decompressobj(-zlib.MAX_WBITS if self._raw_deflate else zlib.MAX_WBITS)
-        return None
-
-    def decode(self, data: bytes, room: int):
-        """Yield decoded pieces of ``data``; stops once more than ``room`` bytes came out."""
-        if self._z is None:
-            yield data
-            return
-        produced = 0
-        if self.kind == "deflate" and not self._started:
-            self._head += data  # kept until output starts, to re-read as raw deflate if need be
-            self._started = len(self._head) > DECODE_STEP  # no output that long: no second guess
-        while produced <= room:
-            limit = min(DECODE_STEP, room - produced + 1)
-            try:
-                out = self._z.decompress(data, limit)
-            except zlib.error as exc:
-                if self.kind == "deflate" and not self._started and not self._raw_deflate:
-                    self._raw_deflate = True  # "deflate" sent without its zlib header (common)
-                    self._z = self._new()
-                    data = self._head
-                    continue
-                if self._members:
-                    return  # bytes after a complete gzip stream: ignored
-                raise BadEncoding(f"内容解压失败（{self.kind}：{exc}）") from None
-            if out:
-                self._started, self._head = True, b""
-            produced += len(out)
-            if out:
-                yield out
-            if self._z.eof:
-                self._members += 1
-                data = self._z.unused_data  # another gzip member, or trailing bytes
-                if data and self.kind == "gzip":
-                    self._z = self._new()
-                    continue
-                return
-            data = self._z.unconsumed_tail
-            if not data and len(out) < limit:
-                return  # input used up and nothing pending
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 @dataclass
@@ -158,56 +73,6 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.outcome == "ok"
-
-
-class Counters:
-    """Thread-safe counters shared by a crawl (requests, bytes, retries)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.values: dict[str, float] = {}
-
-    def add(self, key: str, n: float = 1) -> None:
-        with self._lock:
-            self.values[key] = self.values.get(key, 0) + n
-
-    def get(self, key: str) -> float:
-        with self._lock:
-            return self.values.get(key, 0)
-
-
-class RateLimiter:
-    """At most ``rate`` requests per second per host: each request takes the next free slot."""
-
-    def __init__(self, rate: float | None):
-        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-        self.times: list[tuple[str, float]] = []  # (host, monotonic time) of every slot, for tests
-
-    def wait(self, host: str, min_interval: float = 0.0) -> None:
-        """Block until this host may be sent the next request; grants are ``interval`` apart in real time
-        (a thread that oversleeps does not let the next one go early)."""
-        interval = max(self.interval, min_interval)
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                due = self._next.get(host, 0.0)
-                if now >= due:
-                    self._next[host] = now + interval
-                    self.times.append((host, now))
-                    return
-            time.sleep(min(due - now, 1.0))
-
-    def defer(self, host: str, seconds: float) -> None:
-        """No request to ``host`` for ``seconds`` (a server's Retry-After holds for every thread)."""
-        with self._lock:
-            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
-
-
-def _host_key(url: str) -> str:
-    p = urlsplit(url)
-    return f"{p.scheme}://{p.netloc}".lower()
 
 
 class Fetcher:

@@ -1,0 +1,2 @@
+-- The build's scope is gone once its partitions are written.
+DROP TABLE IF EXISTS temp.run_scope
