@@ -222,3 +222,15 @@ def test_readme_command(command, default_run):
     else:
         for line in expected:
             assert line in output, (command, line, output[-3000:])
+
+
+def test_the_cli_stays_split():
+    """One Typer app in flows/cli.py, its commands in flows/commands/ (one module per command group): each
+    module within 500 lines, each function within 100 (tests/test_layout.py's scan)."""
+    from test_layout import oversized
+
+    paths = [Path("flows/cli.py"), Path("flows/annual_cli.py"), Path("flows/ingest/crawler/cli.py"),
+             *sorted(p.relative_to(ROOT) for p in (ROOT / "flows" / "commands").glob("*.py")),
+             *sorted(p.relative_to(ROOT) for p in (ROOT / "flows" / "domain").glob("*.py"))]
+    assert len(paths) > 10
+    assert not oversized(paths)
