@@ -95,21 +95,39 @@ def validate(
     missing = [f for f in FRAMES[:3] if f not in frames]
     if missing:
         raise ValueError(f"validate() needs frames {FRAMES}; missing {missing}")
+    prepared = prepare_frames(frames)
+    blocking = dict(blocking or {})
+    selected = [c for c in checks if c.applies(prepared)]
+    outcomes, _ = run_suites(prepared, selected, settings=settings, run_name=run_name, docs_dir=docs_dir)
+    results = [_result(check, er, prepared, blocking) for check, er, _ in outcomes]
+    order = {c.name: i for i, c in enumerate(CHECKS)}
+    results.sort(key=lambda r: order.get(r.name, len(order)))
+    docs_dir = Path(docs_dir).resolve() if docs_dir is not None else None
+    index = docs_dir / "index.html" if docs_dir is not None and (docs_dir / "index.html").exists() else None
+    return Validation(results=results, docs_index=index)
+
+
+def prepare_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames as GX takes them (``_prepare``), the optional ones empty when absent."""
     prepared = {name: _prepare(df) for name, df in frames.items()}
     for optional in FRAMES[3:]:
         prepared.setdefault(optional, pd.DataFrame())
-    settings = dict(settings or {})
-    blocking = dict(blocking or {})
-    selected = [c for c in checks if c.applies(prepared)]
+    return prepared
 
+
+def run_suites(prepared: Mapping[str, pd.DataFrame], selected: list[Check], *, settings: Mapping | None,
+               run_name: str, docs_dir: str | Path | None = None, index_extra: tuple[str, ...] = ()):
+    """Run the selected checks as one GX suite per frame (a checkpoint each). Returns
+    ``[(check, ExpectationValidationResult, suite result)]`` and the checkpoint results by frame.
+    ``index_extra``: more columns each offending row is returned with (a region's county column)."""
+    settings = dict(settings or {})
     context, site_names = ephemeral_context(docs_dir, "zwgk")
     import great_expectations as gx  # imported by ephemeral_context: only where validation runs
 
-    docs_dir = Path(docs_dir).resolve() if docs_dir is not None else None
     source = context.data_sources.add_pandas("warehouse")
-
     by_expectation: dict[str, Check] = {}
-    results: list[CheckResult] = []
+    outcomes: list = []
+    suites: dict[str, object] = {}
     for frame in FRAMES:
         frame_checks = [c for c in selected if c.frame == frame]
         if not frame_checks:
@@ -125,7 +143,7 @@ def validate(
             by_expectation[str(added.id)] = check
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{run_name}.{SUITE_NAMES[frame]}", data=batch, suite=suite))
-        index_columns = sorted({col for c in frame_checks for col in c.index_columns
+        index_columns = sorted({col for c in frame_checks for col in (*c.index_columns, *index_extra)
                                 if col in prepared[frame].columns})
         actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=site_names)] if site_names else []
         checkpoint = context.checkpoints.add(gx.Checkpoint(
@@ -135,14 +153,11 @@ def validate(
         ))
         outcome = checkpoint.run(batch_parameters={"dataframe": prepared[frame]})
         for suite_result in outcome.run_results.values():
+            suites[frame] = suite_result
             for er in suite_result.results:
                 check = by_expectation.get(str(er.expectation_config.id)) or _by_meta(er.expectation_config.meta)
-                results.append(_result(check, er, prepared, blocking))
-
-    order = {c.name: i for i, c in enumerate(CHECKS)}
-    results.sort(key=lambda r: order.get(r.name, len(order)))
-    index = docs_dir / "index.html" if docs_dir is not None and (docs_dir / "index.html").exists() else None
-    return Validation(results=results, docs_index=index)
+                outcomes.append((check, er, suite_result))
+    return outcomes, suites
 
 
 def _by_meta(meta: Mapping | None) -> Check:
@@ -169,12 +184,17 @@ def _clean(value):
 
 
 def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapping[str, bool]) -> CheckResult:
-    success = bool(er.success)
     raw_rows = (er.result or {}).get("unexpected_index_list") or []
     rows = [{k: _clean(v) for k, v in row.items()} for row in raw_rows if isinstance(row, Mapping)]
     if er.exception_info and er.exception_info.get("raised_exception"):
         message = er.exception_info.get("exception_message")
         raise RuntimeError(f"Great Expectations could not evaluate {check.name}: {message}")
+    return check_result(check, bool(er.success), rows, frames, blocking)
+
+
+def check_result(check: Check, success: bool, rows: list[dict], frames: Mapping[str, pd.DataFrame],
+                 blocking: Mapping[str, bool]) -> CheckResult:
+    """A check's result from its outcome and offending rows: findings, severity, observed/expected."""
     findings: list[Finding] = []
     is_blocking = blocking.get(check.name, check.blocking_default)
     severity = "error" if is_blocking else check.severity

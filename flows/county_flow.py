@@ -8,6 +8,7 @@ paths, codes, hashes and small dicts, never connections or DataFrames, so Prefec
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import uuid
 from datetime import timedelta
@@ -41,8 +42,14 @@ def ingest_task(config_path: str, warehouse: str, period: str) -> dict:
 
 @task(name="crawl", task_run_name="crawl-{county_slug}", retries=2, retry_delay_seconds=[30, 120])
 def crawl_task(config_path: str, warehouse: str, county_slug: str) -> dict:
-    """Network task: retried with backoff (the crawler itself retries each request on 5xx/timeouts)."""
-    summary = pipeline.crawl_county(load_config(config_path), warehouse)
+    """Network task: retried with backoff (the crawler itself retries each request on 5xx/timeouts).
+    Writes the county's own crawl store only (never the warehouse): counties crawl in parallel."""
+    return pipeline.crawl_portal(load_config(config_path), warehouse)
+
+
+@task(name="load_crawl", task_run_name="load-crawl-{county_slug}")
+def load_crawl_task(config_path: str, warehouse: str, county_slug: str, crawled: dict) -> dict:
+    summary = pipeline.load_crawled(load_config(config_path), warehouse, crawled)
     summary.pop("columns", None)
     return summary
 
@@ -97,9 +104,22 @@ def validate_task(warehouse: str, county_slug: str, period: str, blocking: dict,
 
 @task(name="render", task_run_name="render-{county_slug}-{period}")
 def render_task(config_path: str, warehouse: str, county_slug: str, period: str, validation: dict,
-                staged_dir: str, extra: dict, cache_root: str | None = None) -> dict:
-    return pipeline.render_outputs(load_config(config_path), warehouse, period, validation, staged_dir, extra,
-                                   cache_dir=cache_root)
+                staged_dir: str, extra: dict, cache_root: str | None = None, shared: bool = False) -> dict:
+    """``shared`` (the region run): the warehouse is opened read-only (counties render at once) and
+    bulletin.pdf is left to one LibreOffice process for all counties (``pdf_task``): the result then
+    carries ``pdf_batch``, the conversions to do."""
+    batch = [] if shared else None
+    summary = pipeline.render_outputs(load_config(config_path), warehouse, period, validation, staged_dir, extra,
+                                      cache_dir=cache_root, read_only=shared, pdf_batch=batch)
+    return {**summary, "pdf_batch": batch, "worker_pid": os.getpid()} if shared else summary
+
+
+@task(name="pdf", task_run_name="pdf-{n}-documents")
+def pdf_task(batch: list, n: int) -> dict:
+    """Convert many Word files to PDF in one LibreOffice process (reports/pdf.py, convert_batch)."""
+    from reports.pdf import convert_batch
+
+    return {"converted": convert_batch([tuple(job) for job in batch]), "worker_pid": os.getpid()}
 
 
 @task(name="notify", task_run_name="notify-{county_slug}-{period}", retries=2, retry_delay_seconds=[5, 30])
@@ -107,8 +127,17 @@ def notify_task(summary: dict, county_slug: str, period: str, urls: list[str], n
     return pipeline.notify(pipeline.alert_summary(summary), urls, notify_success)
 
 
+@task(name="publish", task_run_name="publish-{county_slug}-{period}")
+def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, period: str) -> dict:
+    """Complete run.json (finished_at) and swap the staged outputs into place."""
+    summary = {**summary, "finished_at": pipeline.now_iso()}
+    pipeline.finalize(staged, summary, out_root, county_slug, period)
+    return summary
+
+
 @task(name="record_run", task_run_name="record-{county_slug}-{period}")
-def record_run_task(warehouse: str, county_slug: str, period: str, record: dict) -> None:
+def record_run_task(warehouse: str, county_slug: str, period: str, record: dict | list[dict]) -> None:
+    """One run's record, or a region's county runs at once (a list; county_slug names the region)."""
     pipeline.record_run(warehouse, record)
 
 
@@ -184,7 +213,7 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
             if crawled:
                 logger.info("未重新采集：上次采集在 %s 前，未超过 [crawl] max_age（--recrawl 可强制采集）", crawled["age"])
             else:
-                crawled = crawl_task(config_path, warehouse, cfg.slug)
+                crawled = load_crawl_task(config_path, warehouse, cfg.slug, crawl_task(config_path, warehouse, cfg.slug))
             if not crawled.get("complete", True):
                 logger.warning("采集不完整：%s 个栏目未完整读取（详见 run.json 的 crawl.incomplete_columns）",
                                len(crawled.get("incomplete_columns", [])))
@@ -203,8 +232,7 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         step = "notify"
         summary["alert"] = notify_task(summary, cfg.slug, code, cfg.alert_urls, notify_success)
         step = "publish"
-        summary["finished_at"] = pipeline.now_iso()
-        pipeline.finalize(staged, summary, out_root, cfg.slug, code)
+        summary = publish_task(str(staged), summary, out_root, cfg.slug, code)
     except Exception as exc:
         shutil.rmtree(staged, ignore_errors=True)
         failure = RunFailed(step, exc)

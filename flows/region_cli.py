@@ -37,15 +37,19 @@ def run_region_command(
         settings().out),
     work: Annotated[Path, typer.Option(help="工作目录：各县 DuckDB、区域 DuckDB、Parquet（默认 <work>/parquet）")] = (
         settings().work),
+    ephemeral: Annotated[bool, typer.Option("--ephemeral", help="用 Prefect 临时服务器（每次启动十余秒），而非本项目的服务器")] = False,
 ) -> None:
     """Run every county of a region on Dask, then the region bulletin (Prefect flow region_bulletin)."""
     from flows.domain.periods import parse_period
-    from flows.region_flow import RegionFailed, input_errors, load_region_config, region_bulletin
+    from flows.domain.region_config import load_region_config
+    from flows.steps.region import input_errors
 
     try:
         cfg = load_region_config(region)
     except input_errors() as exc:
         _fail(str(exc))
+    _use_server(ephemeral)
+    from flows.region_flow import RegionFailed, region_bulletin
     if not (period or cfg.default_period):
         _fail(f"{region}: 未指定期间（--period），区域配置中也没有 default_period")
     try:
@@ -67,6 +71,17 @@ def run_region_command(
         raise typer.Exit(EXIT_BAD_INPUT if kinds == {"input"} else 1)
     if summary["status"] == "draft" or any(c["status"] == "draft" for c in summary["counties"]):
         raise typer.Exit(EXIT_FOUND)
+
+
+def _use_server(ephemeral: bool) -> None:
+    """As ``zwgk run``: the project's Prefect server (started once in the background when not running)
+    unless PREFECT_API_URL is set or --ephemeral asks for Prefect's temporary server."""
+    from flows.prefect_server import use_project_server
+
+    try:
+        use_project_server(ephemeral, say=lambda m: err.print(m, highlight=False))
+    except RuntimeError as exc:
+        _fail(f"{exc}；可改用 --ephemeral（Prefect 临时服务器）", 1)
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:

@@ -58,33 +58,7 @@ def build_context(
         compared = runner.query(con, "units_compared", previous=comparison["period"], **params)
         previous = {r["unit_key"]: r for r in compared.to_dict("records")}
 
-    tables = []
-    for i, t in enumerate(tables_rows):
-        rows = [
-            {"unit": u["unit"], "short_name": u["short_name"], "unit_id": u["unit_id"],
-             "count": _int(u["count"]), "rank": _int(u[rank_key]), "rank_printed": _int(u["rank_printed"]),
-             "previous": _int(previous.get(u["unit_key"], {}).get("previous_count")),
-             "previous_rank": _int(previous.get(u["unit_key"], {}).get("previous_rank"))}
-            for u in units if u["category"] == t["category"]
-        ]
-        rows.sort(key=lambda r: (_int(r["rank"]) or 10**9))
-        for r in rows:
-            r["change"] = None if r["previous"] is None or r["count"] is None else r["count"] - r["previous"]
-        township = "乡镇" in str(t["category"])
-        tables.append({
-            "no": int(t["table_no"]),
-            "category": t["category"],
-            "title": t["title"] or f"{county}{'各乡镇' if township else t['category']}{p.label}信息公开情况统计",
-            "name_header": "乡镇名称" if township else "单位名称",
-            "count_header": count_header(p.label, p.kind),
-            "rows": rows,
-            "total": sum(r["count"] or 0 for r in rows),
-            "previous_total": sum(r["previous"] or 0 for r in rows) if comparison else None,
-            "printed_total": _int(t["printed_total"]),
-            "most": [r["short_name"] for r in rows[:most]],
-            "fewest": [r["short_name"] for r in reversed(rows[-fewest[min(i, len(fewest) - 1)]:])]
-            if rows and fewest else [],
-        })
+    tables = _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest)
 
     reconciliation = [
         {"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
@@ -94,21 +68,7 @@ def build_context(
     dates = {"period_start": p.start, "period_end": p.end}
     unknown = runner.query(con, "crawl_unknown_units", **params, **dates).to_dict("records")
 
-    from reports.problems import build_problems, rule_rows
-
-    severities = (rules_settings or {}).get("severity", {})
-    rules = rule_rows(runner.query(con, "rule_problems", **params), severities)
-    messages: dict[str, list[str]] = {}
-    for c in checks:
-        for f in c.get("findings", []):
-            messages.setdefault(c.get("code"), []).append(f["message"])
-    problems = build_problems(rules, messages, rules_settings)
-    from reports.annual import bulletin_problem  # late and missing annual reports (H1 only; docs/annual-reports.md)
-
-    annual_item = bulletin_problem(con, county_slug, p)
-    if annual_item:
-        problems.append(annual_item)
-    rule_codes = set(severities) | {"column_freshness", "timeliness", "formatting", "key_area", "wrong_column"}
+    rules, problems, rule_codes = _rules_and_problems(con, county_slug, p, params, checks, rules_settings)
 
     counts_source = head.get("counts_source") or "reported"
     unknown_publishers = [{"unit_raw": u["unit_raw"], "items": int(u["items"]), "example_url": u["example_url"]}
@@ -159,6 +119,58 @@ def build_context(
             for t in tables for r in t["rows"]
         ],
     }
+
+
+def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest) -> list[dict]:
+    """The attachment tables of the context: each table's rows in rank order, totals, most and fewest."""
+    tables = []
+    for i, t in enumerate(tables_rows):
+        rows = [
+            {"unit": u["unit"], "short_name": u["short_name"], "unit_id": u["unit_id"],
+             "count": _int(u["count"]), "rank": _int(u[rank_key]), "rank_printed": _int(u["rank_printed"]),
+             "previous": _int(previous.get(u["unit_key"], {}).get("previous_count")),
+             "previous_rank": _int(previous.get(u["unit_key"], {}).get("previous_rank"))}
+            for u in units if u["category"] == t["category"]
+        ]
+        rows.sort(key=lambda r: (_int(r["rank"]) or 10**9))
+        for r in rows:
+            r["change"] = None if r["previous"] is None or r["count"] is None else r["count"] - r["previous"]
+        township = "乡镇" in str(t["category"])
+        tables.append({
+            "no": int(t["table_no"]),
+            "category": t["category"],
+            "title": t["title"] or f"{county}{'各乡镇' if township else t['category']}{p.label}信息公开情况统计",
+            "name_header": "乡镇名称" if township else "单位名称",
+            "count_header": count_header(p.label, p.kind),
+            "rows": rows,
+            "total": sum(r["count"] or 0 for r in rows),
+            "previous_total": sum(r["previous"] or 0 for r in rows) if comparison else None,
+            "printed_total": _int(t["printed_total"]),
+            "most": [r["short_name"] for r in rows[:most]],
+            "fewest": [r["short_name"] for r in reversed(rows[-fewest[min(i, len(fewest) - 1)]:])]
+            if rows and fewest else [],
+        })
+    return tables
+
+
+def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> tuple[list, list, set]:
+    """The rule findings (rows), the problems section (rules, check findings, annual reports) and the rule codes."""
+    from reports.problems import build_problems, rule_rows
+
+    severities = (rules_settings or {}).get("severity", {})
+    rules = rule_rows(runner.query(con, "rule_problems", **params), severities)
+    messages: dict[str, list[str]] = {}
+    for c in checks:
+        for f in c.get("findings", []):
+            messages.setdefault(c.get("code"), []).append(f["message"])
+    problems = build_problems(rules, messages, rules_settings)
+    from reports.annual import bulletin_problem  # late and missing annual reports (H1 only; docs/annual-reports.md)
+
+    annual_item = bulletin_problem(con, county_slug, p)
+    if annual_item:
+        problems.append(annual_item)
+    rule_codes = set(severities) | {"column_freshness", "timeliness", "formatting", "key_area", "wrong_column"}
+    return rules, problems, rule_codes
 
 
 def data_source_sentence(head: dict, counts_source: str) -> str:

@@ -65,33 +65,51 @@ def soffice_env() -> dict:
 def convert_to_pdf(source: Path, out_pdf: Path, *, soffice: str | None = None,
                    timeout: float | None = None) -> Path:
     """Convert one document to PDF with a private LibreOffice profile; returns out_pdf."""
+    return convert_many([(Path(source), Path(out_pdf))], soffice=soffice, timeout=timeout)[0]
+
+
+def convert_many(jobs: list[tuple[Path, Path]], *, soffice: str | None = None,
+                 timeout: float | None = None) -> list[Path]:
+    """Convert many documents to PDF in ONE LibreOffice process (``soffice --convert-to pdf a.docx b.docx …``:
+    its start, seconds, is paid once), each source → its target PDF. ``timeout`` is per document.
+    Sources are linked under distinct names first (every county's file is called bulletin.docx)."""
     soffice = soffice or find_soffice()
     if soffice is None:
         raise FileNotFoundError(skip_reason())
-    timeout = timeout or float(os.environ.get("ZWGK_SOFFICE_TIMEOUT", DEFAULT_TIMEOUT))
-    source = Path(source).resolve()
+    if not jobs:
+        return []
+    timeout = (timeout or float(os.environ.get("ZWGK_SOFFICE_TIMEOUT", DEFAULT_TIMEOUT))) * max(1, len(jobs) ** 0.5)
     with tempfile.TemporaryDirectory(prefix="zwgk-soffice-") as tmp:
-        profile = Path(tmp) / "profile"
-        outdir = Path(tmp) / "out"
+        profile, indir, outdir = Path(tmp) / "profile", Path(tmp) / "in", Path(tmp) / "out"
+        indir.mkdir()
         outdir.mkdir()
+        sources = []
+        for i, (source, _) in enumerate(jobs):
+            linked = indir / f"{i:05d}{Path(source).suffix}"
+            os.symlink(Path(source).resolve(), linked)
+            sources.append(str(linked))
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
                "--nodefault", "--nolockcheck", "--norestore", "--convert-to", "pdf:writer_pdf_Export",
-               "--outdir", str(outdir), str(source)]
+               "--outdir", str(outdir), *sources]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=soffice_env(),
                                 cwd=tmp, start_new_session=True, text=True)
+        names = "、".join(Path(s).name for s, _ in jobs[:3]) + ("…" if len(jobs) > 3 else "")
         try:
             stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # soffice.bin and its children, nothing else
             proc.communicate()
-            raise PdfConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒）：{source.name}") from None
-        produced = outdir / f"{source.stem}.pdf"
-        if proc.returncode != 0 or not produced.exists() or produced.stat().st_size == 0:
-            raise PdfConversionError(
-                f"LibreOffice 未能把 {source.name} 转成 PDF（退出码 {proc.returncode}）：{(stderr or stdout).strip()[-500:]}")
-        out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), out_pdf)
-    return out_pdf
+            raise PdfConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒）：{names}") from None
+        done = []
+        for i, (source, out_pdf) in enumerate(jobs):
+            produced = outdir / f"{i:05d}.pdf"
+            if proc.returncode != 0 or not produced.exists() or produced.stat().st_size == 0:
+                raise PdfConversionError(f"LibreOffice 未能把 {Path(source).name} 转成 PDF（退出码 {proc.returncode}）："
+                                         f"{(stderr or stdout).strip()[-500:]}")
+            Path(out_pdf).parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(produced), out_pdf)
+            done.append(Path(out_pdf))
+    return done
 
 
 CACHE_KEEP = 20  # cached PDFs kept per output root (the most recently used)
@@ -125,12 +143,16 @@ def _cache_put(pdf: Path, cached: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = None) -> Path | None:
+def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = None,
+               batch: list | None = None) -> Path | None:
     """bulletin.pdf from out_dir/bulletin.docx (rendered first when missing); None when LibreOffice is absent.
 
     With ``cache_dir`` (the output root's .cache), a PDF converted earlier from a bulletin.docx of the same
     content (docx_content_hash) is copied instead of starting LibreOffice again; the cached file is checked
-    to exist and be non-empty before it is used."""
+    to exist and be non-empty before it is used.
+
+    ``batch``: a PDF that must be converted is not converted here: (docx, pdf, cache file) is appended to
+    the list and the path it will have is returned; ``convert_batch`` converts them all at once."""
     out_dir = Path(out_dir)
     reason = skip_reason()
     if reason:
@@ -143,6 +165,9 @@ def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = N
         render_docx(context, out_dir)
     out_pdf = out_dir / "bulletin.pdf"
     if cache_dir is None:
+        if batch is not None:
+            batch.append((str(docx_path), str(out_pdf), None))
+            return out_pdf
         return convert_to_pdf(docx_path, out_pdf)
     cached = Path(cache_dir) / "pdf" / f"{docx_content_hash(docx_path)}.pdf"
     if cached.is_file() and cached.stat().st_size > 0:
@@ -150,9 +175,29 @@ def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = N
         os.utime(cached)  # recently used: kept by the pruning in _cache_put
         log.info("bulletin.pdf reused from the cache (bulletin.docx unchanged): %s", cached.name)
         return out_pdf
+    if batch is not None:
+        batch.append((str(docx_path), str(out_pdf), str(cached)))
+        return out_pdf
     convert_to_pdf(docx_path, out_pdf)
     _cache_put(out_pdf, cached)
     return out_pdf
 
 
-render_pdf.skip_reason = skip_reason  # render_all asks this when render_pdf returns None
+def convert_batch(batch: list[tuple[str, str, str | None]]) -> list[str]:
+    """Convert what ``render_pdf(batch=…)`` deferred, in one LibreOffice process, and fill the PDF cache.
+    Two documents of the same content (the same cache file) are converted once."""
+    first: dict[str, str] = {}  # cache file → the PDF converted for it
+    jobs = []
+    for docx, pdf, cached in batch:
+        if cached and cached in first:
+            continue
+        jobs.append((Path(docx), Path(pdf)))
+        if cached:
+            first[cached] = pdf
+    convert_many(jobs)
+    for _, pdf, cached in batch:
+        if cached and first[cached] != pdf:
+            shutil.copyfile(first[cached], pdf)
+    for cached, pdf in first.items():
+        _cache_put(Path(pdf), Path(cached))
+    return [pdf for _, pdf, _ in batch]

@@ -83,11 +83,13 @@ class RenderedOutputs(dict):
         logging.getLogger(__name__).warning("%s skipped: %s", name, reason)
 
 
-def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | None = None) -> dict[str, str]:
+def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | None = None,
+               pdf_batch: list | None = None) -> dict[str, str]:
     """Draw the charts (context["charts"]), then run every renderer; returns output name → path relative
     to out_dir (a RenderedOutputs: skipped outputs are in its .skipped / .warnings, not in the dict).
     ``cache_dir`` (the output root's .cache) lets bulletin.pdf be reused when bulletin.docx is unchanged and
-    the charts when what they are drawn from is unchanged (reports/chart_cache.py)."""
+    the charts when what they are drawn from is unchanged (reports/chart_cache.py). ``pdf_batch``: bulletin.pdf
+    is converted later, with other documents, in one LibreOffice process (reports/pdf.py, convert_batch)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = RenderedOutputs()
@@ -111,7 +113,9 @@ def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | No
     for chart in charts:
         written[chart["path"]] = chart["path"]
     for name, renderer in RENDERERS.items():
-        if name == "bulletin.pdf" and cache_dir is not None and renderer is render_pdf:
+        if name == "bulletin.pdf" and pdf_batch is not None and renderer is render_pdf:
+            path = renderer(context, out_dir, cache_dir=cache_dir, batch=pdf_batch)
+        elif name == "bulletin.pdf" and cache_dir is not None and renderer is render_pdf:
             path = renderer(context, out_dir, cache_dir=cache_dir)
         else:
             path = renderer(context, out_dir)

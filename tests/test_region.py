@@ -18,8 +18,9 @@ import pytest
 from bench import synth
 from flows.steps import pipeline
 from flows.domain.config import ConfigError
-from flows.region_flow import (county_result, export_marts, load_region_config, region_transform, render_region,
-                          validate_region)
+from flows.domain.region_config import load_region_config
+from flows.steps.region import (county_result, export_marts, region_transform, render_region,
+                                validate_region)
 from transforms import region_runner, runner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,19 +253,19 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     out, work, parquet = tmp_path / "out", tmp_path / "work", tmp_path / "parquet"
     summary = region_bulletin(str(region), PERIOD, out_dir=str(out), work_dir=str(work))
 
-    # Fanned out on two worker processes, none of them this one.
-    pids = {c["exported"]["worker_pid"] for c in summary["county_runs"]}
+    # Rendered on two worker processes, none of them this one.
+    pids = {c["worker_pid"] for c in summary["county_runs"]}
     assert len(pids) == 2 and os.getpid() not in pids
     county_runs = {c["county_slug"]: c for c in summary["counties"]}
     assert {c["status"] for c in summary["counties"]} == {"final", "draft"}
     assert county_runs[counties[1].slug]["status"] == "draft"
+    # One region warehouse holds every county's inputs and marts (set-based), beside the region models.
     region_db = str(work / "region-synth.duckdb")
-    assert Path(region_db).exists()
-    # The county tasks never received the region DuckDB's path; each had its own DuckDB file.
-    assert len(summary["county_tasks"]) == 3
-    for params in summary["county_tasks"]:
-        assert region_db not in json.dumps(params)
-        assert params["warehouse"] == str(work / f"{params['county_slug']}.duckdb")
+    con = runner.connect(region_db, read_only=True, schema=False)
+    assert con.execute("SELECT count(DISTINCT county_slug) FROM unit_period_counts WHERE period = ?",
+                       [PERIOD]).fetchone()[0] == 3
+    con.close()
+    assert not list(work.glob("c0*.duckdb"))  # no warehouse per county
 
     # The same counties, one by one, with the county flow (as `zwgk run` does), in another folder.
     seq = tmp_path / "seq"
@@ -334,3 +335,56 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     assert [c["county_slug"] for c in rerun["counties"]][-1] == broken.slug and rerun["counties"][-1]["rank"] is None
     assert any(broken.county in m for m in rerun["quality"]["blocking"])
     assert (out / broken.slug / PERIOD / "bulletin.md").exists()  # its last good outputs stay
+
+
+# --------------------------------------------------------------------------------------------
+# Set-based validation: one GX run over the region's frames, each county's result as if alone
+# --------------------------------------------------------------------------------------------
+
+
+def test_checks_once_over_the_region_equal_each_county_alone(tmp_path):
+    import pandas as pd
+
+    from expectations.runner import validate
+    from expectations.scope import build_docs, county_docs_results, validate_counties, write_docs_results
+    from flows.domain.config import load_config
+
+    _, counties = synth.make_region(tmp_path / "in", counties=3, seed=4, drafts=(2,))
+    db = tmp_path / "region.duckdb"
+    for c in counties:
+        pipeline.ingest_config(load_config(c.config), db, PERIOD)
+    con = runner.connect(db)
+    for c in counties:
+        runner.run_marts(con, c.slug, PERIOD)
+    frames = {c.slug: pipeline.frames_for(con, c.slug, PERIOD) for c in counties}
+    con.close()
+    # County 0 lists one unit twice; the others have units of the same names (every synthetic county has
+    # a 政府办): the uniqueness check must stay within a county.
+    rows = frames[counties[0].slug]["rows"]
+    frames[counties[0].slug]["rows"] = pd.concat([rows, rows.iloc[[0]]], ignore_index=True)
+    # County 1 blocks on a warning and has its own tolerance (a settings group of its own).
+    blocking = {counties[1].slug: {"units_known": True}}
+    settings = {counties[1].slug: {"tolerance": 3}}
+    region, outcomes = validate_counties(frames, blocking=blocking, settings=settings)
+    for c in counties:
+        alone = validate(frames[c.slug], blocking=blocking.get(c.slug), settings=settings.get(c.slug))
+        assert [r.to_dict() for r in region[c.slug].results] == [r.to_dict() for r in alone.results], c.slug
+    failed = {slug: {r.name for r in v.results if not r.success} for slug, v in region.items()}
+    assert failed == {counties[0].slug: {"units_unique"}, counties[1].slug: set(),
+                      counties[2].slug: {"overall_total_matches_tables"}}
+    unique = next(r for r in region[counties[0].slug].results if r.name == "units_unique")
+    assert len(unique.findings) == 1 and "出现2次" in unique.findings[0].message
+
+    # Each county's Data Docs, rendered from its share of that one run: its own pages, its own failure.
+    path = write_docs_results(tmp_path / "docs.json", county_docs_results(
+        outcomes[counties[2].slug], counties[2].slug, frames[counties[2].slug]))
+    index = build_docs(path, tmp_path / "docs")
+    assert index is not None and index.is_file()
+    pages = {p.name for p in (tmp_path / "docs").rglob("*.html")}
+    assert {"warehouse-period_totals.html", "warehouse-reported_rows.html", "reported_rows.html"} <= pages
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    period = next(e for e in entries if e["frame"] == "period")["result"]
+    assert period["success"] is False
+    assert all(row.get("county_slug", counties[2].slug) == counties[2].slug
+               for e in entries for r in e["result"]["results"]
+               for row in (r["result"].get("unexpected_index_list") or []))

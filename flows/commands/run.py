@@ -36,7 +36,7 @@ def run_command(
         from flows.region_cli import run_region_command
 
         return run_region_command(region=region, period=period, out=out,
-                                  work=work if work is not None else settings().work)
+                                  work=work if work is not None else settings().work, ephemeral=ephemeral)
     try:
         cfg = load_config(config)
         if period and period.startswith("latest"):

@@ -1,0 +1,150 @@
+"""The validate step: the frames the checks read, the cache fingerprint, Great Expectations, and
+``zwgk check`` (proofreading one bulletin in memory through the same parse → SQL → GX path).
+
+Plain functions, no Prefect (flows/county_flow.py orchestrates them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flows.domain.periods import parse_period
+from flows.domain.registry import Registry, load_registry
+from flows.ingest.bulletin_model import BulletinParseError, ParsedBulletin
+from transforms import runner
+from transforms.loaders import load_parsed
+from transforms.loaders import load_registry as load_registry_into
+
+
+def frames_for(con, county_slug: str, period: str) -> dict:
+    params = {"county_slug": county_slug, "period": parse_period(period).code}
+    return {
+        "rows": runner.query(con, "rows_to_validate", **params),
+        "tables": runner.query(con, "tables_to_validate", **params),
+        "period": runner.query(con, "period_to_validate", **params),
+        "claims": runner.query(con, "claims_to_validate", **params),
+        "reconciliation": runner.query(con, "reconciliation_for_period", **params),
+        "crawl_columns": runner.query(con, "crawl_columns_to_validate", **params),
+        **{f"rule_{rule}": runner.query(con, f"rule_{rule}", **params)
+           for rule in ("column_freshness", "timeliness", "formatting", "key_area", "wrong_column")},
+    }
+
+
+def no_data_message(warehouse: str | Path, county_slug: str, period: str) -> str:
+    """Why a period has no tables, in the office's words: what its [counts] source found."""
+    con = runner.connect(warehouse)
+    try:
+        rows = runner.query(con, "counts_source_for_period", county_slug=county_slug,
+                            period=parse_period(period).code).to_dict("records")
+    finally:
+        con.close()
+    code = parse_period(period).code
+    source = rows[0] if rows else {"configured": "auto", "crawl_id": None}
+    reported = "没有该期已导入的通报或单位报送表（zwgk ingest，或配置 [[sources]]）"
+    if source.get("crawl_id") is None:
+        crawled = "也没有门户采集数据（配置 [crawl]）"
+    else:
+        crawled = (f"门户采集数据中没有发布日期在该期内的信息（最近一次采集：{source.get('crawled_on')}）")
+    if source["configured"] == "reported":
+        why = f"{reported}（[counts] source = \"reported\"）"
+    elif source["configured"] == "crawl":
+        why = f"{crawled}（[counts] source = \"crawl\"）"
+    else:
+        why = f"{reported}，{crawled}"
+    return f"仓库中没有 {county_slug} {code} 的数据：{why}"
+
+
+def validate_period(warehouse: str | Path, county_slug: str, period: str, *, docs_dir: str | Path | None,
+                    blocking: dict[str, bool] | None = None, settings: dict | None = None) -> dict:
+    """Run the GX checks on the period's marts; returns the results as plain dicts."""
+    from expectations.runner import validate
+
+    con = runner.connect(warehouse, read_only=False)
+    try:
+        frames = frames_for(con, county_slug, period)
+    finally:
+        con.close()
+    if frames["period"].empty:
+        raise LookupError(no_data_message(warehouse, county_slug, period))
+    outcome = validate(frames, blocking=blocking, docs_dir=docs_dir, run_name=f"{county_slug}.{period}",
+                       settings=settings)
+    return {
+        "checks": [r.to_dict() for r in outcome.results],
+        "docs_index": str(outcome.docs_index) if outcome.docs_index else None,
+        "docs_dir": str(Path(docs_dir).resolve()) if docs_dir is not None else None,
+    }
+
+
+def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: dict | None = None,
+                settings: dict | None = None) -> str:
+    """A hash of what the checks see for this period, of the checks' own code and of the blocking
+    settings: the validate task's cache key. Unchanged inputs → the same key → GX is skipped."""
+    con = runner.connect(warehouse)
+    try:
+        frames = frames_for(con, county_slug, period)
+    finally:
+        con.close()
+    data = hashlib.sha256()
+    for name in sorted(frames):
+        data.update(name.encode())
+        data.update(frames[name].to_csv(index=False).encode())
+    data = data.hexdigest()
+    # The code that makes the cached result: every check module and this step's module (which shapes
+    # the result dict), so an upgraded zwgk never reuses a result an older version made.
+    code = hashlib.sha256()
+    root = Path(__file__).resolve().parents[2]
+    for module in sorted((root / "expectations").glob("*.py")) + [Path(__file__).resolve()]:
+        code.update(module.read_bytes())
+    knobs = json.dumps({"blocking": blocking or {}, "settings": settings or {}}, sort_keys=True, default=str)
+    return hashlib.sha256(f"{data}|{code.hexdigest()}|{knobs}".encode()).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------------------------
+# Proofreading a single bulletin (zwgk check): the same parse → SQL → GX path, in memory.
+# --------------------------------------------------------------------------------------------
+
+
+def proofread(path: str | Path, *, registry: str | Path | Registry | None = None, period: str | None = None,
+              docs_dir: str | Path | None = None, parsed: ParsedBulletin | None = None) -> dict:
+    """Check one bulletin before it is published. Returns the ``zwgk check --json`` object."""
+    from expectations.runner import validate
+    from flows.steps.pipeline import check_period_agrees, parse_source
+
+    parsed = parsed or parse_source(path, period=period)
+    chosen = period or parsed.period
+    if chosen is None:
+        raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请用 --period 指定")
+    check_period_agrees(path, parsed, period)
+    code = parse_period(chosen).code
+    con = runner.connect(":memory:")
+    try:
+        if registry is not None:
+            reg = registry if isinstance(registry, Registry) else load_registry(registry, parsed.county or "")
+            load_registry_into(con, reg, "check")
+        load_parsed(con, parsed, county_slug="check", county=parsed.county or "", period=code,
+                    source_kind="unit_report" if parsed.file_format in {"csv", "xlsx"} else "bulletin")
+        runner.run_marts(con, "check", code)
+        frames = frames_for(con, "check", code)
+    finally:
+        con.close()
+    outcome = validate(frames, docs_dir=docs_dir, run_name="check")
+    tables = [
+        {"category": r["category"], "rows": int(r["rows"]), "sum": int(r["sum"]),
+         "printed_total": None if r["printed_total"] != r["printed_total"] or r["printed_total"] is None
+         else int(r["printed_total"])}
+        for r in frames["tables"].to_dict("records")
+    ]
+    return {
+        "file": str(path),
+        "county": parsed.county,
+        "period": code,
+        "tables": tables,
+        "overall": {"in_text": parsed.stated_total, "sum_of_tables": sum(t["sum"] for t in tables)},
+        "findings": [f.to_dict() for f in outcome.findings],
+        "checks": [{"name": r.name, "success": r.success} for r in outcome.results],
+        "validation": str(outcome.docs_index) if outcome.docs_index else None,
+    }
+
+
