@@ -47,38 +47,38 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
 }
 NETWORK = "needs the network (a real portal)"
 OFFICE_FILES = "needs files the office has, not in the repository"
-FOREVER = "serves schedules until stopped (tests/test_annual_outputs.py, tests/prefect_helpers.py)"
+FOREVER = "serves schedules until stopped (tests/reports/test_annual_outputs.py, tests/prefect_helpers.py)"
 NOT_RUN = {
     "init --county 青溪县 --slug qingxi --preset trs --start http://www.qingxi.gov.cn/zwgk/index.html "
     "--registry qingxi_units.csv --dir counties/": NETWORK,
     "init --county 青溪县 --slug qingxi --preset trs --start http://www.qingxi.gov.cn/zwgk/index.html "
     "--rate 1 --dir counties/": NETWORK,
-    "run --config counties/qingxi.toml --period 2021H1": NETWORK + " (after zwgk init; tests/test_new_county.py)",
+    "run --config counties/qingxi.toml --period 2021H1": NETWORK + " (after zwgk init; tests/flows/test_new_county.py)",
     "check draft.docx --json": OFFICE_FILES,
     "check draft.docx --period 2021H2 --docs /tmp/validation": OFFICE_FILES,
     "check 财政局2022年年报.html": OFFICE_FILES,
     "check 财政局2022年年报.docx --json": OFFICE_FILES,
     "run --period latest": "the half-year just ended: no data for it in the bundle",
-    "run --period 2021H2": "a full crawl-counted run (tests/test_counts_source.py)",
+    "run --period 2021H2": "a full crawl-counted run (tests/transforms/test_counts_source.py)",
     "run --period 2021H1 --out /srv/zwgk/out --warehouse /srv/zwgk/warehouse.duckdb":
-        "writes under /srv (flags winning over the work directory: tests/test_settings.py)",
-    "run --notify-success": "alerts need receivers (tests/test_alerts.py)",
-    "run --region data/regions/example.toml --period 2021H1": "a Dask cluster, minutes (tests/test_region.py)",
-    "run-region --region data/regions/example.toml --period 2021H1": "a Dask cluster, minutes (tests/test_region.py)",
-    "run --wait 600": "queues behind another run (tests/test_operations.py)",
-    "run --recrawl": "a full re-crawl, the same output as `run` (tests/test_warm_rerun.py)",
+        "writes under /srv (flags winning over the work directory: tests/domain/test_settings.py)",
+    "run --notify-success": "alerts need receivers (tests/alerts/test_alerts.py)",
+    "run --region data/regions/example.toml --period 2021H1": "a Dask cluster, minutes (tests/flows/test_region.py)",
+    "run-region --region data/regions/example.toml --period 2021H1": "a Dask cluster, minutes (tests/flows/test_region.py)",
+    "run --wait 600": "queues behind another run (tests/flows/test_operations.py)",
+    "run --recrawl": "a full re-crawl, the same output as `run` (tests/flows/test_warm_rerun.py)",
     "run --ephemeral": "Prefect's temporary server, 10–20 s more, the same output as `run`",
     "crawl --config data/portals/huarong.toml --registry data/registry/huarong.csv --export out/huarong.jsonl": NETWORK,
     "crawl --config data/portals/huarong.toml --since 2021-01-01": NETWORK,
     "crawl --preset yueyang --start http://www.huarong.gov.cn/zwgk/index.htm --registry data/registry/huarong.csv "
     "--write-config data/portals/huarong_discovered.toml": NETWORK,
     "crawl --preset trs --start http://127.0.0.1:8000/zwgk/ --rate 50 --export /tmp/items.jsonl":
-        "needs a portal mirror on port 8000 (tests/test_demo_portal.py crawls one)",
+        "needs a portal mirror on port 8000 (tests/ingest/test_demo_portal.py crawls one)",
     "crawl --config data/portals/huarong.toml --max-items 2000 --column-budget 1800 --time-budget 7200": NETWORK,
     "ingest old/2020年下半年通报.docx old/2020年上半年通报.txt": OFFICE_FILES,
     "ingest reports/2021H2_units.xlsx --period 2021H2": OFFICE_FILES,
-    "backfill 2019H1..2021H2": "six flow runs, minutes (tests/test_flow.py)",
-    "backfill 2021Q1..2021Q4 --config data/counties/huarong.toml": "four flow runs, minutes (tests/test_flow.py)",
+    "backfill 2019H1..2021H2": "six flow runs, minutes (tests/flows/test_flow.py)",
+    "backfill 2021Q1..2021Q4 --config data/counties/huarong.toml": "four flow runs, minutes (tests/flows/test_flow.py)",
     "annual --config data/counties/huarong.toml --year 2022": "the same flow as --year 2020, on a year the demo "
                                                              "portal has no reports for",
     "annual --year 2022 --file 收到的/财政局.docx --file 收到的/教育局.html": OFFICE_FILES,
@@ -87,7 +87,7 @@ NOT_RUN = {
     "serve --cron '0 8 10 1,4,7,10 *' --period latest:quarter": FOREVER,
     "serve --annual-cron '0 8 5 2 *'": FOREVER,
     "serve --annual-cron ''": FOREVER,
-    "transform --warehouse /srv/zwgk/warehouse.duckdb": "writes under /srv (flags: tests/test_settings.py)",
+    "transform --warehouse /srv/zwgk/warehouse.duckdb": "writes under /srv (flags: tests/domain/test_settings.py)",
 }
 
 

@@ -32,7 +32,7 @@ from reports.render import render_all
 from reports.xlsx import render_xlsx
 from transforms import runner
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 MM = Mm(1)
 
