@@ -56,8 +56,13 @@ system-deps: ## Debian packages for PDF/fonts/browser tests, installed only when
 	  echo "system-deps: continuing without them (bulletin.pdf and the browser/PDF tests are skipped)"; \
 	fi
 
-run: setup ## the default job: Huarong 2021H1 from the bundled seed → reports/out/huarong/2021H1/
+# Inputs live in data/; everything zwgk makes goes to the work directory: var/ here, or $ZWGK_HOME
+# (flows/domain/settings.py).
+WORK_DIR = $(or $(ZWGK_HOME),$(CURDIR)/var)
+
+run: setup ## the default job: Huarong 2021H1 from the bundled seed → var/out/huarong/2021H1/
 	$(UV) run --frozen zwgk run --draft-ok
+	@echo "outputs: $(WORK_DIR)/out/huarong/2021H1/ (bulletin.docx, .pdf, .html, .md, attachments.xlsx, run.json, validation/)"
 
 check: setup ## proofread the bundled seed bulletin (exit 3: problems found)
 	$(UV) run --frozen zwgk check data/bulletins/huarong_2021H1.txt --registry data/registry/huarong.csv
@@ -68,5 +73,8 @@ test: setup ## the test suite
 bench: setup ## benchmarks through the product (SIZES=1e5 for a quick one) → bench/out/, docs/benchmarks.md
 	$(UV) run --frozen python -m bench.run --publish --sizes "$${SIZES:-1e5,1e6,1e7}"
 
-clean: ## remove outputs and the warehouse (never the raw inputs)
-	rm -rf reports/out data/warehouse.duckdb data/warehouse.duckdb.wal
+clean: ## remove what zwgk made in the work directory (var/ or $ZWGK_HOME); never the inputs in data/
+	@if [ -x .venv/bin/zwgk ]; then .venv/bin/zwgk server stop; fi
+	cd "$(WORK_DIR)" 2>/dev/null && rm -rf warehouse.duckdb warehouse.duckdb.wal warehouse.duckdb.lock crawl \
+	  demo_portal out work logs prefect test-artifacts || true
+	rm -rf data/warehouse.duckdb* data/crawl data/demo_portal data/work data/logs reports/out .zwgk  # older layouts

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from flows.commands.common import OUT_HELP, WAREHOUSE_HELP, out_or_default, warehouse_or_default
+from flows.domain.config import DEFAULT_CONFIG
 from flows.ingest.annual_model import COLUMN_LABELS, COLUMNS, ROW_LABELS, AnnualReportError
 
 EXIT_FOUND, EXIT_BAD_INPUT = 3, 2
@@ -65,17 +67,17 @@ EPHEMERAL_HELP = "用 Prefect 的临时服务器（每条命令启动一次）�
 
 
 def annual_command(
-    config: Path = typer.Option(Path("data/counties/huarong.toml"), help="县级配置（TOML）"),
+    config: Path = typer.Option(DEFAULT_CONFIG, help="县级配置（TOML）"),
     year: int = typer.Option(None, help="审查哪一年度的报告（默认：上一年）"),
-    out: Path = typer.Option(Path("reports/out"), help="输出根目录"),
-    warehouse: Path = typer.Option(Path("data/warehouse.duckdb"), help="DuckDB 仓库文件"),
+    out: Path = typer.Option(None, help=OUT_HELP),
+    warehouse: Path = typer.Option(None, help=WAREHOUSE_HELP),
     files: list[Path] = typer.Option([], "--file", help="另行收到的年度报告文件（.html/.docx/.txt），可多次给出"),
     no_crawl: bool = typer.Option(False, "--no-crawl", help="不采集门户，只审查 --file 给出的文件"),
     notify_success: bool = typer.Option(False, "--notify-success", help="未发现问题也发送通知"),
     ephemeral: bool = typer.Option(False, "--ephemeral", help=EPHEMERAL_HELP),
 ) -> None:
     """Review every unit's annual disclosure report for a year (Prefect flow annual_report_review)."""
-    from flows.cli import use_server
+    from flows.commands.common import use_server
 
     use_server(ephemeral)
     from flows.county_flow import RunFailed
@@ -91,11 +93,12 @@ def annual_command(
     from flows.annual_flow import annual_report_review
 
     try:
-        summary = annual_report_review(county=cfg.slug, year=year, config=str(config), out_dir=str(out),
-                                       warehouse=str(warehouse), files=[str(f) for f in files], crawl=not no_crawl,
+        summary = annual_report_review(county=cfg.slug, year=year, config=str(config),
+                                       out_dir=str(out_or_default(out)),
+                                       warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files], crawl=not no_crawl,
                                        notify_success=notify_success or None)
     except RunFailed as exc:
-        from flows.cli import INPUT_ERRORS
+        from flows.commands.common import INPUT_ERRORS
 
         if isinstance(exc.__cause__, INPUT_ERRORS):
             _fail(str(exc))

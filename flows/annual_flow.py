@@ -1,6 +1,7 @@
 """The Prefect flow ``annual_report_review``: every January's review of the units' annual disclosure
 reports (docs/annual-reports.md). collect (crawl the 年报 column) → review (parse, match, check with
-GX, load into the warehouse) → render → notify → publish reports/out/<county>/<year>-annual/.
+GX, load into the warehouse) → render → notify → publish <out>/<county>/<year>-annual/ (default var/out/:
+flows/domain/settings.py).
 
 Tasks call plain functions in flows/steps/annual.py with paths, years and small dicts.
 """
@@ -15,8 +16,9 @@ from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is
 from prefect import flow, get_run_logger, task
 
 from flows.steps import annual as annual_steps
-from flows.county_flow import DEFAULT_OUT, DEFAULT_WAREHOUSE, RunFailed
+from flows.county_flow import RunFailed
 from flows.domain.config import DEFAULT_CONFIG, load_config
+from flows.domain.settings import settings
 
 
 @task(name="collect_annual_reports", task_run_name="collect-{county_slug}-{year}", retries=2,
@@ -58,8 +60,8 @@ def annual_report_review(county: str = "huarong", year: int | None = None, confi
     if county not in {cfg.slug, cfg.county}:
         raise ValueError(f"配置 {config_path} 属于 {cfg.slug}（{cfg.county}），不是 {county}")
     year = int(year or previous_year())
-    warehouse = str(warehouse or DEFAULT_WAREHOUSE)
-    out_root = str(out_dir or DEFAULT_OUT)
+    warehouse = str(warehouse or settings().warehouse)
+    out_root = str(out_dir or settings().out)
     notify_success = cfg.notify_success if notify_success is None else notify_success
     started = annual_steps_now()
     staged = annual_steps.staging_dir(out_root, cfg.slug, year)

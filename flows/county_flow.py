@@ -22,10 +22,9 @@ from flows.steps import pipeline
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import parse_period, parse_period_range
 from flows.domain.rules_config import blocking_overrides
+from flows.domain.settings import settings
 from flows.steps.runlock import warehouse_lock
 
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
-DEFAULT_OUT = Path("reports/out")
 
 
 class RunFailed(RuntimeError):
@@ -182,7 +181,7 @@ def half_yearly_bulletin(
 
     Holds the warehouse for the whole run (flows/steps/runlock.py): a second run on it is refused with the
     name of this one instead of failing in a task."""
-    with warehouse_lock(warehouse or DEFAULT_WAREHOUSE, f"zwgk run {county} {period or ''}".strip()):
+    with warehouse_lock(warehouse or settings().warehouse, f"zwgk run {county} {period or ''}".strip()):
         return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl)
 
 
@@ -194,8 +193,8 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
     if county not in {cfg.slug, cfg.county}:
         raise ValueError(f"配置 {config_path} 属于 {cfg.slug}（{cfg.county}），不是 {county}")
     code = resolve_period(period, cfg.default_period)
-    warehouse = str(warehouse or DEFAULT_WAREHOUSE)
-    out_root = str(out_dir or DEFAULT_OUT)
+    warehouse = str(warehouse or settings().warehouse)
+    out_root = str(out_dir or settings().out)
     notify_success = cfg.notify_success if notify_success is None else notify_success
     started = pipeline.now_iso()
     record = {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run.id, "county_slug": cfg.slug,

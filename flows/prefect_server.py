@@ -2,7 +2,8 @@
 ``backfill`` and ``annual`` use when no Prefect API is configured (instead of Prefect's temporary server,
 which costs 11–21 s to start on every command here).
 
-State lives under ``<project root>/.zwgk/prefect/`` (``ZWGK_HOME`` replaces the ``.zwgk`` folder):
+State lives under the work directory's ``prefect/`` (``var/prefect/`` under the project root, or
+``$ZWGK_HOME/prefect/``: flows/domain/settings.py):
 ``home/`` (the server's PREFECT_HOME: its SQLite database), ``server.json`` (pid, port, URL), ``server.log``.
 The server listens on 127.0.0.1 only, on a free port chosen at start. This module never imports Prefect:
 the server runs as its own process (``prefect server start``), started in a new session so that stopping it
@@ -25,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.domain.config import PROJECT_ROOT
+from flows.domain.settings import settings
 
 START_TIMEOUT = float(os.environ.get("ZWGK_SERVER_START_TIMEOUT", "180"))  # s; a cold start here takes ~20 s
 
@@ -45,8 +46,7 @@ class ServerState:
 
 
 def state_dir() -> Path:
-    home = os.environ.get("ZWGK_HOME")
-    return (Path(home) if home else PROJECT_ROOT / ".zwgk").resolve() / "prefect"
+    return settings().prefect
 
 
 def _state_file() -> Path:

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from flows import prefect_env  # noqa: F401
+from flows.domain.settings import settings
 
 EXIT_FOUND = 3
 EXIT_BAD_INPUT = 2
@@ -32,10 +33,10 @@ err = Console(stderr=True, soft_wrap=True, markup=False)
 def run_region_command(
     region: Annotated[Path, typer.Option(help="区域配置（TOML），列出各县级配置")],
     period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取区域配置")] = None,
-    out: Annotated[Path, typer.Option(help="输出根目录：各县 <out>/<县>/<期间>/，区域 <out>/<区域>/<期间>/")] = Path(
-        "reports/out"),
-    work: Annotated[Path, typer.Option(help="工作目录：各县 DuckDB、区域 DuckDB、Parquet（默认 <work>/parquet）")] = Path(
-        "data/work"),
+    out: Annotated[Path, typer.Option(help="输出根目录：各县 <out>/<县>/<期间>/，区域 <out>/<区域>/<期间>/")] = (
+        settings().out),
+    work: Annotated[Path, typer.Option(help="工作目录：各县 DuckDB、区域 DuckDB、Parquet（默认 <work>/parquet）")] = (
+        settings().work),
     ephemeral: Annotated[bool, typer.Option("--ephemeral", help="用 Prefect 临时服务器（每次启动十余秒），而非本项目的服务器")] = False,
 ) -> None:
     """Run every county of a region on Dask, then the region bulletin (Prefect flow region_bulletin)."""

@@ -40,14 +40,12 @@ from flows.county_flow import (crawl_task, load_crawl_task, notify_task, pdf_tas
 from flows.domain.config import ConfigError, load_config
 from flows.domain.periods import parse_period
 from flows.domain.region_config import load_region_config, region_warehouse
+from flows.domain.settings import settings as zwgk_settings
 from flows.steps import pipeline
 from flows.steps import region as steps
 from flows.steps.region import county_result, input_errors  # noqa: F401  (the CLI's names)
 from flows.steps.runlock import warehouse_lock
 from reports.region_render import status_label
-
-DEFAULT_WORK = Path("data/work")
-DEFAULT_OUT = Path("reports/out")
 
 
 class RegionFailed(RuntimeError):
@@ -322,11 +320,11 @@ def region_bulletin(region: str, period: str | None = None, out_dir: str | None 
             raise ValueError("未指定期间，区域配置中也没有 default_period")
         period = cfg.default_period
     code = parse_period(period).code
-    work = Path(work_dir or DEFAULT_WORK).resolve()
+    work = Path(work_dir or zwgk_settings().work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     region_db = str(region_warehouse(work, cfg.slug))
     with warehouse_lock(region_db, f"zwgk run --region {cfg.path.name} {code}"):
-        return _region(cfg, code, str(Path(out_dir or DEFAULT_OUT).resolve()), work, region_db)
+        return _region(cfg, code, str(Path(out_dir or zwgk_settings().out).resolve()), work, region_db)
 
 
 def _region(cfg, code: str, out_root: str, work: Path, region_db: str) -> dict:

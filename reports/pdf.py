@@ -201,3 +201,4 @@ def convert_batch(batch: list[tuple[str, str, str | None]]) -> list[str]:
     for cached, pdf in first.items():
         _cache_put(Path(pdf), Path(cached))
     return [pdf for _, pdf, _ in batch]
+render_pdf.skip_reason = skip_reason  # render_all asks this when render_pdf returns None

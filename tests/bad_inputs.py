@@ -166,9 +166,9 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
     if not dry:
         docx_bomb(root / "bomb.docx", 60)
         docx_bomb(root / "near_bomb.docx", 19)
-    add("docx_bomb", ["check", "bomb.docx"], 2, ("文件解压后过大",), seconds=120, rss_mb=1500,
+    add("docx_bomb", ["check", "bomb.docx"], 2, ("文件解压后过大",), seconds=300, rss_mb=1500,
         what=".docx 解压炸弹（60 MB 空段落，约 60 KB）")
-    add("docx_near_cap", ["check", "near_bomb.docx"], 2, ("文件过长",), seconds=120, rss_mb=1500,
+    add("docx_near_cap", ["check", "near_bomb.docx"], 2, ("文件过长",), seconds=300, rss_mb=1500,
         what=".docx 19 MB 空段落（低于解压上限，段落数超限）")
     add("xlsx_bomb", ["check", _write(root, "bomb.xlsx", lambda: _zip({
         "[Content_Types].xml": "<Types/>", "xl/sharedStrings.xml": "<sst>" + " " * (80 * MB) + "</sst>"}))], 2, ("文件解压后过大",),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,16 +18,23 @@ REGISTRY = ROOT / "data" / "registry" / "huarong.csv"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+# The work directory (flows/domain/settings.py) of this test session: a private folder, set before any test
+# module is imported, so that every default path (warehouse, outputs, crawl store, demo portal, logs, the
+# project's Prefect server) of an in-process command or a `zwgk` subprocess lands there, never in the checkout.
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="zwgk_home_"))
+os.environ["ZWGK_HOME"] = str(SESSION_HOME)
+
 
 @pytest.fixture(scope="session", autouse=True)
-def private_zwgk_home(tmp_path_factory):
-    """The project's Prefect server state (flows/prefect_server.py) in a private folder for the session, and
-    stopped at the end: a `zwgk run` subprocess without PREFECT_API_URL may start one there."""
-    os.environ["ZWGK_HOME"] = str(tmp_path_factory.mktemp("zwgk_home"))
-    yield
+def private_zwgk_home():
+    """The session's work directory; at the end, the project's Prefect server a `zwgk run` subprocess without
+    PREFECT_API_URL may have started there is stopped and the folder removed."""
+    yield SESSION_HOME
     from flows.prefect_server import stop
 
+    os.environ["ZWGK_HOME"] = str(SESSION_HOME)  # a test may have pointed it elsewhere
     stop()
+    shutil.rmtree(SESSION_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +56,37 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def registry_path() -> Path:
     return REGISTRY
+
+
+def tree_state(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under root (caches and environments left out) with its size and mtime: what a command
+    must leave unchanged."""
+    skip = {".git", ".venv", "__pycache__", ".pytest_cache", ".prefect-home", ".tools", "var"}
+    state = {}
+    for path in root.rglob("*"):
+        if skip.intersection(path.relative_to(root).parts) or not path.is_file():
+            continue
+        st = path.stat()
+        state[str(path.relative_to(root))] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory):
+    """The quick start's `zwgk run --draft-ok` (the default config: the seed bulletin and the demo portal) as a
+    subprocess, started from a folder outside the checkout with a fresh ZWGK_HOME and no path flag; the
+    checkout's files (var/ left out) are listed before and after. The project's Prefect server it starts in
+    that ZWGK_HOME is stopped at the end of the session."""
+    import subprocess
+    from types import SimpleNamespace
+
+    home, cwd = tmp_path_factory.mktemp("default_home"), tmp_path_factory.mktemp("elsewhere")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(ZWGK_HOME=str(home), COLUMNS="200")
+    zwgk = [sys.executable, "-m", "flows.cli"]
+    before = tree_state(ROOT)
+    proc = subprocess.run([*zwgk, "run", "--draft-ok"], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=900)
+    after = tree_state(ROOT)
+    yield SimpleNamespace(home=home, cwd=cwd, env=env, zwgk=zwgk, proc=proc, before=before, after=after)
+    subprocess.run([*zwgk, "server", "stop"], cwd=cwd, env=env, capture_output=True, timeout=120)

@@ -1,7 +1,8 @@
-"""County job configuration (TOML). Relative paths resolve against the config file's folder.
+"""County job configuration (TOML). Relative paths resolve against the config file's folder (never against
+the current directory or the work directory: flows/domain/settings.py).
 
     county = "华容县"                          # as the bulletin names it
-    slug = "huarong"                           # folder and key name: reports/out/huarong/…
+    slug = "huarong"                           # folder and key name: var/out/huarong/…
     registry = "../registry/huarong.csv"
     default_period = "2021H1"
     issuer = "华容县政务公开领导小组办公室"      # who signs the bulletin
@@ -33,9 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.domain.periods import PeriodError, parse_period
+from flows.domain.settings import PROJECT_ROOT, settings  # noqa: F401  (PROJECT_ROOT: re-exported)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG = PROJECT_ROOT / "data" / "counties" / "huarong.toml"
+DEFAULT_CONFIG = settings().default_config  # under the project root: the same from any current directory
 SOURCE_KINDS = ("bulletin", "unit_report")
 MAX_CONFIG_BYTES = 1024 * 1024
 SLUG = re.compile(r"[a-z0-9_-]+")  # a folder name under --out: never "..", "/", or anything that climbs out
@@ -69,7 +70,7 @@ class CountyConfig:
     notify_success: bool = False
     crawl_config: Path | None = None  # [crawl] config: the portal's crawl TOML (docs/crawler.md)
     crawl_demo: bool = False  # [crawl] demo: serve and crawl the bundled synthetic portal
-    crawl_store: Path | None = None  # [crawl] store: raw responses (default data/crawl/<slug>)
+    crawl_store: Path | None = None  # [crawl] store: raw responses (default <warehouse folder>/crawl/<slug>)
     crawl_rate: float | None = None  # [crawl] rate: requests/s override
     # [crawl] max_items_per_column / column_time_budget / crawl_time_budget: override the crawl
     # config's [limits] (docs/crawler.md, "Limits")
@@ -92,14 +93,13 @@ class CountyConfig:
         return [s for s in self.sources if s.period is None or parse_period(s.period).code == code]
 
 
-def load_config(path: str | Path) -> CountyConfig:
-    path = Path(path)
+def _read_toml(path: Path) -> dict:
     try:
         if path.is_dir():
             raise ConfigError(f"{path}: 这是一个文件夹，不是配置文件（应为 .toml 文件）")
         if path.exists() and (not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES):
             raise ConfigError(f"{path}: 不是配置文件（应为不超过 1 MB 的 .toml 文本文件）")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: 配置文件不存在") from None
     except UnicodeDecodeError:
@@ -108,6 +108,36 @@ def load_config(path: str | Path) -> CountyConfig:
         raise ConfigError(f"{path}: 无法读取配置文件（{exc.strerror or exc}）") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是有效的 TOML：{exc}") from None
+
+
+def _crawl_settings(crawl: dict, path: Path) -> tuple[float | None, dict, float]:
+    """[crawl] rate, limits and max_age, checked."""
+    rate = crawl.get("rate")
+    if rate is not None and (not isinstance(rate, (int, float)) or rate <= 0):
+        raise ConfigError(f"{path}: crawl.rate 应为正数（每秒请求数），实为 {rate!r}")
+    crawl_limits = {}
+    for key, kind in (("max_items_per_column", int), ("column_time_budget", (int, float)),
+                      ("crawl_time_budget", (int, float))):
+        value = crawl.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
+            what = "正整数（条）" if kind is int else "正数（秒）"
+            raise ConfigError(f"{path}: crawl.{key} 应为{what}，实为 {value!r}")
+        crawl_limits[key] = value
+    max_age = crawl.get("max_age", "6 hours")
+    try:
+        crawl_max_age = parse_duration(max_age)
+    except ValueError:
+        raise ConfigError(f"{path}: crawl.max_age 应为时长，如 \"6 hours\"、\"30 minutes\"、\"1 day\" 或 0，"
+                          f"实为 {max_age!r}") from None
+    return (float(rate) if rate else None), crawl_limits, crawl_max_age
+
+
+def load_config(path: str | Path) -> CountyConfig:
+    """A county job from its TOML file; relative paths in it resolve against the file's folder."""
+    path = Path(path)
+    data = _read_toml(path)
     base = path.resolve().parent
 
     def table(key: str, parent: dict | None = None, name: str | None = None) -> dict:
@@ -161,25 +191,7 @@ def load_config(path: str | Path) -> CountyConfig:
     tolerance = table("reconciliation").get("tolerance", 0)
     if not isinstance(tolerance, int) or tolerance < 0:
         raise ConfigError(f"{path}: reconciliation.tolerance 应为非负整数，实为 {tolerance!r}")
-    rate = crawl.get("rate")
-    if rate is not None and (not isinstance(rate, (int, float)) or rate <= 0):
-        raise ConfigError(f"{path}: crawl.rate 应为正数（每秒请求数），实为 {rate!r}")
-    crawl_limits = {}
-    for key, kind in (("max_items_per_column", int), ("column_time_budget", (int, float)),
-                      ("crawl_time_budget", (int, float))):
-        value = crawl.get(key)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
-            what = "正整数（条）" if kind is int else "正数（秒）"
-            raise ConfigError(f"{path}: crawl.{key} 应为{what}，实为 {value!r}")
-        crawl_limits[key] = value
-    max_age = crawl.get("max_age", "6 hours")
-    try:
-        crawl_max_age = parse_duration(max_age)
-    except ValueError:
-        raise ConfigError(f"{path}: crawl.max_age 应为时长，如 \"6 hours\"、\"30 minutes\"、\"1 day\" 或 0，"
-                          f"实为 {max_age!r}") from None
+    rate, crawl_limits, crawl_max_age = _crawl_settings(crawl, path)
     from flows.domain.rules_config import RulesConfigError, rules_settings
 
     try:
@@ -204,7 +216,7 @@ def load_config(path: str | Path) -> CountyConfig:
         blocking=dict(blocking), alert_urls=list(alerts.get("urls", [])),
         notify_success=bool(alerts.get("notify_success", False)),
         crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
-        crawl_store=rel(crawl.get("store")), crawl_rate=float(rate) if rate else None, crawl_limits=crawl_limits,
+        crawl_store=rel(crawl.get("store")), crawl_rate=rate, crawl_limits=crawl_limits,
         crawl_max_age=crawl_max_age, tolerance=tolerance,
         rules=rules, counts_source=counts_source,
         raw=data,

@@ -80,6 +80,7 @@ def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
     from flows.ingest.crawler.config import load_crawl_config
     from flows.ingest.crawler.crawl import crawl
     from flows.ingest.crawler.store import CrawlStore
+    from flows.domain.settings import demo_portal_dir
     from flows.steps.pipeline import DEMO_PORT, crawl_store_dir, ensure_demo_portal
 
     settings = annual_settings(cfg)
@@ -97,7 +98,7 @@ def collect_reports(cfg, warehouse: str | Path, year: int) -> dict:
     if cfg.crawl_demo:
         from data.demo.portal import demo_config, serve_directory
 
-        root = ensure_demo_portal(Path(warehouse).resolve().parent / "demo_portal")
+        root = ensure_demo_portal(demo_portal_dir(warehouse))
         with serve_directory(root, port=DEMO_PORT) as base:
             result = crawl(only_annual(demo_config(base)), store, since=since, rate=cfg.crawl_rate)
     elif cfg.crawl_config:

@@ -154,7 +154,9 @@ DEMO_PORT = int(os.environ.get("ZWGK_DEMO_PORT", "18921"))
 
 
 def crawl_store_dir(config: CountyConfig, warehouse: str | Path) -> Path:
-    return config.crawl_store or Path(warehouse).resolve().parent / "crawl" / config.slug
+    from flows.domain.settings import crawl_store_root
+
+    return config.crawl_store or crawl_store_root(warehouse) / config.slug
 
 
 def ensure_demo_portal(root: Path, seed: int = 2021) -> Path:
@@ -212,6 +214,7 @@ def crawl_portal(config: CountyConfig, warehouse: str | Path, *, since=None, ful
     """Crawl the county's portal (or the bundled demo portal) into its own crawl store; the items go to a
     JSONL file there (``items_file``), loaded by ``load_crawled``: the warehouse is not opened here, so
     counties crawl in parallel while one process writes the warehouse (the region run)."""
+    from flows.domain.settings import demo_portal_dir
     from flows.ingest.crawler.export import export_jsonl
     from flows.ingest.crawler.config import load_crawl_config, with_limits
     from flows.ingest.crawler.crawl import crawl
@@ -221,7 +224,7 @@ def crawl_portal(config: CountyConfig, warehouse: str | Path, *, since=None, ful
     if config.crawl_demo:
         from data.demo.portal import demo_config, serve_directory
 
-        root = ensure_demo_portal(Path(warehouse).resolve().parent / "demo_portal")
+        root = ensure_demo_portal(demo_portal_dir(warehouse))
         with serve_directory(root, port=DEMO_PORT) as base:
             crawl_config = with_limits(demo_config(base), **config.crawl_limits, where=str(config.path))
             result = crawl(crawl_config, store, since=since, full=full, registry=registry,

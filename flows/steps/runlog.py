@@ -1,4 +1,5 @@
-"""Where a command's log goes: everything, tracebacks included, to ``<warehouse folder>/logs/zwgk.log``;
+"""Where a command's log goes: everything, tracebacks included, to ``<warehouse folder>/logs/zwgk.log``
+(``var/logs/zwgk.log`` for the default warehouse: flows/domain/settings.py);
 on the terminal only Prefect's progress lines, never an error record or a traceback (the command
 itself prints one clear line when something fails, naming this file).
 """
@@ -9,11 +10,13 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from flows.domain.settings import log_dir
+
 _installed: dict[str, logging.Handler] = {}
 
 
 def log_file_for(warehouse: str | Path) -> Path:
-    return Path(warehouse).resolve().parent / "logs" / "zwgk.log"
+    return log_dir(warehouse) / "zwgk.log"
 
 
 class _TerminalFilter(logging.Filter):

@@ -58,7 +58,7 @@ def crawl_command(
     full: Annotated[bool, typer.Option("--full", help="完整重采：不用条件请求，翻完每个栏目的所有列表页")] = False,
     write_config: Annotated[Optional[Path], typer.Option("--write-config", help="把发现的栏目写成配置文件，供核对编辑")] = None,
     export: Annotated[Optional[Path], typer.Option("--export", help="把采集结果导出为 JSONL")] = None,
-    store: Annotated[Path, typer.Option("--store", help="采集存储根目录（每个门户一个子目录）")] = Path("data/crawl"),
+    store: Annotated[Optional[Path], typer.Option("--store", help="采集存储根目录（每个门户一个子目录；默认 工作目录/crawl：var/crawl，或 $ZWGK_HOME/crawl）")] = None,
     county: Annotated[Optional[str], typer.Option("--county", help="县名（名册解析“华容县××局”这类名称时用），默认取配置")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="终端上显示每个栏目的进度条")] = True,
     max_items: Annotated[Optional[int], typer.Option("--max-items", help="每个栏目本次最多采集的条目数（默认按配置，5000）")] = None,
@@ -67,6 +67,7 @@ def crawl_command(
 ) -> None:
     """采集县政府门户网站的政务公开栏目（按配置，或按预设自动发现栏目）。"""
     from flows.domain.registry import RegistryError, load_registry
+    from flows.domain.settings import settings
 
     since_date = None
     if since:
@@ -117,7 +118,7 @@ def crawl_command(
     from .crawl import crawl
     from .export import export_crawl_report, export_jsonl
 
-    store_dir = store / _slug(cfg, config)
+    store_dir = (store if store is not None else settings().crawl) / _slug(cfg, config)
     try:
         store_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,6 +1,6 @@
 """The crawl store: raw responses, compressed and content-addressed, plus a SQLite index.
 
-Layout (one directory per county, e.g. ``data/crawl/huarong/``)::
+Layout (one directory per county, e.g. ``var/crawl/huarong/``, beside the warehouse)::
 
     objects/ab/cdef0123….gz   gzip of a response body, named by the sha256 of the body
     index.sqlite              responses (latest per URL), column membership, crawl runs

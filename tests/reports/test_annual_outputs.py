@@ -51,7 +51,7 @@ def test_schedule_serves_the_annual_review_on_1_february():
     assert schedule.schedule.cron == ANNUAL_CRON == "0 8 1 2 *"
     assert schedule.schedule.timezone == "Asia/Shanghai"
     assert "year" not in annual_dep.parameters  # each run reviews the year just ended
-    text = (Path(__file__).resolve().parents[1] / "prefect.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "prefect.yaml").read_text(encoding="utf-8")
     assert "flows/annual_flow.py:annual_report_review" in text and '"0 8 1 2 *"' in text
 
 

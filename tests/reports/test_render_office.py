@@ -2,7 +2,7 @@
 and the charts, each read back and compared with the seed's numbers.
 
 The contexts come from the real pipeline functions (ingest → transform → validate → build_context), rendered once
-per module. PDF pages and charts are kept under reports/out/test-artifacts/ for a person to look at.
+per module. PDF pages and charts are kept under var/test-artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from reports.render import render_all
 from reports.xlsx import render_xlsx
 from transforms import runner
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "reports" / "out" / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "var" / "test-artifacts"
 MM = Mm(1)
 
 

@@ -3,7 +3,7 @@
 Chromium is driven through the DevTools protocol over --remote-debugging-pipe (file descriptors 3 and 4,
 NUL-separated JSON), so no Python package is needed. A phone width needs device emulation
 (Emulation.setDeviceMetricsOverride): a headless window is never narrower than 500 px. Full-page screenshots
-are kept in reports/out/test-artifacts/browser/. Skipped when Chromium is not installed (make system-deps).
+are kept in var/test-artifacts/browser/. Skipped when Chromium is not installed (make system-deps).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import pytest
 
 from reports.render import render_all
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "reports" / "out" / "test-artifacts" / "browser"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")
                  if shutil.which(n)), None)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

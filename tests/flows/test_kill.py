@@ -16,7 +16,7 @@ import pytest
 from transforms import runner
 
 pytestmark = pytest.mark.flow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(tmp_path: Path, seed_path: Path) -> Path:

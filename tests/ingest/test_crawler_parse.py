@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "crawler_fixtures"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crawler_fixtures"))
 
 from fault_server import Resp, serve  # noqa: E402
 
@@ -20,8 +20,8 @@ from flows.ingest.crawler.crawl import crawl  # noqa: E402
 from flows.ingest.crawler.dates import find_dates, parse_date  # noqa: E402
 from flows.ingest.crawler.parse import hanweb_requests, parse_article, parse_list, parse_trs_paging  # noqa: E402
 
-FIX = Path(__file__).parent / "crawler_fixtures"
-ROOT = Path(__file__).resolve().parents[1]
+FIX = Path(__file__).resolve().parents[1] / "crawler_fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def fixture(name: str) -> str:

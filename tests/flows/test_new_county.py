@@ -21,7 +21,7 @@ from data.demo.portal import serve_directory
 from flows.steps.pipeline import latest_completed
 
 pytestmark = pytest.mark.flow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _periods():

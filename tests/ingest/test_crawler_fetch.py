@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "crawler_fixtures"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crawler_fixtures"))
 
 from fault_server import Resp, drip, huge, serve, sleep_then, truncated  # noqa: E402
 

@@ -17,7 +17,7 @@ from flows.domain.config import ConfigError
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 from transforms import runner
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_publish_refuses_targets_outside_the_output_root(tmp_path):

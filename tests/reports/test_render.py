@@ -11,7 +11,7 @@ from flows.ingest.bulletin import parse_bulletin
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from reports.render import render_template
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 
 @pytest.fixture(scope="module")

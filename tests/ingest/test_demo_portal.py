@@ -20,7 +20,7 @@ from data.demo.portal import (
 )
 from flows.domain.registry import load_registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "data" / "bulletins" / "huarong_2021H1.txt"
 
 

@@ -15,7 +15,7 @@ from flows.cli import app
 from flows.domain.config import DEFAULT_CONFIG
 
 pytestmark = pytest.mark.flow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _config(tmp_path, seed_path, urls=(), texts=None):

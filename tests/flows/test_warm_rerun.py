@@ -19,7 +19,7 @@ from transforms.loaders import load_crawl
 from reports import pdf
 from transforms import runner
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("text, seconds", [("6 hours", 21600), ("30 minutes", 1800), ("1 day", 86400),

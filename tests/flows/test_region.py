@@ -23,7 +23,7 @@ from flows.steps.region import (county_result, export_marts, region_transform, r
                                 validate_region)
 from transforms import region_runner, runner
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PERIOD = "2021H1"
 STAMPS = {"started_at", "finished_at", "out_dir"}
 

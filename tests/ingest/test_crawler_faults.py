@@ -19,7 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent / "crawler_fixtures"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crawler_fixtures"))
 
 from fault_server import Resp, gzip_bomb, gzipped, serve, sleep_then  # noqa: E402
 

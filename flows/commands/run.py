@@ -1,0 +1,175 @@
+"""``zwgk run`` (one county and period, or a region with --region) and ``zwgk backfill`` (a range of periods)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from flows.commands.common import (EPHEMERAL_HELP, EXIT_FOUND, INPUT_ERRORS, LATEST_KINDS, OUT_HELP, WAIT_HELP,
+                                   WAREHOUSE_HELP, console, fail, out_or_default, say, styled, use_server,
+                                   warehouse_or_default)
+from flows.domain.config import DEFAULT_CONFIG, load_config
+from flows.domain.periods import PeriodError, parse_period
+from flows.domain.settings import settings
+from flows.steps.runlock import WarehouseBusy, warehouse_lock
+
+
+def run_command(
+    config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
+    period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取配置")] = None,
+    out: Annotated[Optional[Path], typer.Option(help=OUT_HELP)] = None,
+    warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
+    draft_ok: Annotated[bool, typer.Option("--draft-ok", help="草稿也以 0 退出（供 make run 使用）")] = False,
+    notify_success: Annotated[bool, typer.Option("--notify-success", help="正式稿也发送通知")] = False,
+    region: Annotated[Optional[Path], typer.Option(help="区域配置（TOML）：在 Dask 上运行其中每个县，再出区域通报")] = None,
+    work: Annotated[Optional[Path], typer.Option(help="区域运行的工作目录（各县 DuckDB、Parquet；默认 工作目录/work）")] = None,
+    wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
+    recrawl: Annotated[bool, typer.Option("--recrawl", help="无论上次采集多久以前，都重新采集门户（[crawl] max_age）")] = False,
+    ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
+) -> None:
+    """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
+    out = out_or_default(out)
+    if region is not None:
+        from flows.region_cli import run_region_command
+
+        return run_region_command(region=region, period=period, out=out,
+                                  work=work if work is not None else settings().work, ephemeral=ephemeral)
+    try:
+        cfg = load_config(config)
+        if period and period.startswith("latest"):
+            if period.partition(":")[2] not in LATEST_KINDS:
+                raise PeriodError(f"无法识别的期间“{period}”：应为 latest、latest:year、latest:quarter 或 latest:month")
+        elif period:
+            period = parse_period(period).code
+        else:
+            period = cfg.default_period or parse_period("").code  # a code, or latest[:kind]
+    except INPUT_ERRORS as exc:
+        fail(str(exc))
+    use_server(ephemeral)
+    summary = _run_flow(cfg, config, period, out, warehouse_or_default(warehouse), notify_success, wait, recrawl)
+    _print_run(summary)
+    if summary["status"] == "draft" and not draft_ok:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify_success: bool, wait: float,
+              recrawl: bool = False) -> dict:
+    """Run the flow holding the warehouse; a failure is one line on the terminal (its traceback is in the
+    log file): exit 2 for what the office can fix (input, config, period, a busy warehouse), else 1."""
+    try:
+        with warehouse_lock(warehouse, f"zwgk run {cfg.slug} {period}", wait=wait, on_wait=say):
+            from flows.county_flow import RunFailed, half_yearly_bulletin
+            from flows.steps.runlog import route_logs
+
+            log = route_logs(warehouse)
+            try:
+                return half_yearly_bulletin(county=cfg.slug, period=period, config=str(config), out_dir=str(out),
+                                            warehouse=str(warehouse), notify_success=notify_success or None,
+                                            recrawl=recrawl)
+            except RunFailed as exc:
+                cause = exc.__cause__
+                if isinstance(cause, INPUT_ERRORS):
+                    fail(f"{cfg.county} {period}：{cause}（在“{exc.task_name}”步骤停止，未发布任何输出）")
+                fail(f"{exc}（未发布任何输出；详细信息见 {log}）", 1)
+            except INPUT_ERRORS as exc:
+                fail(str(exc))
+            except Exception as exc:  # noqa: BLE001 - one line here, the traceback is in the log
+                import logging
+
+                logging.getLogger("zwgk").error("运行失败", exc_info=exc)
+                fail(f"运行失败：{type(exc).__name__}: {exc}（详细信息见 {log}）", 1)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+
+
+def _print_checks(summary: dict) -> None:
+    failed = [c for c in summary["checks"] if not c["success"]]
+    for c in sorted(failed, key=lambda c: not c["blocking"]):
+        messages = c["messages"] or [c["name"]]
+        if c["blocking"]:
+            if isinstance(c.get("observed"), int) and isinstance(c.get("expected"), int):
+                console.print(f"  {c['name']}: {c['observed']} ≠ {c['expected']}", highlight=False)
+            for m in messages:
+                console.print(f"  [阻断] {m}", highlight=False)
+        else:
+            more = f"（等{len(messages)}项，详见通报“存在问题”及 attachments.xlsx）" if len(messages) > 2 else ""
+            console.print(f"  [提醒] {c['name']}：{'；'.join(messages[:2])}{more}", highlight=False)
+
+
+def _print_run(summary: dict) -> None:
+    out_dir = Path(summary["out_dir"])
+    console.rule(f"{summary['county']} {summary['period_label']} 政务公开通报")
+    totals = summary["totals"]
+    parts = [f"{k} {v} 条" for k, v in totals.items() if k not in {"all", "stated_in_text"}]
+    stated = (f"正文原述 {totals['stated_in_text']} 条" if totals.get("stated_in_text") is not None
+              else "条数按门户采集统计" if summary.get("counts_source") == "crawl" else "正文未写明总数")
+    console.print(f"附件合计 {totals['all']} 条（{'，'.join(parts)}）；{stated}", highlight=False)
+    if summary["status"] == "draft":
+        console.print(styled("[bold red]结果：草稿[/] —— 阻断性检查未通过，通报不得印发："), highlight=False)
+    else:
+        console.print(styled("[bold green]结果：正式稿[/] —— 全部阻断性检查通过。"), highlight=False)
+    _print_checks(summary)
+    crawl = summary.get("crawl") or {}
+    if crawl and crawl.get("complete") is False:  # a crawl limit or fault: crawled counts may be short
+        cols = crawl.get("incomplete_columns") or []
+        names = "、".join(f"{c['name']}（{c.get('incomplete') or c.get('status')}）" for c in cols[:3])
+        console.print(f"  [采集不完整] {len(cols)} 个栏目未完整读取：{names}{'等' if len(cols) > 3 else ''}；"
+                      "网站采集条数可能偏少，详见 run.json 的 crawl.incomplete_columns", highlight=False)
+    if crawl.get("skipped"):
+        console.print(f"门户未重新采集：沿用 {crawl['age']} 前的采集（未超过 [crawl] max_age；--recrawl 强制重新采集）",
+                      highlight=False)
+    alert = summary.get("alert") or {}
+    if alert.get("status") == "sent":
+        console.print(f"已通知：{'、'.join(alert['sent'])}", highlight=False)
+    elif alert.get("status") == "failed":
+        console.print(styled("[yellow]通知发送失败[/]", "：", "；".join(alert["errors"])), highlight=False)
+    console.print(f"输出目录：{out_dir}", highlight=False)
+    for name, rel in summary["outputs"].items():
+        console.print(f"  {name}: {out_dir / rel}", highlight=False)
+
+
+def backfill_command(
+    periods: Annotated[str, typer.Argument(help="期间范围，如 2019H1..2021H2（也可单个期间）")],
+    config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
+    out: Annotated[Optional[Path], typer.Option(help=OUT_HELP)] = None,
+    warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
+    wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
+    ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
+) -> None:
+    """Run the bulletin flow for every period of a range, oldest first, and report each period."""
+    from flows.domain.periods import parse_period_range
+
+    out, warehouse = out_or_default(out), warehouse_or_default(warehouse)
+    try:
+        cfg = load_config(config)
+        codes = [p.code for p in parse_period_range(periods)]
+    except INPUT_ERRORS as exc:
+        fail(str(exc))
+    use_server(ephemeral)
+    try:
+        with warehouse_lock(warehouse, f"zwgk backfill {cfg.slug} {periods}", wait=wait, on_wait=say):
+            from flows.county_flow import backfill
+            from flows.steps.runlog import route_logs
+
+            route_logs(warehouse)
+            results = backfill(county=cfg.slug, periods=f"{codes[0]}..{codes[-1]}", config=str(config),
+                               out_dir=str(out), warehouse=str(warehouse))
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    table = Table("期间", "结果", "输出目录 / 原因")
+    labels = {"final": styled("[green]正式稿[/]"), "draft": styled("[yellow]草稿[/]"), "failed": styled("[red]失败[/]")}
+    for r in results:
+        table.add_row(r["period"], labels.get(r["status"], r["status"]), r["out_dir"] or r["error"] or "")
+    console.print(table)
+    if any(r["status"] == "failed" for r in results):
+        raise typer.Exit(1)
+    if any(r["status"] == "draft" for r in results):
+        raise typer.Exit(EXIT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run", short_help="运行通报流程：导入 → 汇总 → 核查 → 生成通报")(run_command)
+    app.command("backfill", short_help="按期间范围依次补跑通报流程")(backfill_command)

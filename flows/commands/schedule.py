@@ -1,0 +1,37 @@
+"""``zwgk serve``: the half-yearly bulletin and the annual review on cron schedules (flows/schedule.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from flows.commands.common import INPUT_ERRORS, OUT_HELP, WAREHOUSE_HELP, fail, out_or_default, warehouse_or_default
+from flows.domain.config import DEFAULT_CONFIG, load_config
+
+
+def serve_command(
+    config: Annotated[Path, typer.Option(help="县级配置（TOML）")] = DEFAULT_CONFIG,
+    cron: Annotated[str, typer.Option(help="cron 表达式（默认每年1月、7月5日8:00）")] = "0 8 5 1,7 *",
+    timezone: Annotated[str, typer.Option(help="时区")] = "Asia/Shanghai",
+    name: Annotated[str, typer.Option(help="部署名称")] = "half-yearly",
+    period: Annotated[str, typer.Option(help="运行的期间：latest = 刚结束的半年")] = "latest",
+    out: Annotated[Optional[Path], typer.Option(help=OUT_HELP)] = None,
+    warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
+    annual_cron: Annotated[str, typer.Option(help="年度报告审查的 cron（默认每年2月1日8:00；空字符串则不部署）")] = "0 8 1 2 *",
+) -> None:
+    """Serve the half-yearly bulletin and the annual-report review on cron schedules (Asia/Shanghai) until stopped."""
+    try:
+        cfg = load_config(config)
+    except INPUT_ERRORS as exc:
+        fail(str(exc))
+    from flows.schedule import serve
+
+    serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
+          out=out_or_default(out).resolve(), warehouse=warehouse_or_default(warehouse).resolve(),
+          annual_cron=annual_cron or None)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve", short_help="按计划（每半年）自动运行通报流程")(serve_command)
