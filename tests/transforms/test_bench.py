@@ -19,7 +19,7 @@ from bench import crawlset
 from bench.run import parse_sizes
 from transforms import runner
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_crawlset_fills_the_warehouse_through_the_loader(tmp_path):
