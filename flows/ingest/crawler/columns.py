@@ -110,7 +110,8 @@ class _Crawler:
                 report.items_failed += 1
                 reason = prev.reason or ""
                 reasons.add("robots_unreadable" if reason.startswith("robots.txt 无法读取")
-                            else "rate_limited" if "429" in reason else "items_failed")
+                            # the reason starts with the status; a URL in it may hold "429" (a port)
+                            else "rate_limited" if reason.startswith("HTTP 429") else "items_failed")
         report.items_unfetched += unfetched
         if report.items_failed:
             code = next((c for c in ("robots_unreadable", "rate_limited") if c in reasons), "items_failed")
