@@ -141,7 +141,7 @@ def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMO
     steps = _region_steps()
     with mart_timer({}) as marts:
         if steps is not None:
-            result = _zwgk_region_steps(steps, folder / "warehouse.duckdb", todo, lap)
+            result = _zwgk_region_steps(steps, folder / "warehouse.duckdb", todo, lap, memory_limit)
         else:
             result = _zwgk_runner(folder / "warehouse.duckdb", todo, lap, memory_limit)
     con = runner.connect(folder / "warehouse.duckdb", read_only=True, schema=False)
@@ -155,7 +155,7 @@ def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMO
             "mart_seconds": dict(sorted(marts.items(), key=lambda kv: -kv[1])), "stages": lap.stages, "untimed": lap.stages["write result"]}
 
 
-def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap: Laps) -> dict:
+def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap: Laps, memory_limit: str) -> dict:
     """transform_scope (rule settings, working days, the marts in one pass) and validate_scope (the
     flows' frames of every county, one GX run over them), as flows/region_flow.py calls them."""
     from flows.domain.rules_config import blocking_overrides, rules_settings
@@ -163,14 +163,15 @@ def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap:
 
     period = todo[0][1]
     rules = rules_settings({})
-    built = steps.transform_scope(warehouse, period, [{"slug": slug, "rules": rules} for slug, _ in todo])
+    built = steps.transform_scope(warehouse, period, [{"slug": slug, "rules": rules} for slug, _ in todo],
+                                  memory_limit=memory_limit)
     lap("transform_scope (marts: aggregate + rank + rules)")
     if built["errors"]:
         raise RuntimeError(f"transform_scope: {dict(list(built['errors'].items())[:3])}")
     knobs = [{"slug": slug, "settings": {"tolerance": 0, "rules": rules}, "blocking": blocking_overrides(rules)}
              for slug, _ in todo]
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-docs-") as docs_root:
-        validated = steps.validate_scope(warehouse, period, knobs, docs_root)
+        validated = steps.validate_scope(warehouse, period, knobs, docs_root, memory_limit=memory_limit)
         lap("validate_scope (frames + GX)")
     if validated["errors"]:
         raise RuntimeError(f"validate_scope: {dict(list(validated['errors'].items())[:3])}")

@@ -70,14 +70,18 @@ def ephemeral_context(docs_dir: str | Path | None, site_name: str):
 
 
 def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
-    """GX wants plain numpy dtypes: nullable integers become float with NaN, NA becomes None."""
+    """GX wants plain numpy dtypes: nullable integers become float with NaN, NA becomes None. A frame
+    that needs none of it (and has a plain 0..n-1 index) is returned as it is: nothing here changes it."""
+    nullable = [column for column, dtype in frame.dtypes.items()
+                if isinstance(dtype, pd.Int64Dtype) or str(dtype) in {"Int8", "Int16", "Int32", "Int64", "UInt8", "boolean"}]
+    if not nullable and isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1:
+        return frame
     out = frame.copy()
-    for column in out.columns:
-        dtype = out[column].dtype
-        if isinstance(dtype, pd.Int64Dtype) or str(dtype) in {"Int8", "Int16", "Int32", "Int64", "UInt8"}:
-            out[column] = out[column].astype("float64")
-        elif str(dtype) == "boolean":
+    for column in nullable:
+        if str(out[column].dtype) == "boolean":
             out[column] = out[column].astype(object).where(out[column].notna(), None)
+        else:
+            out[column] = out[column].astype("float64")
     return out.reset_index(drop=True)
 
 

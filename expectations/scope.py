@@ -17,7 +17,6 @@ result derived from it (the set-based region run, flows/region_flow.py).
 
 from __future__ import annotations
 
-import copy
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -52,10 +51,13 @@ def _region_frames(prepared: Mapping[str, Mapping[str, pd.DataFrame]], checks: l
     return out
 
 
-def _rows_of(er, slug: str) -> list[dict]:
-    raw = (er.result or {}).get("unexpected_index_list") or []
-    return [{k: _clean(v) for k, v in row.items() if k != SCOPE}
-            for row in raw if isinstance(row, Mapping) and row.get(SCOPE) == slug]
+def _rows_by_county(er) -> dict[str, list[dict]]:
+    """county → the offending rows GX returned for it (one pass over the rows, whatever the counties)."""
+    out: dict[str, list[dict]] = {}
+    for row in (er.result or {}).get("unexpected_index_list") or []:
+        if isinstance(row, Mapping):
+            out.setdefault(row.get(SCOPE), []).append({k: _clean(v) for k, v in row.items() if k != SCOPE})
+    return out
 
 
 def _unscoped(row: dict, check: Check) -> dict:
@@ -64,12 +66,15 @@ def _unscoped(row: dict, check: Check) -> dict:
 
 
 def validate_counties(frames: Mapping[str, Mapping[str, pd.DataFrame]], *, blocking: Mapping[str, Mapping],
-                      settings: Mapping[str, Mapping], run_name: str = "region"
-                      ) -> tuple[dict[str, Validation], dict[str, list]]:
+                      settings: Mapping[str, Mapping], run_name: str = "region",
+                      prepared_out: dict | None = None) -> tuple[dict[str, Validation], dict[str, list]]:
     """Validate every county's frames (county slug → frames as ``frames_for`` returns them) in one GX run
-    per distinct settings. Returns (slug → Validation, slug → [(check, er, suite result)] for Data Docs)."""
+    per distinct settings. Returns (slug → Validation, slug → [(check, er, suite result)] for Data Docs).
+    ``prepared_out``: filled with slug → the frames as GX took them (for ``county_docs_results``)."""
     _quiet_gx()
     prepared = {slug: prepare_frames(f) for slug, f in frames.items()}
+    if prepared_out is not None:
+        prepared_out.update(prepared)
     applies = {slug: [c for c in CHECKS if c.applies(p)] for slug, p in prepared.items()}
     groups: dict[str, list[str]] = {}
     for slug in prepared:
@@ -82,14 +87,16 @@ def validate_counties(frames: Mapping[str, Mapping[str, pd.DataFrame]], *, block
         region = _region_frames({s: prepared[s] for s in slugs}, checks, group_settings)
         outcomes, _ = run_suites(region, checks, settings=group_settings, run_name=run_name, index_extra=(SCOPE,))
         by_check = {check.name: (check, er, suite) for check, er, suite in outcomes}
+        for check, er, _ in outcomes:
+            if er.exception_info and er.exception_info.get("raised_exception"):
+                raise RuntimeError(f"Great Expectations could not evaluate {check.name}: "
+                                   f"{er.exception_info.get('exception_message')}")
+        rows_by = {name: _rows_by_county(er) for name, (_, er, _) in by_check.items()}
         for slug in slugs:
             results, kept = [], []
             for check in applies[slug]:
                 check_, er, suite = by_check[check.name]
-                if er.exception_info and er.exception_info.get("raised_exception"):
-                    raise RuntimeError(f"Great Expectations could not evaluate {check.name}: "
-                                       f"{er.exception_info.get('exception_message')}")
-                rows = [_unscoped(r, check) for r in _rows_of(er, slug)]
+                rows = [_unscoped(r, check) for r in rows_by[check.name].get(slug, ())]
                 results.append(check_result(check, not rows, rows, prepared[slug], blocking.get(slug) or {}))
                 kept.append((check, er, suite))
             validations[slug] = Validation(results=results)
@@ -102,13 +109,42 @@ def validate_counties(frames: Mapping[str, Mapping[str, pd.DataFrame]], *, block
 # --------------------------------------------------------------------------------------------
 
 
-def _county_result(er_json: dict, slug: str, frame: pd.DataFrame) -> dict:
-    """One expectation's result cut down to one county: its offending rows, counts and percentages."""
-    er_json = copy.deepcopy(er_json)
-    result = er_json.get("result") or {}
+class DocsCache:
+    """Each expectation result and suite serialised once for all the counties (``to_json_dict`` is the
+    costly part), with its offending rows indexed by county once."""
+
+    def __init__(self):
+        self._results: dict[int, tuple[dict, dict[str, list[int]]]] = {}
+        self._suites: dict[int, dict] = {}
+
+    def result(self, er) -> tuple[dict, dict[str, list[int]]]:
+        if id(er) not in self._results:
+            er_json = er.to_json_dict()
+            positions: dict[str, list[int]] = {}
+            for i, row in enumerate((er_json.get("result") or {}).get("unexpected_index_list") or []):
+                if isinstance(row, dict):
+                    positions.setdefault(row.get(SCOPE), []).append(i)
+            self._results[id(er)] = (er_json, positions)
+        return self._results[id(er)]
+
+    def suite(self, suite) -> dict:
+        """The suite result's JSON without its results (each county gets its own cut of them)."""
+        if id(suite) not in self._suites:
+            results, suite.results = suite.results, []
+            try:
+                self._suites[id(suite)] = suite.to_json_dict()
+            finally:
+                suite.results = results
+        return self._suites[id(suite)]
+
+
+def _county_result(er_json: dict, mine: list[int], frame: pd.DataFrame) -> dict:
+    """One expectation's result cut down to one county (``mine``: the positions of its offending rows):
+    its rows, counts and percentages. The shared result is not changed."""
+    er_json = {**er_json, "result": dict(er_json.get("result") or {})}
+    result = er_json["result"]
     indexes = result.get("unexpected_index_list") or []
     values = result.get("unexpected_list")
-    mine = [i for i, row in enumerate(indexes) if isinstance(row, dict) and row.get(SCOPE) == slug]
     rows = [{k: v for k, v in indexes[i].items() if k != SCOPE} for i in mine]
     county_values = [values[i] for i in mine] if isinstance(values, list) and len(values) == len(indexes) else []
     kwargs = er_json.get("expectation_config", {}).get("kwargs", {})
@@ -131,22 +167,26 @@ def _county_result(er_json: dict, slug: str, frame: pd.DataFrame) -> dict:
         result.pop("unexpected_index_query", None)
         if "unexpected_index_column_names" in result:
             result["unexpected_index_column_names"] = [c for c in result["unexpected_index_column_names"] if c != SCOPE]
-    er_json["result"] = result
     er_json["success"] = not rows
     return er_json
 
 
-def county_docs_results(outcomes: list, slug: str, frames: Mapping[str, pd.DataFrame]) -> list[dict]:
-    """The county's suites (name, expectations, cut-down suite result) as JSON-ready dicts."""
-    prepared = prepare_frames(frames)
+def county_docs_results(outcomes: list, slug: str, frames: Mapping[str, pd.DataFrame],
+                        cache: DocsCache | None = None, *, prepared: bool = False) -> list[dict]:
+    """The county's suites (name, expectations, cut-down suite result) as JSON-ready dicts. Pass one
+    ``cache`` for all the counties of a run: each result is then serialised once, not once per county.
+    ``prepared``: the frames are already as GX took them (``validate_counties`` returns them)."""
+    cache = cache or DocsCache()
+    prepared = frames if prepared else prepare_frames(frames)
     by_suite: dict[str, dict] = {}
     for check, er, suite in outcomes:
         entry = by_suite.setdefault(suite.suite_name, {"suite_name": suite.suite_name, "frame": check.frame,
-                                                       "suite": suite.to_json_dict(), "results": []})
-        entry["results"].append(_county_result(er.to_json_dict(), slug, prepared[check.frame]))
+                                                       "suite": cache.suite(suite), "results": []})
+        er_json, positions = cache.result(er)
+        entry["results"].append(_county_result(er_json, positions.get(slug, []), prepared[check.frame]))
     out = []
     for entry in by_suite.values():
-        suite = entry.pop("suite")
+        suite = dict(entry.pop("suite"))
         results = entry.pop("results")
         passed = sum(1 for r in results if r["success"])
         suite.update({"results": results, "success": passed == len(results), "statistics": {

@@ -81,13 +81,15 @@ def ingest_scope_task(warehouse: str, region_slug: str, period: str, configs: li
 
 
 @task(name="transform-scope", task_run_name="transform-{region_slug}-{period}")
-def transform_scope_task(warehouse: str, region_slug: str, period: str, counties: list[dict]) -> dict:
-    return steps.transform_scope(warehouse, period, counties)
+def transform_scope_task(warehouse: str, region_slug: str, period: str, counties: list[dict],
+                         memory_limit: str | None = None) -> dict:
+    return steps.transform_scope(warehouse, period, counties, memory_limit=memory_limit)
 
 
 @task(name="validate-scope", task_run_name="validate-{region_slug}-{period}")
-def validate_scope_task(warehouse: str, region_slug: str, period: str, counties: list[dict], docs_root: str) -> dict:
-    return steps.validate_scope(warehouse, period, counties, docs_root)
+def validate_scope_task(warehouse: str, region_slug: str, period: str, counties: list[dict], docs_root: str,
+                        memory_limit: str | None = None) -> dict:
+    return steps.validate_scope(warehouse, period, counties, docs_root, memory_limit=memory_limit)
 
 
 @task(name="export-scope", task_run_name="export-{region_slug}-{period}")
@@ -185,10 +187,11 @@ def _gather_inputs(counties: _Counties, db: str, region_slug: str, period: str) 
             counties.fail_exc(slug, "crawl", exc)
 
 
-def _compute(counties: _Counties, db: str, region_slug: str, period: str, docs_root: str, parquet_root: str) -> dict:
+def _compute(counties: _Counties, db: str, region_slug: str, period: str, docs_root: str, parquet_root: str,
+             memory_limit: str | None = None) -> dict:
     """Marts in one pass, the checks once, the Parquet export; returns slug → validation of the counties left."""
     built = transform_scope_task(db, region_slug, period, [
-        {"slug": s, "rules": counties.configs[s][1].rules} for s in counties.ok()])
+        {"slug": s, "rules": counties.configs[s][1].rules} for s in counties.ok()], memory_limit)
     for slug, e in built["errors"].items():
         counties.fail(slug, "transform", e["error"], e["kind"])
     for slug, marts in built["marts"].items():
@@ -197,7 +200,7 @@ def _compute(counties: _Counties, db: str, region_slug: str, period: str, docs_r
     for slug in counties.ok():
         settings, blocking = run_settings(counties.configs[slug][1])
         knobs.append({"slug": slug, "settings": settings, "blocking": blocking})
-    validated = validate_scope_task(db, region_slug, period, knobs, docs_root) if knobs else {
+    validated = validate_scope_task(db, region_slug, period, knobs, docs_root, memory_limit) if knobs else {
         "validations": {}, "errors": {}}
     for slug, e in validated["errors"].items():
         counties.fail(slug, "validate", e["error"], e["kind"])
@@ -297,7 +300,8 @@ def region_counties(region: str, region_slug: str, period: str, out_dir: str, wo
     warm = [prepare_worker_task.submit(i) for i in range(n_workers)]
     _gather_inputs(counties, db, region_slug, period)
     docs_root = str(Path(work_dir) / "validation" / region_slug)
-    validations = _compute(counties, db, region_slug, period, docs_root, parquet_root) if counties.ok() else {}
+    validations = (_compute(counties, db, region_slug, period, docs_root, parquet_root, cfg.memory_limit)
+                   if counties.ok() else {})
     for future in warm:
         future.wait()
     rendered = _render(counties, db, period, out_dir, validations, started, n_workers)

@@ -44,9 +44,10 @@ def build_context(
 ) -> dict:
     p = parse_period(period)
     params = {"county_slug": county_slug, "period": p.code}
+    mine = {"county_slugs": [county_slug], "period": p.code}  # the queries the checks share take a list
     units = runner.query(con, "units_for_period", **params).to_dict("records")
-    tables_rows = runner.query(con, "tables_to_validate", **params).to_dict("records")
-    totals_rows = runner.query(con, "period_to_validate", **params).to_dict("records")
+    tables_rows = runner.query(con, "tables_to_validate", **mine).to_dict("records")
+    totals_rows = runner.query(con, "period_to_validate", **mine).to_dict("records")
     if not totals_rows:
         raise LookupError(f"仓库中没有 {county_slug} {p.code} 的数据：请先导入该期通报或单位报送表")
     head = totals_rows[0]
@@ -63,7 +64,7 @@ def build_context(
     reconciliation = [
         {"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
          "crawled": _int(r["crawled"]), "difference": _int(r["difference"]), "example_url": r["example_url"]}
-        for r in runner.query(con, "reconciliation_for_period", **params).to_dict("records")
+        for r in runner.query(con, "reconciliation_for_period", **mine).to_dict("records")
     ]
     dates = {"period_start": p.start, "period_end": p.end}
     unknown = runner.query(con, "crawl_unknown_units", **params, **dates).to_dict("records")

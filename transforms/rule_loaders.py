@@ -18,8 +18,8 @@ from transforms import runner
 DUE_DATE_HORIZON = timedelta(days=45)
 
 
-def load_rule_settings(con, county_slug: str, settings: dict) -> None:
-    """Replace the county's rule settings tables (one transaction)."""
+def _settings_rows(county_slug: str, settings: dict) -> tuple[list[dict], list[dict], list[dict]]:
+    """A county's rule settings as rows of the three settings tables (scalars, max ages, keywords)."""
     scalars = [
         {"county_slug": county_slug, "name": f"{group}.{key}", "value": str(value)}
         for group in ("timeliness", "formatting")
@@ -38,25 +38,44 @@ def load_rule_settings(con, county_slug: str, settings: dict) -> None:
                 for k, words in settings["wrong_column"].items() for w in words]
     keywords += [{"county_slug": county_slug, "rule": "key_area", "key": kind, "keyword": w}
                  for kind in ("budget", "final", "sangong") for w in key_area[f"{kind}_keywords"]]
+    return scalars, max_age, keywords
+
+
+def load_rule_settings(con, county_slug: str, settings: dict) -> None:
+    """Replace the county's rule settings tables (one transaction)."""
+    load_rule_settings_many(con, {county_slug: settings})
+
+
+def load_rule_settings_many(con, settings_by_county: dict[str, dict]) -> None:
+    """Replace the rule settings of every county given (slug → settings) in one transaction: three
+    DELETEs and three INSERTs whatever the number of counties (a region's counties at once)."""
+    scalars, max_age, keywords = [], [], []
+    for county_slug, settings in settings_by_county.items():
+        rows = _settings_rows(county_slug, settings)
+        scalars += rows[0]
+        max_age += rows[1]
+        keywords += rows[2]
     frames = {
         "incoming_settings": pd.DataFrame(scalars, columns=["county_slug", "name", "value"]),
         "incoming_max_age": pd.DataFrame(max_age, columns=["county_slug", "scope", "key", "max_age"]),
         "incoming_keywords": pd.DataFrame(keywords, columns=["county_slug", "rule", "key", "keyword"]),
     }
+    slugs = {"county_slugs": list(settings_by_county)}
     for name, frame in frames.items():
         con.register(name, frame)
     try:
         with runner.transaction(con):
             for statement in runner.sql("load/replace_rule_settings").split(";"):
                 if statement.strip():
-                    runner.execute(con, statement, {"county_slug": county_slug} if "$county_slug" in statement else None)
+                    runner.execute(con, statement, slugs if "$county_slugs" in statement else None)
     finally:
         for name in frames:
             con.unregister(name)
 
 
-def load_workdays(con, county_slug: str, period: str, calendar: WorkCalendar | None = None) -> int:
-    """Make sure ref_workdays covers the dates the timeliness rule needs for this period.
+def load_workdays(con, county_slug: str | list[str], period: str, calendar: WorkCalendar | None = None) -> int:
+    """Make sure ref_workdays covers the dates the timeliness rule needs for this period, in the county
+    (or the list of counties: one query over all of them).
 
     The days from the earliest 成文日期 to the latest 发布日期 must be known (CalendarError names
     the year and the override file otherwise); the due-date horizon after them is added where known.
@@ -64,7 +83,7 @@ def load_workdays(con, county_slug: str, period: str, calendar: WorkCalendar | N
     calendar = calendar or load_calendar()
     p = parse_period(period)
     first, last = runner.execute(con, runner.sql("queries/timeliness_date_range"), {
-        "county_slug": county_slug, "period_start": p.start, "period_end": p.end})[0]
+        "county_slugs": [county_slug] if isinstance(county_slug, str) else list(county_slug), "period_start": p.start, "period_end": p.end})[0]
     if first is None:
         return 0
     start = first - timedelta(days=1)

@@ -255,12 +255,46 @@ def run_scope(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]], 
         _fill_scope(con, wanted, requested=True)
         held = _recreate_changed(con, marts)
         _fill_scope(con, _scope_rows(held, skip={row[:2] for row in wanted}), requested=False)
+        built = _materialize_for_build(con)
         counts = {}
         for name, text in marts.items():
             execute(con, template("delete_scope", table=name))
             execute(con, template("insert_model", table=name, model=text))
             counts[name] = int(scalar(con, template("count_scope", table=name)))
+        for name in built:
+            execute(con, template("drop_build_table", table=name))
         execute(con, sql("scope/drop_scope"))
+    return counts
+
+
+_PER_BUILD = re.compile(r"^-- Materialized: per build\b", re.M)
+
+
+def _materialize_for_build(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The staging views marked ``-- Materialized: per build`` (expensive, read by several marts), each
+    computed once into a temporary table of the same name that the build's marts read instead of the
+    view (DuckDB searches the temporary schema first). Returns their names, dropped after the build."""
+    names = [name for name, text in models("staging").items() if _PER_BUILD.search(text)]
+    for name in names:
+        execute(con, template("materialize_for_build", table=name))
+    return names
+
+
+def partition_counts(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]], *, family: str = "bulletin"
+                     ) -> dict[str, dict[str, int]]:
+    """county → mart → rows the mart holds for the county's pair (one GROUP BY per mart, whatever the
+    number of pairs; a pair with no rows in a mart counts 0)."""
+    wanted = _scope_rows(pairs)
+    names = [name for name in models("marts") if name.startswith("annual_") == (family == "annual")]
+    counts = {slug: dict.fromkeys(names, 0) for slug, *_ in wanted}
+    if not wanted:
+        return counts
+    params = {"county_slugs": [row[0] for row in wanted], "periods": [row[1] for row in wanted]}
+    for name in names:
+        if columns(con, name) is None:
+            continue
+        for slug, n in execute(con, template("count_partitions", table=name), params):
+            counts[slug][name] = int(n)
     return counts
 
 

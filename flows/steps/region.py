@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flows.domain.periods import parse_period
 from flows.steps.outputs import now_iso, write_json
-from flows.steps.validate import frames_for, no_data_message
+from flows.steps.validate import frames_for_scope, no_data_message
 from transforms import region_runner, runner
 
 
@@ -59,38 +59,35 @@ run_scope = runner.run_scope  # every (county, period) pair of the region in one
 
 
 def partition_counts(con, pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:
-    """Rows per bulletin mart of each county and period (what a county run reports as its marts): the
-    runner's scope table filled with one pair at a time, counted with its ``count_scope`` template."""
-    names = [name for name in runner.models("marts") if not name.startswith("annual_")]
-    counts = {}
-    with runner.transaction(con):
-        for slug, code in pairs:
-            runner.execute(con, runner.sql("scope/create_scope"))
-            runner._fill_scope(con, runner._scope_rows([(slug, code)]), requested=True)
-            counts[slug] = {name: int(runner.scalar(con, runner.template("count_scope", table=name)))
-                            for name in names}
-        runner.execute(con, runner.sql("scope/drop_scope"))
-    return counts
+    """Rows per bulletin mart of each county and period (what a county run reports as its marts)."""
+    return runner.partition_counts(con, pairs)
 
 
-def transform_scope(warehouse: str | Path, period: str, counties: list[dict]) -> dict:
+def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *, memory_limit: str | None = None
+                    ) -> dict:
     """Rule settings and working days of each county (``{"slug", "rules"}``), then the marts of all of them
     in one pass. Returns slug → rows per mart, and slug → error for a county whose settings cannot load
     (when the pass itself fails, each county is built alone so that one county's failure is its own)."""
-    from transforms.rule_loaders import load_rule_settings, load_workdays
+    from transforms.rule_loaders import load_rule_settings, load_rule_settings_many, load_workdays
 
     code = parse_period(period).code
     marts, errors = {}, {}
-    con = runner.connect(warehouse)
+    con = runner.connect(warehouse, memory_limit=memory_limit)
     try:
         ready = []
-        for c in counties:
-            try:
-                load_rule_settings(con, c["slug"], c["rules"])
-                load_workdays(con, c["slug"], code)
-                ready.append(c["slug"])
-            except Exception as exc:  # noqa: BLE001 — reported for this county; the others go on
-                errors[c["slug"]] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
+        try:  # every county's settings and working days at once
+            with runner.transaction(con):
+                load_rule_settings_many(con, {c["slug"]: c["rules"] for c in counties})
+                load_workdays(con, [c["slug"] for c in counties], code)
+            ready = [c["slug"] for c in counties]
+        except Exception:  # one county's settings or dates broke it: load each alone, to name it
+            for c in counties:
+                try:
+                    load_rule_settings(con, c["slug"], c["rules"])
+                    load_workdays(con, c["slug"], code)
+                    ready.append(c["slug"])
+                except Exception as exc:  # noqa: BLE001 — reported for this county; the others go on
+                    errors[c["slug"]] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
         try:
             run_scope(con, [(slug, code) for slug in ready])
         except Exception:  # one county broke the pass: build each alone, to name it
@@ -105,18 +102,20 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict]) ->
     return {"marts": marts, "errors": errors}
 
 
-def validate_scope(warehouse: str | Path, period: str, counties: list[dict], docs_root: str | Path) -> dict:
+def validate_scope(warehouse: str | Path, period: str, counties: list[dict], docs_root: str | Path, *,
+                   memory_limit: str | None = None) -> dict:
     """Validate every county (``{"slug", "blocking", "settings"}``) in one GX run over the region's frames.
     Returns slug → ``{"checks", "docs_results"}`` (the file the county's Data Docs are rendered from,
     under docs_root) and slug → error for a county with no data for the period."""
-    from expectations.scope import county_docs_results, validate_counties, write_docs_results
+    from expectations.scope import DocsCache, county_docs_results, validate_counties, write_docs_results
 
     code = parse_period(period).code
     frames, errors = {}, {}
-    con = runner.connect(warehouse)
+    con = runner.connect(warehouse, memory_limit=memory_limit)
     try:
+        scoped = frames_for_scope(con, [c["slug"] for c in counties], code)
         for c in counties:
-            county_frames = frames_for(con, c["slug"], code)
+            county_frames = scoped[c["slug"]]
             if county_frames["period"].empty:
                 errors[c["slug"]] = {"error": f"LookupError: {no_data_message(warehouse, c['slug'], code)}",
                                      "kind": "input"}
@@ -127,13 +126,16 @@ def validate_scope(warehouse: str | Path, period: str, counties: list[dict], doc
     if not frames:
         return {"validations": {}, "errors": errors}
     knobs = {c["slug"]: c for c in counties}
+    prepared: dict = {}
     validations, outcomes = validate_counties(
         frames, blocking={s: knobs[s]["blocking"] for s in frames}, settings={s: knobs[s]["settings"] for s in frames},
-        run_name=f"region.{code}")
+        run_name=f"region.{code}", prepared_out=prepared)
     out = {}
+    cache = DocsCache()
     for slug, validation in validations.items():
         path = write_docs_results(Path(docs_root) / f"{slug}.{code}.json",
-                                  county_docs_results(outcomes[slug], slug, frames[slug]))
+                                  county_docs_results(outcomes[slug], slug, prepared[slug], cache,
+                                                      prepared=True))
         out[slug] = {"checks": [r.to_dict() for r in validation.results], "docs_results": str(path)}
     return {"validations": out, "errors": errors}
 

@@ -18,18 +18,32 @@ from transforms.loaders import load_parsed
 from transforms.loaders import load_registry as load_registry_into
 
 
+FRAME_QUERIES = {
+    "rows": "rows_to_validate", "tables": "tables_to_validate", "period": "period_to_validate",
+    "claims": "claims_to_validate", "reconciliation": "reconciliation_for_period",
+    "crawl_columns": "crawl_columns_to_validate",
+    **{f"rule_{rule}": f"rule_{rule}" for rule in ("column_freshness", "timeliness", "formatting", "key_area",
+                                                   "wrong_column")},
+}
+
+
 def frames_for(con, county_slug: str, period: str) -> dict:
-    params = {"county_slug": county_slug, "period": parse_period(period).code}
-    return {
-        "rows": runner.query(con, "rows_to_validate", **params),
-        "tables": runner.query(con, "tables_to_validate", **params),
-        "period": runner.query(con, "period_to_validate", **params),
-        "claims": runner.query(con, "claims_to_validate", **params),
-        "reconciliation": runner.query(con, "reconciliation_for_period", **params),
-        "crawl_columns": runner.query(con, "crawl_columns_to_validate", **params),
-        **{f"rule_{rule}": runner.query(con, f"rule_{rule}", **params)
-           for rule in ("column_freshness", "timeliness", "formatting", "key_area", "wrong_column")},
-    }
+    """The frames the checks validate for one county and period (frame name → DataFrame)."""
+    return frames_for_scope(con, [county_slug], period)[county_slug]
+
+
+def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dict]:
+    """county → its frames, for many counties of one period: one query per frame whatever the number of
+    counties (the region run), each county's share the same frame a county run alone gets."""
+    params = {"county_slugs": list(county_slugs), "period": parse_period(period).code}
+    whole = {frame: runner.query(con, name, **params) for frame, name in FRAME_QUERIES.items()}
+    out: dict[str, dict] = {slug: {} for slug in params["county_slugs"]}
+    for frame, df in whole.items():
+        parts = dict(iter(df.groupby("county_slug", sort=False))) if len(df) else {}
+        for slug, frames in out.items():
+            part = parts.get(slug)
+            frames[frame] = part.reset_index(drop=True) if part is not None else df.iloc[0:0].reset_index(drop=True)
+    return out
 
 
 def no_data_message(warehouse: str | Path, county_slug: str, period: str) -> str:

@@ -135,7 +135,7 @@ def test_counts_source_auto_reported_or_crawl_and_the_reconciliation_keeps_both(
     rec = runner.execute(con, "SELECT reported, crawled FROM reconciliation WHERE period = '2021H1' "
                               "AND unit = '自然资源局'")
     assert rec == [(179, 0)]
-    assert runner.query(con, "rows_to_validate", county_slug=slug, period="2021H1").empty
+    assert runner.query(con, "rows_to_validate", county_slugs=[slug], period="2021H1").empty
 
     load_county(con, county_slug=slug, county="华容县", counts_source="reported")
     assert marts("2021H2") == {}

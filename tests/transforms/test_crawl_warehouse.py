@@ -47,7 +47,7 @@ def test_dedup_reposts_unknown_units_and_undated(con):
     assert [u for (u,) in staged] == ["/a", "/b", "/c", "/d", "/e"]
     crawled = dict(con.execute("SELECT unit, crawled FROM unit_period_crawled WHERE period = '2021H1'").fetchall())
     assert crawled == {"公安局": 2, "火星局": 1}
-    rec = runner.query(con, "reconciliation_for_period", county_slug="huarong", period="2021H1")
+    rec = runner.query(con, "reconciliation_for_period", county_slugs=["huarong"], period="2021H1")
     got = {r["unit"]: (r["reported"], r["crawled"]) for r in rec.to_dict("records")}
     assert got["公安局"] == (2, 2) and got["民政局"][1] == 0 and got["火星局"][1] == 1
     assert got["火星局"][0] != got["火星局"][0]  # NaN: not reported
@@ -88,4 +88,4 @@ def test_reconciliation_check_with_tolerance(con):
 
 def test_no_crawl_no_reconciliation(con):
     runner.run_marts(con, "huarong", "2021H1")
-    assert runner.query(con, "reconciliation_for_period", county_slug="huarong", period="2021H1").empty
+    assert runner.query(con, "reconciliation_for_period", county_slugs=["huarong"], period="2021H1").empty

@@ -73,11 +73,11 @@ def test_totals_and_rank_conflicts(con):
     parsed = bulletin([("县直部门", [row("公安局", 10, 2, 1), row("民政局", 20, 1, 2), row("林业局", 30, 3, 3)], 61),
                        ("乡镇", [row("禹山镇", 5, 1, 4)], 5)], stated_total=60)
     _load(con, parsed)
-    tables = runner.query(con, "tables_to_validate", county_slug="huarong", period="2021H1")
+    tables = runner.query(con, "tables_to_validate", county_slugs=["huarong"], period="2021H1")
     assert list(tables["sum"]) == [60, 5] and list(tables["printed_total"]) == [61, 5]
-    totals = runner.query(con, "period_to_validate", county_slug="huarong", period="2021H1")
+    totals = runner.query(con, "period_to_validate", county_slugs=["huarong"], period="2021H1")
     assert int(totals["sum_of_tables"].iloc[0]) == 65 and int(totals["stated_in_text"].iloc[0]) == 60
-    rows = runner.query(con, "rows_to_validate", county_slug="huarong", period="2021H1")
+    rows = runner.query(con, "rows_to_validate", county_slugs=["huarong"], period="2021H1")
     conflicts = dict(zip(rows["unit"], rows["rank_conflicts"]))
     # 林业局 (30) ranks below both units with fewer items; the others rank below none.
     assert conflicts == {"公安局": 0, "民政局": 0, "林业局": 2, "禹山镇": 0}

@@ -1,3 +1,3 @@
 SELECT * FROM claim_checks
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY claim_no
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug, claim_no

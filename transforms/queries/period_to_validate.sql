@@ -1,2 +1,3 @@
 SELECT * FROM period_totals
-WHERE county_slug = $county_slug AND period = $period
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug

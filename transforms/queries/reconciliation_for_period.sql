@@ -1,3 +1,3 @@
 SELECT * FROM reconciliation
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY category, display_order NULLS LAST, unit
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug, category, display_order NULLS LAST, unit

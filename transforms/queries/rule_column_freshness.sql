@@ -1,3 +1,3 @@
 SELECT * FROM rule_column_freshness
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY category NULLS LAST, unit, "column"
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug, category NULLS LAST, unit, "column"

@@ -1,3 +1,3 @@
 SELECT * FROM rule_formatting
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY publish_date, url
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug, publish_date, url

@@ -1,3 +1,3 @@
 SELECT * FROM rule_key_area
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY display_order, unit, year, kind
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug, display_order, unit, year, kind

@@ -1,3 +1,3 @@
 SELECT * FROM category_period_totals
-WHERE county_slug = $county_slug AND period = $period
-ORDER BY table_no
+WHERE list_contains($county_slugs, county_slug) AND period = $period
+ORDER BY county_slug, table_no

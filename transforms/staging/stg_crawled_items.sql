@@ -5,6 +5,7 @@
 -- - an article reposted in a second column (repost_of = the original's URL) is the original;
 -- - 发布机构 resolves through the registry (aliases, county prefixes, validity on the publish
 --   date); an unknown publisher keeps its printed name (unit_id NULL), it is never dropped.
+-- Materialized: per build (six marts read it: runner.run_scope computes it once, not once per mart).
 WITH source AS (
     SELECT * FROM raw_crawled_items
 ),

@@ -1,0 +1,3 @@
+-- Template: a staging view computed once for a build ({table}): a temporary table of the same name, which
+-- the marts of the build read in its place (the temporary schema is searched first); dropped after.
+CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table}
