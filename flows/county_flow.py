@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefect is imported)
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from prefect.runtime import flow_run
 
 from flows.steps import pipeline
@@ -35,31 +37,31 @@ class RunFailed(RuntimeError):
         super().__init__(f"任务 {task_name} 失败：{type(reason).__name__}: {reason}")
 
 
-@task(name="ingest", task_run_name="ingest-{period}")
+@task(name="ingest", cache_policy=NO_CACHE, task_run_name="ingest-{period}")
 def ingest_task(config_path: str, warehouse: str, period: str) -> dict:
     return pipeline.ingest_config(load_config(config_path), warehouse, period)
 
 
-@task(name="crawl", task_run_name="crawl-{county_slug}", retries=2, retry_delay_seconds=[30, 120])
+@task(name="crawl", cache_policy=NO_CACHE, task_run_name="crawl-{county_slug}", retries=2, retry_delay_seconds=[30, 120])
 def crawl_task(config_path: str, warehouse: str, county_slug: str) -> dict:
     """Network task: retried with backoff (the crawler itself retries each request on 5xx/timeouts).
     Writes the county's own crawl store only (never the warehouse): counties crawl in parallel."""
     return pipeline.crawl_portal(load_config(config_path), warehouse)
 
 
-@task(name="load_crawl", task_run_name="load-crawl-{county_slug}")
+@task(name="load_crawl", cache_policy=NO_CACHE, task_run_name="load-crawl-{county_slug}")
 def load_crawl_task(config_path: str, warehouse: str, county_slug: str, crawled: dict) -> dict:
     summary = pipeline.load_crawled(load_config(config_path), warehouse, crawled)
     summary.pop("columns", None)
     return summary
 
 
-@task(name="transform", task_run_name="transform-{county_slug}-{period}")
+@task(name="transform", cache_policy=NO_CACHE, task_run_name="transform-{county_slug}-{period}")
 def transform_task(warehouse: str, county_slug: str, period: str, rules: dict) -> dict:
     return pipeline.transform(warehouse, county_slug, period, rules)
 
 
-@task(name="fingerprint", task_run_name="fingerprint-{county_slug}-{period}")
+@task(name="fingerprint", cache_policy=NO_CACHE, task_run_name="fingerprint-{county_slug}-{period}")
 def fingerprint_task(warehouse: str, county_slug: str, period: str, blocking: dict, settings: dict) -> str:
     return pipeline.fingerprint(warehouse, county_slug, period, blocking, settings)
 
@@ -102,7 +104,7 @@ def validate_task(warehouse: str, county_slug: str, period: str, blocking: dict,
                                     settings=settings)
 
 
-@task(name="render", task_run_name="render-{county_slug}-{period}")
+@task(name="render", cache_policy=NO_CACHE, task_run_name="render-{county_slug}-{period}")
 def render_task(config_path: str, warehouse: str, county_slug: str, period: str, validation: dict,
                 staged_dir: str, extra: dict, cache_root: str | None = None, shared: bool = False) -> dict:
     """``shared`` (the region run): the warehouse is opened read-only (counties render at once) and
@@ -114,7 +116,7 @@ def render_task(config_path: str, warehouse: str, county_slug: str, period: str,
     return {**summary, "pdf_batch": batch, "worker_pid": os.getpid()} if shared else summary
 
 
-@task(name="pdf", task_run_name="pdf-{n}-documents")
+@task(name="pdf", cache_policy=NO_CACHE, task_run_name="pdf-{n}-documents")
 def pdf_task(batch: list, n: int) -> dict:
     """Convert many Word files to PDF in one LibreOffice process (reports/pdf.py, convert_batch)."""
     from reports.pdf import convert_batch
@@ -122,12 +124,12 @@ def pdf_task(batch: list, n: int) -> dict:
     return {"converted": convert_batch([tuple(job) for job in batch]), "worker_pid": os.getpid()}
 
 
-@task(name="notify", task_run_name="notify-{county_slug}-{period}", retries=2, retry_delay_seconds=[5, 30])
+@task(name="notify", cache_policy=NO_CACHE, task_run_name="notify-{county_slug}-{period}", retries=2, retry_delay_seconds=[5, 30])
 def notify_task(summary: dict, county_slug: str, period: str, urls: list[str], notify_success: bool) -> dict:
     return pipeline.notify(pipeline.alert_summary(summary), urls, notify_success)
 
 
-@task(name="publish", task_run_name="publish-{county_slug}-{period}")
+@task(name="publish", cache_policy=NO_CACHE, task_run_name="publish-{county_slug}-{period}")
 def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, period: str) -> dict:
     """Complete run.json (finished_at) and swap the staged outputs into place."""
     summary = {**summary, "finished_at": pipeline.now_iso()}
@@ -135,7 +137,7 @@ def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, pe
     return summary
 
 
-@task(name="record_run", task_run_name="record-{county_slug}-{period}")
+@task(name="record_run", cache_policy=NO_CACHE, task_run_name="record-{county_slug}-{period}")
 def record_run_task(warehouse: str, county_slug: str, period: str, record: dict | list[dict]) -> None:
     """One run's record, or a region's county runs at once (a list; county_slug names the region)."""
     pipeline.record_run(warehouse, record)
@@ -225,14 +227,15 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         step = "validate"
         validation = validate_cached(warehouse, cfg.slug, code, blocking, settings, key, cache_dir)
         step = "render"
-        summary = render_task(config_path, warehouse, cfg.slug, code, validation, str(staged),
-                              {"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled},
+        # quote(): big dicts handed over as they are (Prefect would otherwise visit every element of them)
+        summary = render_task(config_path, warehouse, cfg.slug, code, quote(validation), str(staged),
+                              quote({"ingest": ingested, "marts": marts, "started_at": started, "crawl": crawled}),
                               str(cache_root))
         summary["out_dir"] = str(pipeline.final_dir(out_root, cfg.slug, code))
         step = "notify"
-        summary["alert"] = notify_task(summary, cfg.slug, code, cfg.alert_urls, notify_success)
+        summary["alert"] = notify_task(quote(summary), cfg.slug, code, cfg.alert_urls, notify_success)
         step = "publish"
-        summary = publish_task(str(staged), summary, out_root, cfg.slug, code)
+        summary = publish_task(str(staged), quote(summary), out_root, cfg.slug, code)
     except Exception as exc:
         shutil.rmtree(staged, ignore_errors=True)
         failure = RunFailed(step, exc)

@@ -64,6 +64,8 @@ RENDERERS: dict[str, Callable[[dict, Path], Path | None]] = {
     "attachments.xlsx": render_xlsx,
 }
 
+RENDERERS_DEFAULT = dict(RENDERERS)  # a renderer swapped in (a test's) is never served from the cache
+
 
 class RenderedOutputs(dict):
     """Output name → path relative to out_dir, as before; outputs a renderer skipped (it returned None, e.g.
@@ -112,11 +114,22 @@ def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | No
             written.skip("charts", str(exc))
     for chart in charts:
         written[chart["path"]] = chart["path"]
+    key, fresh = None, {}
+    if cache_dir is not None:
+        from reports.output_cache import CACHED, cached_output, output_key, store_outputs
+
+        key = output_key(context)
     for name, renderer in RENDERERS.items():
         if name == "bulletin.pdf" and pdf_batch is not None and renderer is render_pdf:
             path = renderer(context, out_dir, cache_dir=cache_dir, batch=pdf_batch)
         elif name == "bulletin.pdf" and cache_dir is not None and renderer is render_pdf:
             path = renderer(context, out_dir, cache_dir=cache_dir)
+        elif key is not None and name in CACHED and renderer is RENDERERS_DEFAULT.get(name):
+            path = cached_output(key, name, out_dir, cache_dir)
+            if path is None:
+                path = renderer(context, out_dir)
+                if path is not None:
+                    fresh[name] = Path(path)
         else:
             path = renderer(context, out_dir)
         if path is None:
@@ -124,4 +137,6 @@ def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | No
             written.skip(name, (reason() if callable(reason) else None) or "渲染器跳过了该输出")
             continue
         written[name] = str(Path(path).relative_to(out_dir))
+    if key is not None:
+        store_outputs(key, fresh, cache_dir)
     return written

@@ -62,13 +62,15 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
     try:
         with warehouse_lock(warehouse, f"zwgk run {cfg.slug} {period}", wait=wait, on_wait=say):
             from flows.county_flow import RunFailed, half_yearly_bulletin
+            from flows.prefect_env import foreground_run
             from flows.steps.runlog import route_logs
 
             log = route_logs(warehouse)
             try:
-                return half_yearly_bulletin(county=cfg.slug, period=period, config=str(config), out_dir=str(out),
-                                            warehouse=str(warehouse), notify_success=notify_success or None,
-                                            recrawl=recrawl)
+                with foreground_run():
+                    return half_yearly_bulletin(county=cfg.slug, period=period, config=str(config),
+                                                out_dir=str(out), warehouse=str(warehouse),
+                                                notify_success=notify_success or None, recrawl=recrawl)
             except RunFailed as exc:
                 cause = exc.__cause__
                 if isinstance(cause, INPUT_ERRORS):
