@@ -55,6 +55,7 @@ class Laps:
 
 
 _INSERT_MODEL = re.compile(r'^\s*INSERT INTO "(\w+)" BY NAME')  # templates/insert_model.sql
+_PER_BUILD = re.compile(r'^\s*CREATE OR REPLACE TEMP TABLE "(\w+)" AS')  # templates/materialize_for_build.sql
 
 
 @contextmanager
@@ -66,22 +67,58 @@ def mart_timer(into: dict[str, float]):
     original = runner.execute
 
     def timed(con, statement, params=None):
-        match = _INSERT_MODEL.match(statement[:200])
+        head = statement[:200]
+        match = _INSERT_MODEL.match(head) or _PER_BUILD.match(head)
         if not match:
             return original(con, statement, params)
+        name = match.group(1) if match.re is _INSERT_MODEL else f"{match.group(1)} (staging, once per build)"
         started = time.perf_counter()
         try:
             return original(con, statement, params)
         finally:
             took = time.perf_counter() - started
-            into[match.group(1)] = round(into.get(match.group(1), 0.0) + took, 3)
-            print(f"[mart] {took:.3f} {match.group(1)}", file=sys.stderr, flush=True)
+            into[name] = round(into.get(name, 0.0) + took, 3)
+            print(f"[mart] {took:.3f} {name}", file=sys.stderr, flush=True)
 
     runner.execute = timed
     try:
         yield into
     finally:
         runner.execute = original
+
+
+@contextmanager
+def part_timer(into: dict[str, float]):
+    """Observe validate_scope without changing it: the seconds of its three parts — the frames of every
+    county (``frames_for_scope``), the one Great Expectations run (``run_suites`` as expectations/scope.py
+    calls it) and the counties' Data Docs results (``county_docs_results`` + ``write_docs_results``)."""
+    import expectations.scope as scope
+    from flows.steps import region
+
+    def wrap(module, name, label):
+        original = getattr(module, name, None)
+        if original is None:
+            return None
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                into[label] = round(into.get(label, 0.0) + time.perf_counter() - started, 3)
+
+        setattr(module, name, timed)
+        return module, name, original
+
+    patched = [w for w in (wrap(region, "frames_for_scope", "frames (one query per frame)"),
+                           wrap(scope, "run_suites", "Great Expectations run"),
+                           wrap(scope, "county_docs_results", "Data Docs results per county"),
+                           wrap(scope, "write_docs_results", "Data Docs results per county")) if w]
+    try:
+        yield into
+    finally:
+        for module, name, original in patched:
+            setattr(module, name, original)
 
 
 def _frames_module():
@@ -170,7 +207,7 @@ def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap:
         raise RuntimeError(f"transform_scope: {dict(list(built['errors'].items())[:3])}")
     knobs = [{"slug": slug, "settings": {"tolerance": 0, "rules": rules}, "blocking": blocking_overrides(rules)}
              for slug, _ in todo]
-    with tempfile.TemporaryDirectory(prefix="zwgk-bench-docs-") as docs_root:
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-docs-") as docs_root, part_timer({}) as parts:
         validated = steps.validate_scope(warehouse, period, knobs, docs_root, memory_limit=memory_limit)
         lap("validate_scope (frames + GX)")
     if validated["errors"]:
@@ -182,7 +219,9 @@ def _zwgk_region_steps(steps, warehouse: Path, todo: list[tuple[str, str]], lap:
             "findings": sum(len(c.get("findings") or ()) for c in checks),
             "built_by": "transform_scope" + (" (runner.run_scope on this checkout)" if one_pass
                                              else " (no runner.run_scope on this checkout)"),
-            "framed_by": "validate_scope"}
+            "framed_by": "validate_scope", "validate_parts": parts,
+            "mart_rows": {name: sum(c.get(name, 0) for c in built["marts"].values())
+                          for name in sorted({m for c in built["marts"].values() for m in c})}}
 
 
 def _zwgk_runner(warehouse: Path, todo: list[tuple[str, str]], lap: Laps, memory_limit: str) -> dict:

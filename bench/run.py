@@ -71,7 +71,7 @@ def _summary(job: str, size: int, counties: int, samples: list[dict], checked: d
            "peak_rss_mb_all": [round(s["peak_rss_mb"], 1) for s in samples],
            "load_average": [round(x, 2) for x in os.getloadavg()], "same_answer": checked,
            "checks": result.get("checks"), "findings": result.get("findings")}
-    for key in ("built_by", "framed_by", "frame_rows", "mart_seconds"):
+    for key in ("built_by", "framed_by", "frame_rows", "mart_seconds", "validate_parts", "mart_rows"):
         if key in result:
             rec[key] = result[key]
     stages = [s["result"]["stages"] for s in samples]

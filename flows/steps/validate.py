@@ -42,8 +42,20 @@ def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dic
         parts = dict(iter(df.groupby("county_slug", sort=False))) if len(df) else {}
         for slug, frames in out.items():
             part = parts.get(slug)
-            frames[frame] = part.reset_index(drop=True) if part is not None else df.iloc[0:0].reset_index(drop=True)
+            frames[frame] = _as_alone(part) if part is not None else df.iloc[0:0].reset_index(drop=True)
     return out
+
+
+def _as_alone(part):
+    """A county's share of a frame with the dtypes its own query gives: DuckDB hands a column holding a
+    NULL over as a nullable pandas dtype (Int32, boolean), one without as numpy's; a NULL in another
+    county must not change this county's frame."""
+    part = part.reset_index(drop=True)
+    for column, dtype in part.dtypes.items():
+        numpy_dtype = getattr(dtype, "numpy_dtype", None)
+        if numpy_dtype is not None and numpy_dtype.kind in "iub" and not part[column].isna().any():
+            part[column] = part[column].to_numpy(dtype=numpy_dtype)
+    return part
 
 
 def no_data_message(warehouse: str | Path, county_slug: str, period: str) -> str:

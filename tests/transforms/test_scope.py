@@ -234,3 +234,31 @@ def test_a_warehouse_attached_beside_is_not_taken_for_this_one(registry_path, tm
         assert counts["unit_period_counts"] == 1 and runner.columns(con, "unit_period_counts")
     finally:
         con.close()
+
+
+def test_partition_counts_are_each_counties_own_rows(built):
+    counts = runner.partition_counts(built["cons"]["ab"], [(A, "2021H1"), (B, "2021H1")])
+    assert counts == {A: built["alone"][A]["2021H1"], B: built["alone"][B]["2021H1"]}
+    assert counts[A]["unit_period_counts"] > 0
+
+
+def test_frames_of_many_counties_equal_each_county_alone(built):
+    import pandas as pd
+
+    from flows.steps.validate import frames_for, frames_for_scope
+
+    together = frames_for_scope(built["cons"]["ab"], [A, B], "2021H1")
+    for county, con in ((A, built["cons"]["a"]), (B, built["cons"]["b"])):
+        alone = frames_for(con, county, "2021H1")
+        assert together[county].keys() == alone.keys()
+        for frame, df in alone.items():
+            pd.testing.assert_frame_equal(together[county][frame], df, check_dtype=bool(len(df)), obj=frame)
+    assert len(together[A]["reconciliation"]) and len(together[B]["tables"])
+
+
+def test_the_staging_computed_for_a_build_is_dropped_after_it(built):
+    con = built["cons"]["ab"]
+    runner.run_scope(con, PAIRS)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall() == [(0,)]
+    # the view is what other queries read again
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'stg_crawled_items'").fetchall() == [(1,)]
