@@ -109,7 +109,9 @@ def bench_region(sizes: list[int], timeout: float) -> list[dict]:
                     continue
                 except RuntimeError as exc:
                     log(f"  {n} counties: {exc}")
-                    records.append({"name": "zwgk run --region", "counties": n, "failed": str(exc)[-1000:]})
+                    text = str(exc)
+                    records.append({"name": "zwgk run --region", "counties": n,
+                                    "failed": text.splitlines()[0] + "\n…\n" + text[-1000:]})
                     continue
                 log(f"  {n} counties: {r['wall']:.1f} s, {r['polled_peak_mb']:.0f} MB, CPU {r['cpu_seconds']:.0f} s")
                 records.append({**_record("zwgk run --region", [r]), "counties": n, "exit_code": r["returncode"],
