@@ -59,6 +59,7 @@ def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
+    started_epoch = time.time()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     watched = psutil.Process(proc.pid)
@@ -94,7 +95,7 @@ def watch(cmd: list[str], *, env: dict | None = None, timeout: float = 1800, cwd
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"returncode": proc.returncode, "wall": wall, "polled_peak_mb": peak / 2**20, "cpu_seconds": cpu,
-            "stdout": "".join(out_chunks), "stderr": "".join(err_chunks)}
+            "stdout": "".join(out_chunks), "stderr": "".join(err_chunks), "started_epoch": started_epoch}
 
 
 def python_env(**extra) -> dict:

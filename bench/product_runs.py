@@ -15,6 +15,7 @@ Every figure is the process's wall time and the peak RSS of its process tree (be
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import tempfile
@@ -67,6 +68,48 @@ def _zwgk_run(work: Path, env: dict) -> dict:
     return _ok(watch(cmd, env=env, timeout=900), "zwgk run")
 
 
+_LOG_LINE = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+\s*\| (Flow run|Task run) '([^']+)' - (.*)$", re.M)
+
+
+def warm_breakdown(r: dict) -> dict:
+    """Where one ``zwgk run``'s wall time went, from its own Prefect log lines (local HH:MM:SS.mmm): before
+    the flow run begins (interpreter, imports, the run's creation), each task (from the event before it to
+    its Finished line), closing the flow run, and after it (the summary printed, the process exiting)."""
+    from datetime import datetime
+
+    day = datetime.fromtimestamp(r["started_epoch"])
+
+    def at(hms: str) -> float:
+        clock = datetime.strptime(hms, "%H:%M:%S.%f")
+        return day.replace(hour=clock.hour, minute=clock.minute, second=clock.second,
+                           microsecond=clock.microsecond).timestamp()
+
+    events = [(at(m[1]), m[2], m[3], m[4]) for m in _LOG_LINE.finditer(r["stderr"])]
+    begins = [e[0] for e in events if e[1] == "Flow run" and e[3].startswith("Beginning flow run")]
+    ends = [e[0] for e in events if e[1] == "Flow run" and e[3].startswith("Finished in state")]
+    if not begins or not ends:
+        return {}
+    tasks, previous = {}, begins[0]
+    for when, kind, name, message in events:
+        if kind == "Task run" and message.startswith("Finished in state"):
+            tasks[name.split("-")[0]] = round(when - previous, 2)
+            previous = when
+    return {"before_flow": round(begins[0] - r["started_epoch"], 2), "flow": round(ends[-1] - begins[0], 2),
+            "tasks": tasks, "closing_flow_run": round(ends[-1] - previous, 2),
+            "after_flow": round(r["started_epoch"] + r["wall"] - ends[-1], 2)}
+
+
+IMPORT_PROBE = ("import time; t = time.perf_counter(); import {module}; "
+                "print(round(time.perf_counter() - t, 3))")
+
+
+def import_seconds(module: str) -> float:
+    """Seconds to import a module in a fresh interpreter (the interpreter's own start left out)."""
+    r = _ok(watch([sys.executable, "-c", IMPORT_PROBE.format(module=module)], env=python_env(), timeout=120),
+            f"import {module}")
+    return float(r["stdout"].strip().splitlines()[-1])
+
+
 def bench_warm(runs: int) -> list[dict]:
     """Warm ``zwgk run`` reruns and the floor script, taking turns, with a running project server."""
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-warm-") as tmp:
@@ -82,7 +125,12 @@ def bench_warm(runs: int) -> list[dict]:
                 log(f"  zwgk run (warm) {warm[-1]['wall']:6.1f} s {warm[-1]['polled_peak_mb']:6.0f} MB | "
                     f"floor {floor[-1]['wall']:5.2f} s {floor[-1]['polled_peak_mb']:5.0f} MB")
             start = server.start_seconds
-    return [_record("zwgk run (warm)", warm, first_run_seconds=round(first["wall"], 1), server_start_seconds=start),
+            breakdown = warm_breakdown(sorted(warm, key=lambda r: r["wall"])[len(warm) // 2])  # the median run
+            imports = {module: statistics.median(import_seconds(module) for _ in range(3))
+                       for module in ("flows.county_flow", "prefect", "pandas")}
+            log(f"  warm run's breakdown: {breakdown}; imports (s): {imports}")
+    return [_record("zwgk run (warm)", warm, first_run_seconds=round(first["wall"], 1), server_start_seconds=start,
+                    breakdown=breakdown, import_seconds=imports),
             _record("floor script", floor)]
 
 

@@ -91,3 +91,35 @@ def test_report_states_each_goal_met_or_why_not():
             "polled_peak_mb": 2048}, *fast[1:]]
     page = report(cut, info, {})
     assert "cut after 600 s" in page and "marts 420.0 s" in page
+
+
+def test_warm_breakdown_reads_the_runs_own_log_lines():
+    from datetime import datetime
+
+    from bench.product_runs import warm_breakdown
+
+    log = ("10:00:01.500 | INFO    | Flow run 'huarong-2021H1' - Beginning flow run 'huarong-2021H1'\n"
+           "10:00:01.600 | INFO    | Task run 'ingest-2021H1' - Finished in state Completed()\n"
+           "10:00:02.600 | INFO    | Task run 'transform-huarong-2021H1' - Finished in state Completed()\n"
+           "10:00:03.000 | INFO    | Flow run 'huarong-2021H1' - Finished in state Completed()\n")
+    start = datetime(2026, 1, 5, 10, 0, 0).timestamp()
+    assert warm_breakdown({"stderr": log, "started_epoch": start, "wall": 3.5}) == {
+        "before_flow": 1.5, "flow": 1.5, "tasks": {"ingest": 0.1, "transform": 1.0}, "closing_flow_run": 0.4,
+        "after_flow": 0.5}
+    assert warm_breakdown({"stderr": "no flow here", "started_epoch": start, "wall": 1.0}) == {}
+
+
+def test_report_gives_the_warm_runs_breakdown_when_a_goal_is_missed():
+    from bench.report import warm_section
+
+    warm = {"name": "zwgk run (warm)", "seconds": 6.2, "peak_rss_mb": 310, "seconds_all": [6.2],
+            "server_start_seconds": 15, "first_run_seconds": 29,
+            "breakdown": {"before_flow": 2.4, "flow": 2.6, "tasks": {"render": 0.7}, "closing_flow_run": 0.1,
+                          "after_flow": 0.6},
+            "import_seconds": {"flows.county_flow": 1.9, "prefect": 1.3}}
+    floor = {"name": "floor script", "seconds": 0.3, "peak_rss_mb": 79, "seconds_all": [0.3]}
+    page = "\n".join(warm_section([warm, floor]))
+    assert "**not met**" in page and "2.40 s before the flow run begins" in page and "render 0.70" in page
+    fast = {**warm, "seconds": 4.0}
+    page = "\n".join(warm_section([fast, {**floor, "seconds": 1.0}]))
+    assert "before the flow run begins" not in page
