@@ -70,6 +70,9 @@ def report(records: list[dict], info: dict, options: dict) -> str:
         f"- `git status` of the checkout unchanged by the run (before publishing this page): "
         f"{ {True: 'yes', False: '**no**', None: 'not a git checkout'}[info.get('checkout_unchanged')] }", "",
     ]
+    if rewritten := info.get("page_rewritten"):
+        lines += [f"This page was written again on {rewritten} from the records of the run above "
+                  "(`python -m bench.run --report-only`: the wording changed, not the figures).", ""]
     if merged := info.get("merged_from"):
         parts = sorted({r["name"] for r in records if r.get("run") == info["date"]})
         lines += [f"Two runs (`--merge`): {', '.join(parts)} from the run of {info['date']}; everything else from the run "
@@ -86,6 +89,7 @@ def report(records: list[dict], info: dict, options: dict) -> str:
               "$ python -m bench.crawlset 1e6                 # build (or reuse) one crawl set and its warehouse",
               "$ python -m bench.child zwgk bench/out/crawl-1000000-s0 /tmp/zwgk.parquet   # one measured run",
               "$ python -m bench.floor.run /tmp/floor         # the plain DuckDB + Jinja2 floor script",
+              "$ python -m bench.run --report-only bench/out/results.json --publish   # the page again, same figures",
               "```", "",
               "Time limits: `--job-timeout` (s, one measured job) and `--region-timeout` (s, one region); a part "
               "over its limit is recorded as cut with what it finished, and `kill -INT` on the `bench.run` process "
@@ -262,9 +266,10 @@ def _warm_reason(warm: dict, ratio: float) -> list[str]:
             f"interpreter: {imported}) and the run's creation on the server; the flow {b['flow']:.2f} s — its tasks "
             f"(s, each from the event before it): {tasks}; closing the flow run {b['closing_flow_run']:.2f} s; "
             f"then {b['after_flow']:.2f} s to print the summary and exit (Prefect's log and event workers "
-            "drained). Nothing is recomputed that did not change (crawl skipped, validation and documents "
-            "from their caches); what remains is Prefect's and the libraries' fixed cost per command, which "
-            "the floor script does not pay.", ""]
+            "drained). The crawl is skipped and the validation, charts, documents and PDF come from their caches; "
+            "the transform still rebuilds the county's marts on every run, and every task is a Prefect task run "
+            "recorded on the server. Most of the rest is Prefect's and the libraries' fixed cost per command "
+            "(imports, the flow run's creation and closing, the exit), which the floor script does not pay.", ""]
 
 
 def region_section(records: list[dict]) -> list[str]:

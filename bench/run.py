@@ -27,6 +27,7 @@ import signal
 import statistics
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.measure import ROOT, Cut, log, python_env, watch
@@ -188,7 +189,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--merge", type=Path, metavar="RESULTS_JSON",
                     help="keep that run's records of the parts this run does not measure (the page names both runs)")
     ap.add_argument("--publish", action="store_true", help="also copy the page to docs/benchmarks.md (make bench)")
+    ap.add_argument("--report-only", type=Path, metavar="RESULTS_JSON",
+                    help="measure nothing: write the page again from that run's records (after the report's "
+                         "wording changed); the figures and the machine stay that run's")
     args = ap.parse_args(argv)
+    if args.report_only:
+        earlier = json.loads(args.report_only.read_text(encoding="utf-8"))
+        earlier["machine"]["page_rewritten"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        page = write(args.out, earlier["records"], earlier["machine"], earlier["options"])
+        log(f"wrote {page} from {args.report_only} (the run of {earlier['machine']['date']})")
+        if args.publish:
+            shutil.copyfile(page, DOC)
+            log(f"published {DOC}")
+        return 0
     sizes = parse_sizes(args.sizes)
     jobs = tuple(j for j in args.jobs.split(",") if j)
     if unknown := [j for j in jobs if j not in JOB_NAMES]:
