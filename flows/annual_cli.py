@@ -30,6 +30,9 @@ def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None
     try:
         report = check_report(file, docs_dir=docs)
     except AnnualReportError as exc:
+        if as_json:
+            print(json.dumps({"kind": "annual_report", "file": str(file), "error": str(exc), "findings": []},
+                             ensure_ascii=False, indent=2))
         _fail(str(exc))
     if as_json:
         print(json.dumps({k: report[k] for k in ("kind", "unit", "year", "format", "tables", "findings")}

@@ -29,60 +29,128 @@ def _within_caps(file: Path) -> bool:
     return True
 
 
-def check_command(
-    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx）、单位报送表（.csv / .xlsx）或年度报告（.html / .docx / .txt）")],
-    registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
-    period: Annotated[Optional[str], typer.Option(help="期间（如 2021H1），文件标题中读不到时用")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
-    docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
-) -> None:
-    """Proofread a bulletin (totals, duplicates, ranks, counts, unit names) or an annual report (its tables and text)."""
-    from flows.ingest.annual_report import sniff_annual_report
+def _refuse(file: Path, message: str, as_json: bool) -> None:
+    """A file that cannot be read at all: one line (exit 2); with --json, one object on stdout too."""
+    if as_json:
+        print(json.dumps({"kind": None, "file": str(file), "error": message, "findings": []},
+                         ensure_ascii=False, indent=2))
+    fail(message)
 
-    if file.suffix.lower() not in {".csv", ".xlsx"} and _within_caps(file) and sniff_annual_report(file):
-        from flows.annual_cli import check_annual_report
 
-        return check_annual_report(file, as_json=as_json, docs=docs)
-    try:
-        # Parse before importing the pipeline (pandas, DuckDB: seconds): unreadable input fails fast.
-        if file.suffix.lower() in {".csv", ".xlsx"}:
-            from flows.ingest.unit_report import parse_unit_report
+def _standard(doc, parsed) -> bool:
+    """Whether the bulletin has the layout the warehouse path reads in full: every table one count
+    column (and a rank), nothing cut short, and the same tables and rows both readers see."""
+    tables = [t for t in doc.tables if not t.from_prose]
+    if not tables or len(tables) != len(parsed.tables) or doc.identities:
+        return False
+    for t, p in zip(tables, parsed.tables):
+        numeric = [c for c in t.columns if c.role in ("count", "score", "quota", "rate")]
+        if len(numeric) != 1 or numeric[0].role != "count" or not t.complete or len(t.records) != len(p.rows):
+            return False
+    return True
 
-            parsed = parse_unit_report(file, period=period)
-        else:
-            from flows.ingest.bulletin import parse_bulletin
 
+def _bulletin_report(file: Path, registry, period, docs, doc) -> dict:
+    """The warehouse path (registry, GX checks of stg_reported_rows …) for the standard layout; the
+    document path (every column, prose, rates, ranks by their column) for everything else."""
+    from flows.ingest.bulletin import parse_bulletin
+    from flows.steps.document_check import check_document
+
+    parsed = None
+    if file.suffix.lower() in {".txt", ".docx"}:
+        try:
             parsed = parse_bulletin(file)
+        except BulletinParseError:
+            parsed = None
+    if parsed is not None and _standard(doc, parsed) and (period or parsed.period):
         from flows.steps.pipeline import proofread
 
         report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
+        report["kind"] = "bulletin"
+        report["title"], report["period_source"] = doc.title, "option" if period else doc.period_source
+        general = [t.to_dict() for t in doc.tables if not t.from_prose]
+        report["tables"] = [g | t for g, t in zip(general, report["tables"])]
+        return report
+    return check_document(file, docs_dir=docs, period=period, doc=doc)
+
+
+def check_command(
+    file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx / .html）、单位报送表（.csv / .xlsx）或年度报告（.html / .docx / .txt）")],
+    registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
+    period: Annotated[Optional[str], typer.Option(help="期间（如 2021H1），文件标题和正文中都读不到时用")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（无法读取时含 error）")] = False,
+    docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
+) -> None:
+    """Proofread a bulletin (every table column, totals in tables and prose, rates, ranks, unit names) or an annual report."""
+    try:
+        if file.suffix.lower() in {".csv", ".xlsx"}:
+            from flows.ingest.unit_report import parse_unit_report
+            from flows.steps.pipeline import proofread
+
+            parsed = parse_unit_report(file, period=period)
+            report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
+            report["kind"] = "unit_report"
+        else:
+            if not _within_caps(file):
+                from flows.ingest.bulletin import parse_bulletin
+
+                parse_bulletin(file)  # raises the one-line reason
+            from flows.ingest.document import read_document_file
+
+            doc = read_document_file(file)
+            if doc.kind == "annual_report":
+                from flows.annual_cli import check_annual_report
+
+                return check_annual_report(file, as_json=as_json, docs=docs)
+            report = _bulletin_report(file, registry, period, docs, doc)
     except INPUT_ERRORS as exc:
-        fail(str(exc))
+        _refuse(file, str(exc), as_json)
     if as_json:
-        print(json.dumps({"kind": "bulletin"} | {k: report[k] for k in ("period", "tables", "overall", "findings")}
-                         | {"file": report["file"], "county": report["county"]}, ensure_ascii=False, indent=2))
+        keys = ("kind", "file", "title", "county", "period", "period_source", "tables", "overall", "stated",
+                "findings", "read_completely", "validation")
+        print(json.dumps({k: report[k] for k in keys if k in report}, ensure_ascii=False, indent=2))
     else:
         _print_check(report)
     raise typer.Exit(EXIT_FOUND if report["findings"] else 0)
 
 
+def _sums_text(t: dict) -> str:
+    sums = t.get("sums")
+    if sums is None:
+        return str(t.get("sum", ""))
+    return "；".join(f"{name} {value}" for name, value in sums.items()) or "—"
+
+
+def _printed_text(t: dict) -> str:
+    printed = t.get("printed_totals")
+    if printed is None:
+        return "" if t.get("printed_total") is None else str(t["printed_total"])
+    return "；".join(f"{name} {value}" for name, value in printed.items())
+
+
 def _print_check(report: dict) -> None:
-    console.print(Text(str(report["file"]), style="bold") + f"  {report['county'] or ''} {report['period']}",
+    console.print(Text(str(report["file"]), style="bold")
+                  + f"  {report.get('county') or report.get('title') or ''} {report.get('period') or '（期间未读出）'}",
                   highlight=False)
-    table = Table("附件", "类别", "单位数", "各单位相加", "合计栏")
+    table = Table("附件", "类别", "单位数", "各列相加", "合计栏", "完整")
     for i, t in enumerate(report["tables"], start=1):
-        table.add_row(str(i), t["category"], str(t["rows"]), str(t["sum"]),
-                      "" if t["printed_total"] is None else str(t["printed_total"]))
+        category = "正文所列" if t.get("from_prose") else (t.get("category") or "")
+        table.add_row(str(i), category, str(t["rows"]), _sums_text(t), _printed_text(t),
+                      "是" if t.get("complete", True) else "否（副本截断）")
     console.print(table)
-    overall = report["overall"]
-    stated = overall["in_text"] if overall["in_text"] is not None else "（未写明）"
-    console.print(f"正文所述总数：{stated}　附件合计：{overall['sum_of_tables']}", highlight=False)
+    overall = report.get("overall")
+    if overall is not None:
+        stated = overall["in_text"] if overall["in_text"] is not None else "（未写明）"
+        console.print(f"正文所述总数：{stated}　附件合计：{overall['sum_of_tables']}", highlight=False)
+    else:
+        totals = [s for s in report.get("stated", []) if s["kind"] == "total"][:5]
+        for s in totals:
+            console.print(f"正文所述：{s['text']}（{s['where']}）", highlight=False)
     if not report["findings"]:
         console.print(styled("[green]未发现问题。[/]"))
         return
     for f in report["findings"]:
-        colour = "red" if f["severity"] == "error" else "yellow"
-        label = "错误" if f["severity"] == "error" else "提醒"
+        colour, label = {"error": ("red", "错误"), "warning": ("yellow", "提醒")}.get(f["severity"], ("cyan", "说明"))
         console.print(Text(label, style=colour) + f" {f['code']}：{f['message']}", highlight=False, soft_wrap=True)
     if report.get("validation"):
         console.print(f"核查报告：{report['validation']}", highlight=False)

@@ -1,0 +1,130 @@
+"""Numbers the prose states: totals (全县共发布信息2450条), their parts (其中县直单位1454条，乡镇996条)
+and unit-by-unit lists (县财政局3条、县教育局2条), which become a table of their own.
+
+Sentences are split on 。；! ? and clauses on ，、; every regex is linear (bounded repetitions only).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows.ingest.document.model import Column, Identity, ReadTable, Record, Stated
+from flows.ingest.document.vocabulary import nfkc
+
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,9})\s{0,2}(条|篇|件|次|份|个)(?!月|季|年|工作日|小时)")
+_VERB = re.compile(r"(发布|公开|更新|报送|上报|采用|采纳|录用|刊发|受理|收到|办结|答复|转载)")
+_TOTAL = re.compile(r"(共|总计|合计|累计|总数|总量|全[县区市旗州]|全年|各单位|各部门)")
+_UNIT_END = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,24}?(?:局|委|办|室|镇|乡|街道|街道办事处|办事处|中心|院|所|站|队|会|部|处|馆|"
+    r"政府|公司|集团|管委会|分局|支队|大队|法院|检察院|医院|学校|园区|社区|村|区|县|市|台|社|团|厂|场))$"
+)
+_PARTITIONS = (({"县直", "部门", "市直", "区直", "单位"}, {"乡镇", "街道", "镇"}),
+               ({"自然人"}, {"法人", "组织", "企业"}), ({"省级", "省"}, {"市级", "市"}),
+               ({"网站"}, {"新媒体", "微信", "公众号"}))
+
+
+def sentences(paragraphs: list[tuple[str, str]]):
+    for text, where in paragraphs:
+        for s in re.split(r"(?<=[。；;！？!?])", nfkc(text)):
+            if s.strip():
+                yield s.strip(), where
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in re.split(r"[，,、：:（）()]", sentence) if c.strip()]
+
+
+def _subject(context: str) -> str:
+    for word in ("全县", "全市", "全区", "全旗", "全州", "县直", "市直", "区直", "乡镇", "街道", "部门", "自然人",
+                 "法人", "省级", "市级", "网站", "新媒体"):
+        if word in context:
+            return word
+    m = _UNIT_END.search(re.sub(r"(共|累计|全年|发布|公开|更新|报送|上报|采用|采纳|录用|信息|政务|主动).*$", "", context))
+    return m.group(1) if m else ""
+
+
+def _numbers(sentence: str, where: str) -> list[Stated]:
+    out = []
+    start = 0
+    for clause in _clauses(sentence):
+        pos = sentence.find(clause, start)
+        start = pos + len(clause) if pos >= 0 else start
+        for m in _NUMBER.finditer(clause):
+            context = clause[:m.start()]
+            verbs = _VERB.findall(context)
+            kind = "total" if _TOTAL.search(context) else "part"
+            value = float(m.group(1).replace(",", ""))
+            out.append(Stated(value=value, text=clause.strip(), sentence=sentence, where=where,
+                              subject=_subject(context), verb=verbs[-1] if verbs else "", kind=kind))
+    return out
+
+
+def stated_numbers(paragraphs: list[tuple[str, str]]) -> tuple[list[Stated], list[Identity]]:
+    """Every number with a count word the prose states, and the total/parts identities among them."""
+    stated, identities = [], []
+    for sentence, where in sentences(paragraphs):
+        numbers = _numbers(sentence, where)
+        stated.extend(numbers)
+        identity = _identity(sentence, numbers, where)
+        if identity:
+            identities.append(identity)
+    return stated, identities
+
+
+def _identity(sentence: str, numbers: list[Stated], where: str) -> Identity | None:
+    """共N条，其中A条、B条 (or 分别为): a total and the parts after 其中 in the same sentence, same count word."""
+    m = re.search(r"其中|分别[为是]?|包括", sentence)
+    if not m:
+        return None
+    before = [n for n in numbers if sentence.find(n.text) < m.start()]
+    after = [n for n in numbers if sentence.find(n.text) >= m.start() and n.text not in (b.text for b in before)]
+    if not before or len(after) < 2:
+        return None
+    total = before[-1]
+    unit = _count_word(total)
+    parts = [p for p in after if _count_word(p) == unit]
+    if len(parts) < 2:
+        return None
+    subjects = {p.subject for p in parts}
+    exhaustive = any(any(s in a for s in subjects) and any(s in b for s in subjects) for a, b in _PARTITIONS) \
+        and len(parts) == 2
+    return Identity(total=total, parts=parts, exhaustive=exhaustive, sentence=sentence, where=where)
+
+
+def _count_word(n: Stated) -> str:
+    m = _NUMBER.search(n.text)
+    return m.group(2) if m else ""
+
+
+_LIST_ITEM = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,24}?)\s{0,2}[（(]?\s{0,2}(\d{1,6})\s{0,2}(条|篇|件|份|个|项|次|分)[)）]?"
+)
+
+
+def prose_tables(paragraphs: list[tuple[str, str]]) -> list[ReadTable]:
+    """Unit-by-unit lists in the prose (…局3条、…局2条): two or more units with the same count word in
+    one sentence or one paragraph's run of ；-separated clauses."""
+    tables = []
+    for sentence, where in ((s, w) for text, w in paragraphs for s in re.split(r"(?<=[。！？!?])", nfkc(text))):
+        items = []
+        for clause in re.split(r"[、，,；;]", sentence):
+            m = _LIST_ITEM.search(clause.strip())
+            if not m:
+                continue
+            name = re.sub(r"^(其中|分别是|分别为|依次为|为|是|有|即|包括|如|：|:)", "", m.group(1))
+            name = re.sub(r"^.*?(?:为|是|有|：|:)(?=[\u4e00-\u9fff]{2,})", "", name) if len(name) > 12 else name
+            unit = _UNIT_END.search(name)
+            if unit and not _TOTAL.search(name):
+                items.append((unit.group(1), int(m.group(2)), m.group(3), clause.strip()))
+        if len(items) >= 2:
+            words = [w for *_x, w, _c in items]
+            word = max(set(words), key=words.count)
+            column = "得分" if word == "分" else "条数"
+            table = ReadTable(title="正文所列各单位数字", headers=["单位", column],
+                              columns=[Column(column, "score" if word == "分" else "count")],
+                              from_prose=True, where=where)
+            for unit, n, _w, clause in items:
+                table.records.append(Record(unit=unit, raw={column: clause}, values={column: float(n)},
+                                            decimals={column: 0}, where=where))
+            tables.append(table)
+    return tables
