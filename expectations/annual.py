@@ -68,7 +68,9 @@ ANNUAL_CHECKS: tuple[AnnualCheck, ...] = (
     AnnualCheck("annual_total_column_filled", "annual_total_column_blank", "annual_reports", "error",
                 "表三“总计”列应当填写",
                 _in("total_column_blank", [False]),
-                lambda r: "表三未列“总计”栏" if r.get("total_column_missing") else "表三“总计”列全部空白"),
+                lambda r: "表三未列“总计”栏" if r.get("total_column_missing") else (
+                    "表三“总计”列全部空白" if r.get("blank_total_rows") == r.get("table3_rows")
+                    else f"表三“总计”列有{int(r['blank_total_rows'])}行空白（{r['blank_total_labels']}）")),
     AnnualCheck("annual_review_totals_match", "annual_review_total_mismatch", "annual_review", "error",
                 "表四每一组：结果维持、结果纠正、其他结果、尚未审结之和等于总计",
                 _pair("total", "parts_sum"),
@@ -79,6 +81,11 @@ ANNUAL_CHECKS: tuple[AnnualCheck, ...] = (
                 _pair("stated", "table_value"),
                 lambda r: f"正文“{r['sentence'][:60]}”称{r['label']}为{_n(r['stated'])}{r['suffix']}，"
                           f"{r['figure']}{_n(r['table_value'])}{r['suffix']}"),
+    AnnualCheck("annual_prose_sums_hold", "annual_prose_sum_mismatch", "annual_prose", "error",
+                "正文“共N件，其中A件、B件”：各部分之和不超过总数，互补划分（自然人/法人或其他组织）之和等于总数",
+                _pair("total", "bound"),
+                lambda r: f"正文“{r['sentence'][:80]}”：总数{_n(r['total'])}件，其中各项（{r['parts']}）之和为"
+                          f"{_n(r['parts_sum'])}件"),
     AnnualCheck("annual_published_on_time", "annual_late", "annual_reports", "warning",
                 "年度报告在规定期限内公布（县级以上部门次年1月31日前，条例第五十条；期限可按县配置）",
                 lambda: _gxe().ExpectColumnPairValuesAToBeGreaterThanB(

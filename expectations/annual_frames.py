@@ -138,21 +138,45 @@ KIND_LABELS = {"received": "收到申请", "granted": "予以公开", "partial":
                "unable": "无法提供", "review": "行政复议", "litigation": "行政诉讼"}
 
 
+_ANSWERED = re.compile(r"(办结|答复|办理完毕|已办理|处理完毕|作出答复)[^。；，,\d]{0,10}?(\d{1,7})\s{0,2}件")
+
+
+def _bases(r: AnnualReport, sentence: str, received: int | None) -> list[tuple[str, int]]:
+    """The wholes a share may be taken of, the sentence's own first: 办结/答复N件 in the same sentence,
+    then 收到申请, the table's 本年新收, 新收 + 上年结转, and （七）总计."""
+    out = [(m.group(1), int(m.group(2))) for m in _ANSWERED.finditer(sentence)]
+    new, carried = _table_total(r, "new"), _table_total(r, "carried_in")
+    out += [("收到申请", received), ("本年新收", new),
+            ("新收与上年结转", None if new is None or carried is None else new + carried),
+            ("办理结果总计", _table_total(r, "results_total"))]
+    return [(name, int(v)) for name, v in out if v]
+
+
+def _share_row(i: int, r: AnnualReport, s, received: int | None) -> dict | None:
+    """A share checked on the base the text itself uses: right when it matches any base the report
+    states; otherwise compared with the sentence's own base (or 收到申请)."""
+    part = s.part_value
+    bases = _bases(r, s.sentence, int(received) if received is not None else None)
+    if not bases or part is None:
+        return None
+    name, whole = next(((n, w) for n, w in bases
+                        if _round_like(Decimal(part) * 100 / Decimal(w), s.value) == s.value), bases[0])
+    expected = _round_like(Decimal(part) * 100 / Decimal(whole), s.value)
+    label = f"{KIND_LABELS[s.part]}{part}件占{name}{whole}件的比例"
+    return {"report_id": i, "unit": r.unit, "year": r.year, "kind": "share", "label": label,
+            "stated": float(s.value), "table_value": expected, "figure": "按所述件数计算应为",
+            "sentence": s.sentence, "where": "正文", "suffix": "%"}
+
+
 def text_frame(reports: list[AnnualReport]) -> pd.DataFrame:
     rows = []
     for i, r in enumerate(reports):
         received = next((s.value for s in r.stated if s.kind == "received"), None)
         for s in r.stated:
             if s.kind == "share":
-                whole = received if received is not None else _table_total(r, "new")
-                part = s.part_value
-                if not whole or part is None:
-                    continue
-                expected = _round_like(Decimal(part) * 100 / Decimal(int(whole)), s.value)
-                label = f"{KIND_LABELS[s.part]}{part}件占收到申请{int(whole)}件的比例"
-                rows.append({"report_id": i, "unit": r.unit, "year": r.year, "kind": "share", "label": label,
-                             "stated": float(s.value), "table_value": expected, "figure": "按所述件数计算应为",
-                             "sentence": s.sentence, "where": "正文", "suffix": "%"})
+                row = _share_row(i, r, s, received)
+                if row is not None:
+                    rows.append(row)
                 continue
             figure, where = table_figure(r, s.kind)
             if figure is None:
@@ -182,8 +206,8 @@ def report_frame(reports: list[AnnualReport], ctx: ReviewContext) -> pd.DataFram
     for i, r in enumerate(reports):
         kind = ctx.unit_kinds.get(r.unit or "", "department")
         deadline = ctx.deadlines.for_unit(kind, r.year) if r.year else None
-        blank = "new" in r.table3 and (not r.has_total_column
-                                      or all(v.get("total") is None for v in r.table3.values()))
+        blank_rows = [ROW_LABELS[k] for k in _rows_of(r) if r.table3[k].get("total") is None]
+        blank = "new" in r.table3 and (not r.has_total_column or bool(blank_rows))
         similarity = copied_from(r, ctx.previous.get(r.unit or ""))
         rows.append({
             "report_id": i, "unit": r.unit, "year": r.year, "format": r.format,
@@ -191,12 +215,33 @@ def report_frame(reports: list[AnnualReport], ctx: ReviewContext) -> pd.DataFram
             "published": r.published.isoformat() if r.published else None,
             "deadline": deadline.isoformat() if deadline and r.published else None, "unit_kind": kind,
             "total_column_blank": bool(blank), "total_column_missing": not r.has_total_column,
+            "blank_total_rows": len(blank_rows), "table3_rows": len(_rows_of(r)),
+            "blank_total_labels": "、".join(label.split(" ")[-1] for label in blank_rows[:4])
+            + ("等" if len(blank_rows) > 4 else ""),
             "copied": bool(similarity is not None and similarity >= COPY_TEXT_SIMILARITY),
             "similarity": similarity, "where": r.source,
         })
     return pd.DataFrame(rows, columns=["report_id", "unit", "year", "format", "expected_format", "published", "deadline",
-                                       "unit_kind", "total_column_blank", "total_column_missing", "copied",
-                                       "similarity", "where"])
+                                       "unit_kind", "total_column_blank", "total_column_missing", "blank_total_rows",
+                                       "table3_rows", "blank_total_labels", "copied", "similarity", "where"])
+
+
+def prose_frame(reports: list[AnnualReport]) -> pd.DataFrame:
+    """Totals and their parts the text states (共受理372件，其中…331件…61件): the parts of a whole
+    partition add up to it, and no parts ever exceed it (flows/ingest/document/prose.py)."""
+    from flows.ingest.document.prose import stated_numbers as prose_numbers
+
+    rows = []
+    for i, r in enumerate(reports):
+        _numbers, identities = prose_numbers([(line, "正文") for line in r.text.splitlines() if line.strip()])
+        for ident in identities:
+            parts = sum(p.value for p in ident.parts)
+            rows.append({"report_id": i, "unit": r.unit, "year": r.year, "total": float(ident.total.value),
+                         "parts_sum": float(parts), "bound": float(parts) if ident.exhaustive else min(float(parts), float(ident.total.value)),
+                         "parts": "、".join(f"{p.value:g}" for p in ident.parts),
+                         "sentence": ident.sentence, "where": "正文"})
+    return pd.DataFrame(rows, columns=["report_id", "unit", "year", "total", "parts_sum", "bound", "parts",
+                                       "sentence", "where"])
 
 
 def unit_frame(reports: list[AnnualReport], ctx: ReviewContext) -> pd.DataFrame:
@@ -211,4 +256,5 @@ def build_frames(reports: list[AnnualReport], ctx: ReviewContext | None = None) 
     ctx = ctx or ReviewContext()
     return {"annual_columns": column_frame(reports), "annual_rows": row_frame(reports),
             "annual_review": review_frame(reports), "annual_text": text_frame(reports),
-            "annual_reports": report_frame(reports, ctx), "annual_units": unit_frame(reports, ctx)}
+            "annual_reports": report_frame(reports, ctx), "annual_units": unit_frame(reports, ctx),
+            "annual_prose": prose_frame(reports)}

@@ -150,12 +150,15 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
 
     # --- files that read but hold no usable table -------------------------------------------------------
     body = "\n".join(seed.splitlines()[:17]) + "\n"
-    add("no_table", ["check", _write(root, "no_table.txt", body)], 2, ("未找到附件统计表",), what="没有附件表")
-    add("header_only", ["check", _write(root, "header_only.txt", body + "\n附件1：\n单位名称\t条数\t排名\n")], 2,
-        ("之后没有数据行",), what="只有表头")
+    # zwgk check reads what it can and names what it could not (not_read, exit 3: docs/real-documents.md);
+    # zwgk ingest, which needs the tables, refuses the same files (exit 2, below).
+    add("no_table", ["check", _write(root, "no_table.txt", body)], 3, ("not_read", "未找到统计表"),
+        one_line=False, what="没有附件表")
+    add("header_only", ["check", _write(root, "header_only.txt", body + "\n附件1：\n单位名称\t条数\t排名\n")], 3,
+        ("not_read", "之后没有数据行"), one_line=False, what="只有表头")
     extra = body + "\n附件1：\n单位名称\t条数\t排名\n公安局\t5\t1\t多余\t又多\n"
-    add("extra_cells", ["check", _write(root, "extra_cells.txt", extra)], 2, ("第21行", "多于表头"),
-        what="多余单元格")
+    add("extra_cells", ["check", _write(root, "extra_cells.txt", extra)], 3, ("not_read", "第21行", "多于表头"),
+        one_line=False, what="多余单元格")
     add("csv_no_header", ["check", _write(root, "no_header.csv", "甲,乙\n1,2\n")], 2, ("表头缺少",),
         what="CSV 缺表头")
     add("csv_huge_field", ["check", _write(root, "huge_field.csv", '单位名称,条数\n"' + "x" * 200_000 + '",5\n')],
@@ -237,6 +240,8 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
         what="导入 /etc/shadow")
 
     # --- ingest: all or nothing -----------------------------------------------------------------------------
+    add("ingest_no_table", ["ingest", "no_table.txt", "--config", "ok.toml"], 2, ("no_table.txt", "未找到附件统计表"),
+        what="`ingest` 没有附件表的通报（check 读其正文，ingest 无可导入）")
     add("ingest_one_bad", ["ingest", "seed.txt", "empty.txt", "--config", "ok.toml"], 2,
         ("empty.txt", "全部不导入"), what="`ingest 好文件 坏文件`：全部不导入")
     add("ingest_period_mismatch", ["ingest", "seed.txt", "--config", "ok.toml", "--period", "2021H2"], 2,

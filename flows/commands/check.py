@@ -50,18 +50,37 @@ def _standard(doc, parsed) -> bool:
     return True
 
 
-def _bulletin_report(file: Path, registry, period, docs, doc) -> dict:
+
+
+def _readable(file: Path):
+    """The standard-layout reading of a .txt/.docx bulletin (None when its tables are not in that
+    layout, or for .html); a file that cannot be read at all (empty, not a .docx, over the caps,
+    an unsupported format) is refused here with the reader's one-line reason."""
+    from flows.ingest.bulletin import parse_bulletin
+
+    if file.suffix.lower() in {".html", ".htm"}:
+        if not _within_caps(file):
+            from flows.domain.limits import read_input
+
+            read_input(file, "网页（.html）")
+        return None
+    try:
+        return parse_bulletin(file)
+    except BulletinParseError as exc:
+        from flows.ingest.document.as_bulletin import TABLE_PROBLEMS
+
+        # a table the standard-layout reader cannot follow: the document reader reads what it can
+        # and names the rest (not_read) rather than refusing the file
+        if any(p in exc.expected for p in TABLE_PROBLEMS):
+            return None
+        raise
+
+
+def _bulletin_report(file: Path, registry, period, docs, doc, parsed) -> dict:
     """The warehouse path (registry, GX checks of stg_reported_rows …) for the standard layout; the
     document path (every column, prose, rates, ranks by their column) for everything else."""
-    from flows.ingest.bulletin import parse_bulletin
     from flows.steps.document_check import check_document
 
-    parsed = None
-    if file.suffix.lower() in {".txt", ".docx"}:
-        try:
-            parsed = parse_bulletin(file)
-        except BulletinParseError:
-            parsed = None
     if parsed is not None and _standard(doc, parsed) and (period or parsed.period):
         from flows.steps.pipeline import proofread
 
@@ -91,10 +110,7 @@ def check_command(
             report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
             report["kind"] = "unit_report"
         else:
-            if not _within_caps(file):
-                from flows.ingest.bulletin import parse_bulletin
-
-                parse_bulletin(file)  # raises the one-line reason
+            parsed = _readable(file)
             from flows.ingest.document import read_document_file
 
             doc = read_document_file(file)
@@ -102,7 +118,7 @@ def check_command(
                 from flows.annual_cli import check_annual_report
 
                 return check_annual_report(file, as_json=as_json, docs=docs)
-            report = _bulletin_report(file, registry, period, docs, doc)
+            report = _bulletin_report(file, registry, period, docs, doc, parsed)
     except INPUT_ERRORS as exc:
         _refuse(file, str(exc), as_json)
     if as_json:

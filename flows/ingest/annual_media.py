@@ -98,14 +98,17 @@ def read_html(data: bytes | str, source: str) -> Document:
                 lines.append(Line([t], f"第{len(lines) + 1}段"))
     title = (clean(metas.get("articletitle")) or _first(tree, "h1") or _first(tree, "title")
              or next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), ""))
-    published = parse_date(metas.get("pubdate"))
+    from flows.ingest.annual_identity import labelled_date, meta_date
+
     publisher = clean(metas.get("contentsource")) or None
-    for ln in lines:  # the portal's metadata table: 公开日期 / 发布机构
+    for ln in lines:  # the portal's metadata table: 发布机构
         for i, cell in enumerate(ln.cells[:-1]):
-            if published is None and cell.startswith("公开日期"):
-                published = parse_date(ln.cells[i + 1])
             if publisher is None and cell.startswith("发布机构"):
                 publisher = ln.cells[i + 1] or None
+    body = tree.body
+    page_lines = [[clean(t)] for t in (body.text(separator="\n") if body is not None else "").splitlines() if clean(t)]
+    # the page's own label first: some templates fill <meta PubDate> with the time the page was generated
+    published = labelled_date([ln.cells for ln in lines] + page_lines[:400]) or meta_date(metas)
     return Document(lines, "html", title=title, published=published, publisher=publisher, meta=metas)
 
 
@@ -186,7 +189,9 @@ def read_text(data: bytes | str, source: str) -> Document:
         spans = _space_spans(raw.replace("\u3000", "  "))
         lines.append(Line([c for c, _ in spans], where, spans=[s for _, s in spans], row=True))
     title = next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), "")
-    return Document(lines, "text", title=title)
+    from flows.ingest.annual_identity import labelled_date
+
+    return Document(lines, "text", title=title, published=labelled_date([ln.cells for ln in lines[:60]]))
 
 
 def read_document(data: bytes, source: str) -> Document:

@@ -27,7 +27,6 @@ _NUMBER = re.compile(r"[+-]?\d{1,9}(?:\.\d{1,4})?")
 _UNIT_SUFFIX = re.compile(r"(?:件|个|项|宗|起|份|条|万元|元)$")
 _BLANK = {"", "/", "-", "—", "－", "——"}
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s{0,2}[、.．]\s{0,2}(.{2,30})$")
-_TITLE = re.compile(r"^(.{2,60}?)(20\d{2})\s{0,2}年(?:度)?\s{0,2}(?:政府信息公开|政务公开)")
 _SECTION_NUMBERS = "一二三四五六"
 # Keywords of table 二's columns that tell the formats apart (国办公开办函〔2019〕60号 / 〔2021〕30号).
 FORMAT_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
@@ -272,11 +271,10 @@ def interpret(doc: Document, source: str, sha256: str) -> AnnualReport:
         raise AnnualReportError(source, "标题", "不是政府信息公开工作年度报告：标题或“一、总体情况”等章节标题都未找到")
     report = AnnualReport(source=source, sha256=sha256, medium=doc.medium, title=doc.title,
                           published=doc.published)
-    m = _TITLE.match(compact(doc.title))
-    if m:
-        report.unit, report.year = m.group(1), int(m.group(2))
-    elif doc.publisher:
-        report.unit = doc.publisher
+    from flows.ingest.annual_identity import unit_and_year
+
+    report.unit, report.year, _ = unit_and_year(doc.title, [ln.text for ln in doc.lines if not ln.row])
+    report.unit = report.unit or doc.publisher
     report.table3, report.has_total_column = parse_table3(sections.get(3, []), report.notes)
     report.table4 = parse_table4(sections.get(4, []), report.notes)
     report.table2 = parse_table2(sections.get(2, []))

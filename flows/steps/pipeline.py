@@ -34,9 +34,9 @@ def parse_source(path: str | Path, kind: str = "auto", period: str | None = None
         from flows.ingest.unit_report import parse_unit_report
 
         return parse_unit_report(path, period=period, county=county)
-    from flows.ingest.bulletin import parse_bulletin
+    from flows.ingest.document.as_bulletin import parse_any_bulletin
 
-    return parse_bulletin(path)
+    return parse_any_bulletin(path)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -26,9 +26,15 @@ def test_seed_only_error_is_overall_total(seed_path, registry_path):
     code, data, _ = check_json(seed_path, "--registry", registry_path)
     assert code == 3
     assert data["period"] == "2021H1"
-    assert data["tables"] == [
+    legacy = ("category", "rows", "sum", "printed_total")
+    assert [{k: t[k] for k in legacy} for t in data["tables"]] == [
         {"category": "县直部门", "rows": 36, "sum": 915, "printed_total": 915},
         {"category": "乡镇", "rows": 14, "sum": 383, "printed_total": 383},
+    ]
+    # the document reader's view of the same tables: every column, printed as headed
+    assert [(t["headers"], t["sums"], t["complete"]) for t in data["tables"]] == [
+        (["单位名称", "2021年上半年度更新条数", "排名"], {"2021年上半年度更新条数": 915}, True),
+        (["乡镇名称", "2021年上半年度更新条数", "排名"], {"2021年上半年度更新条数": 383}, True),
     ]
     assert data["overall"] == {"in_text": 1267, "sum_of_tables": 1298}
     assert [(f["code"], f["severity"]) for f in data["findings"]] == [("overall_total_mismatch", "error")]
@@ -102,7 +108,6 @@ def test_human_output_and_data_docs(seed_path, registry_path, tmp_path):
     (None, "不存在"),
     (b"", "unreadable.txt"),
     (b"\xff\xfe\x00garbage\x00\x00" * 3, "unreadable.txt"),
-    ("关于2021年上半年的通报\n正文没有附件表。\n".encode(), "附件"),
 ])
 def test_unreadable_input_exits_2_naming_the_file(tmp_path, content, fragment):
     path = tmp_path / "unreadable.txt"
@@ -112,6 +117,17 @@ def test_unreadable_input_exits_2_naming_the_file(tmp_path, content, fragment):
     assert result.exit_code == 2, result.output
     assert fragment in result.output
     assert "unreadable.txt" in result.output
+
+
+def test_a_bulletin_without_tables_or_numbers_is_said_unread(tmp_path):
+    """Read, but nothing in it to check: not_read (exit 3), never 未发现问题 and never a refusal."""
+    path = tmp_path / "no_table.txt"
+    path.write_text("关于2021年上半年的通报\n正文没有附件表。\n", encoding="utf-8")
+    code, data, result = check_json(path)
+    assert code == 3
+    assert [f["code"] for f in data["findings"]] == ["not_read"]
+    assert "未找到可读的统计表" in data["findings"][0]["message"] and data["read_completely"] is False
+    assert "未发现问题" not in check(path).output
 
 
 def test_unsupported_format_exits_2(tmp_path):
@@ -195,7 +211,8 @@ def test_ingest_bad_file_exits_2_and_writes_nothing(tmp_path):
 def test_check_period_must_agree_with_the_bulletin(tmp_path, seed_path):
     """--period only fills in a period the file does not state; it never overrides the bulletin's own."""
     code, data, result = check_json(seed_path, "--period", "2021H2")
-    assert code == 2 and data is None
+    assert code == 2 and data["error"] and data["findings"] == []  # --json: one object, a refusal included
+    assert "2021H1" in data["error"] and "2021H2" in data["error"] and "不一致" in data["error"]
     assert "2021H1" in result.output and "2021H2" in result.output and "不一致" in result.output
     code, data, _ = check_json(seed_path, "--period", "2021H1")
     assert code == 3 and data["period"] == "2021H1"

@@ -103,6 +103,9 @@ def scan_tables(pieces: list[Piece]) -> tuple[list[ReadTable], list[NotRead], se
         reader = read_stream if h.layout == "stream" else read_rows
         table, end, unread = reader(pieces, h, where)
         if not table.records and not table.totals:
+            if not unread and not _more_header(pieces, h.after):
+                not_read.append(NotRead(pieces[h.at].where, f"表头（{'、'.join(c for c in h.cells if c)}）之后没有数据行"))
+            not_read.extend(unread)
             i = h.after
             continue
         table.title, label = _title_before(pieces, i, barrier)
@@ -115,6 +118,13 @@ def scan_tables(pieces: list[Piece]) -> tuple[list[ReadTable], list[NotRead], se
         used.update(range(i, max(end, i + 1)))
         barrier = i = max(end, i + 1)
     return tables, not_read, used
+
+
+def _more_header(pieces: list[Piece], j: int) -> bool:
+    """A second header line follows (the first was the upper line of a two-line header)."""
+    while j < len(pieces) and pieces[j].kind in ("gap", "blank_cell"):
+        j += 1
+    return j < len(pieces) and header_at(pieces, j) is not None
 
 
 def _kind(title: str, paragraphs: list[str]) -> str:
@@ -156,8 +166,18 @@ def read_document_bytes(data: bytes, path: str) -> ReadDocument:
     return doc
 
 
+_WORDS = re.compile(r"通报|公开|信息|政府|单位|报告|情况|部门|乡镇|网站")
+
+
 def read_document_file(path: str | Path) -> ReadDocument:
+    """Read a document; one that holds no table, no number and no word of the field at all (binary
+    noise, a wrong encoding) is refused, naming the file."""
     from flows.domain.limits import read_input
+    from flows.ingest.bulletin_model import BulletinParseError
 
     data = read_input(path, "通报或年度报告（.txt / .html / .docx）")
-    return read_document_bytes(data, str(path))
+    doc = read_document_bytes(data, str(path))
+    if not doc.tables and not doc.stated and not any(_WORDS.search(t) for t in [doc.title, *(p for p, _ in doc.paragraphs)]):
+        raise BulletinParseError(str(path), "全文", (
+            "读不出任何内容：应为通报或年度报告的文字（.txt 为 UTF-8 或 GB18030 编码，或 .html / .docx）"))
+    return doc

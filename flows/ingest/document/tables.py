@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from expectations.checks import MAX_PLAUSIBLE_COUNT
 from flows.ingest.document.model import Column, NotRead, ReadTable, Record
 from flows.ingest.document.pieces import Piece
 from flows.ingest.document.vocabulary import (
@@ -183,9 +184,10 @@ class _Reader:
                 continue
             if role == "serial" or role == "note":
                 continue
+            if kind == "text" or (value is not None and role == "count" and not 0 <= value <= MAX_PLAUSIBLE_COUNT):
+                rec.bad.append(name)  # text, or a count no unit publishes (docs/rules.md): never summed
+                value = None
             rec.values[name], rec.decimals[name] = value, decimals
-            if kind == "text":
-                rec.bad.append(name)
         if is_total_label(unit):
             for name, v in rec.values.items():
                 if v is not None:
@@ -271,7 +273,8 @@ def read_stream(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, 
         if p.kind == "gap":
             j += 1
             continue
-        if p.kind == "row" or (p.kind == "text" and (is_prose(p.text) or len(compact(p.text)) > _STREAM_CELL_MAX)):
+        if p.kind == "row" or (p.kind == "text" and read_number(p.text)[0] == "text"
+                               and (is_prose(p.text) or len(compact(p.text)) > _STREAM_CELL_MAX)):
             break
         text = "" if p.kind == "blank_cell" else p.text
         pos = len(row)

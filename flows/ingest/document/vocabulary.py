@@ -96,7 +96,7 @@ def is_subtotal_label(cell: str) -> bool:
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
 _BLANK = {"", "/", "-", "—", "－", "——", "--", "\\", "无", "空"}
-_NUM = re.compile(r"[+-]?\d{1,12}(?:\.\d{1,6})?")
+_NUM = re.compile(r"[+-]?\d{1,400}(?:\.\d{1,12})?")
 
 
 def read_number(raw: str) -> tuple[str, float | None, int | None]:
