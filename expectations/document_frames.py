@@ -53,19 +53,47 @@ def _candidates(doc: ReadDocument, stated: Stated) -> tuple[list[float], float |
     names = list(dict.fromkeys(c.name for t in tables for c in t.numeric()))
     out: list[float] = []
     expected, cut = None, False
-    subject_tables = [t for t in tables if stated.subject and stated.subject in ("县直", "市直", "区直", "部门")
-                      and t.category == "县直部门" or stated.subject in ("乡镇", "街道") and t.category == "乡镇"]
     for name in names:
         over = [t for t in tables if name in t.sums()]
         total = sum(t.sums()[name] for t in over)
         out.append(total)
         out.extend(t.sums()[name] for t in over)
         out.extend(t.totals[name] for t in over if t.totals.get(name) is not None)
-        scope = subject_tables or over
-        if expected is None and _family(stated.verb, name) and all(name in t.sums() for t in scope):
-            expected = sum(t.sums()[name] for t in scope)
-            cut = any(not t.complete for t in scope)
+        sections = _section_sums(over, name)
+        out.extend(sections.values())
+        if expected is None and _family(stated.verb, name):
+            kind = _subject_kind(stated.subject)
+            if kind and kind in sections:
+                expected = sections[kind]
+            elif kind:
+                scope = [t for t in over if t.category == kind]
+                if not scope:
+                    continue
+                expected = sum(t.sums()[name] for t in scope)
+            else:
+                scope = over
+                expected = total
+            cut = any(not t.complete for t in over)
     return out, expected, cut
+
+
+def _subject_kind(subject: str) -> str:
+    if subject in ("县直", "市直", "区直", "部门"):
+        return "县直部门"
+    if subject in ("乡镇", "街道"):
+        return "乡镇"
+    return ""
+
+
+def _section_sums(tables: list[ReadTable], name: str) -> dict[str, float]:
+    """Sums per labelled section of the tables (县直单位 / 乡镇 label rows inside one table)."""
+    out: dict[str, float] = {}
+    for t in tables:
+        for r in t.records:
+            kind = _subject_kind(next((w for w in ("县直", "市直", "区直", "部门", "乡镇", "街道") if w in r.section), ""))
+            if kind and r.values.get(name) is not None:
+                out[kind] = out.get(kind, 0.0) + r.values[name]
+    return out
 
 
 def statements_frame(doc: ReadDocument) -> pd.DataFrame:
@@ -76,8 +104,9 @@ def statements_frame(doc: ReadDocument) -> pd.DataFrame:
         return pd.DataFrame(rows)
     seen = set()
     for s in doc.stated:
-        if s.kind != "total" or not s.verb or (s.subject and s.subject not in ("全县", "全市", "全区", "全旗", "全州",
-                                                                                  "县直", "市直", "区直", "部门", "乡镇", "街道")):
+        category = _subject_kind(s.subject)
+        if not s.verb or (s.kind != "total" and not category) or \
+                (s.subject and s.subject not in ("全县", "全市", "全区", "全旗", "全州") and not category):
             continue
         candidates, expected, cut = _candidates(doc, s)
         if expected is None or (s.value, s.text) in seen:

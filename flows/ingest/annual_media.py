@@ -175,6 +175,17 @@ def read_text(data: bytes | str, source: str) -> Document:
         where = f"第{no}行"
         if not raw.strip():
             continue
+        if "|" in raw or "｜" in raw:
+            if re.fullmatch(r"[\s|｜:：\-—=+]*", raw):
+                continue  # a markdown rule line |---|---|
+            cells = [clean(c) for c in re.split(r"[|｜]", raw.strip())]
+            while cells and not cells[-1]:
+                cells.pop()  # border pipes, and the empty cells a copied colspan leaves at the end
+            while cells and not cells[0]:
+                cells.pop(0)
+            if len(cells) > 1:
+                lines.append(Line(cells, where, row=True))
+                continue
         if "\t" in raw:
             cells = [clean(c) for c in raw.rstrip().split("\t")]
             while cells and not cells[0]:

@@ -19,8 +19,8 @@ def reading_findings(doc: ReadDocument) -> list[Finding]:
     for t in doc.tables:
         if not t.complete:
             out.append(Finding(TRUNCATED, "info", (
-                f"{t.title or '附表'}：{t.cut_reason}，按副本已读{len(t.records)}个单位；"
-                "此表的合计未与正文或合计行比较"), t.where))
+                f"{t.title or '附表'}：{t.cut_reason}，按副本已读{len(t.records)}个单位；副本可能不全，"
+                "正文所述总数只在附表之和大于它时判为不符（截断只会少算）"), t.where))
     for part in doc.not_read:
         out.append(Finding(NOT_READ, "warning", f"{part.part}：{part.why}", part.part))
     if not any(t.records for t in doc.tables) and not doc.stated:

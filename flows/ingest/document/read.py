@@ -10,7 +10,7 @@ from flows.ingest.document.model import NotRead, ReadDocument, ReadTable
 from flows.ingest.document.period import document_period
 from flows.ingest.document.pieces import Piece, docx_pieces, html_pieces, text_pieces
 from flows.ingest.document.prose import prose_tables, stated_numbers
-from flows.ingest.document.tables import _HEADING, _TITLE_HINT, header_at, is_prose, read_rows, read_stream
+from flows.ingest.document.tables import _HEADING, _TITLE_HINT, NO_TOTAL_AT_END, header_at, is_prose, read_rows, read_stream
 from flows.ingest.document.vocabulary import compact, read_number
 
 _NOTE = re.compile(r"^(单位|计量单位|统计单位)\s*[:：]|^(注|备注|说明|数据来源|制表)\s*[:：]")
@@ -120,6 +120,17 @@ def scan_tables(pieces: list[Piece]) -> tuple[list[ReadTable], list[NotRead], se
     return tables, not_read, used
 
 
+def _confirm_by_text(doc: ReadDocument) -> None:
+    """A table that runs to the end without a 合计 row is whole after all when the text states its
+    sum (全县…600条 and the table adds up to 600): the copy did not stop inside it."""
+    stated = {s.value for s in doc.stated}
+    for t in doc.tables:
+        if t.complete or t.cut_reason != NO_TOTAL_AT_END:
+            continue
+        if any(abs(v - x) < 0.5 for v in t.sums().values() for x in stated):
+            t.complete, t.cut_reason = True, ""
+
+
 def _more_header(pieces: list[Piece], j: int) -> bool:
     """A second header line follows (the first was the upper line of a two-line header)."""
     while j < len(pieces) and pieces[j].kind in ("gap", "blank_cell"):
@@ -157,6 +168,7 @@ def read_document_bytes(data: bytes, path: str) -> ReadDocument:
     doc = ReadDocument(path=path, kind=_kind(title, texts), medium=medium, title=title,
                        paragraphs=paragraphs, tables=tables, not_read=not_read)
     doc.stated, doc.identities = stated_numbers(paragraphs)
+    _confirm_by_text(doc)
     doc.tables.extend(prose_tables(paragraphs))
     opening = [p.text or " ".join(p.cells) for p in pieces[:12] if p.kind in ("text", "row")]
     doc.period, doc.period_source = document_period(title, texts if texts else opening)

@@ -22,6 +22,7 @@ from flows.ingest.document.vocabulary import (
 _TITLE_HINT = re.compile(r"(表|一览|统计|情况|排名|排行|汇总|得分|通报)")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|附\s*[件表])")
 _STREAM_CELL_MAX = 30
+NO_TOTAL_AT_END = "表格延续到文末，没有合计行"
 
 
 def is_prose(text: str) -> bool:
@@ -255,10 +256,20 @@ def read_rows(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, li
         j += 1
     table = reader.table
     if j >= len(pieces) and not table.totals:
-        table.complete, table.cut_reason = False, "表格延续到文末，没有合计行"
+        table.complete, table.cut_reason = False, NO_TOTAL_AT_END
         if last_row is not None and len([c for c in last_row if c]) < len([c for c in h.cells if c]) // 2:
             table.cut_reason = "文本止于表格的一行之中"
     return table, j, reader.not_read
+
+
+def _same(a: Header, b: Header) -> bool:
+    return [compact(c) for c in a.cells] == [compact(c) for c in b.cells]
+
+
+def _next_cell(pieces: list[Piece], j: int) -> int | None:
+    while j < len(pieces) and pieces[j].kind == "gap":
+        j += 1
+    return j if j < len(pieces) else None
 
 
 def read_stream(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, list[NotRead]]:
@@ -280,15 +291,21 @@ def read_stream(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, 
         pos = len(row)
         role = h.roles[pos] if pos < n else None
         kind = read_number(text)[0]
-        if not row and kind == "text":
+        if not row:
             other = header_at(pieces, j)
             if other is not None:
-                if [compact(c) for c in other.cells] != [compact(c) for c in h.cells]:
+                if not _same(other, h):
                     break
                 j = other.after  # the header printed again
                 continue
-            if _ends_table(p, h, pieces, j):
-                break
+            if kind == "text":
+                k = _next_cell(pieces, j + 1)
+                again = header_at(pieces, k) if k is not None else None
+                if again is not None and _same(again, h):
+                    reader.section, j = text, again.after  # a section label over the header printed again
+                    continue
+                if _ends_table(p, h, pieces, j):
+                    break
         wants_number = pos not in units and role in NUMERIC_ROLES + ("rank", "serial")
         if wants_number and kind == "text":
             if pos == 0:  # a label row before the serial column
@@ -314,7 +331,7 @@ def read_stream(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, 
     elif row:
         reader.take_row(row + [""] * (n - len(row)), row_at)
     if table.complete and j >= len(pieces) and not table.totals:
-        table.complete, table.cut_reason = False, "表格延续到文末，没有合计行"
+        table.complete, table.cut_reason = False, NO_TOTAL_AT_END
     if stop_reason:
         reader.not_read.append(NotRead(stop_reason.split("：")[0], f"表格在此无法按表头对齐（{stop_reason}），其后未读"))
     return table, j, reader.not_read

@@ -46,8 +46,8 @@ _NOTE = re.compile(r"^(备注|说明|类别|分类|类型|栏目|存在问题|�
 def role_of(cell: str) -> str | None:
     """The role of one header cell, or None when it is no header word (data, a title, prose)."""
     text = _PERIOD_WORDS.sub("", compact(cell).lower().replace("（", "(").replace("）", ")"))
-    if not text or len(text) > 16 or re.search(r"\d", text.replace("(%)", "")):
-        return None
+    if not text or len(text) > 16 or re.search(r"\d|[:：]", text.replace("(%)", "")):
+        return None  # a number, or a note such as 单位:条, is no header word
     if _RANK.search(text):
         return "rank"
     if _SERIAL.match(text):
