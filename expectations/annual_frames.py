@@ -237,7 +237,7 @@ def prose_frame(reports: list[AnnualReport]) -> pd.DataFrame:
         for ident in identities:
             parts = sum(p.value for p in ident.parts)
             rows.append({"report_id": i, "unit": r.unit, "year": r.year, "total": float(ident.total.value),
-                         "parts_sum": float(parts), "bound": float(parts) if ident.exhaustive else min(float(parts), float(ident.total.value)),
+                         "parts_sum": float(parts), "bound": float(parts) if ident.exhaustive else max(float(parts), float(ident.total.value)),
                          "parts": "、".join(f"{p.value:g}" for p in ident.parts),
                          "sentence": ident.sentence, "where": "正文"})
     return pd.DataFrame(rows, columns=["report_id", "unit", "year", "total", "parts_sum", "bound", "parts",

@@ -37,7 +37,14 @@ def _clean_unit(unit: str) -> str | None:
 
 
 def unit_and_year(title: str, lines: list[str]) -> tuple[str | None, int | None, str]:
-    """(unit, year, where they came from: title | lead-in | body)."""
+    """(unit, year, where they came from: title | lead-in | body). Text taken from a PDF wraps its
+    lines anywhere: the opening lines are also read joined."""
+    if not title or not (_UNIT_FIRST.match(_nfkc(title).replace(" ", "")) or _YEAR_FIRST.match(_nfkc(title).replace(" ", ""))):
+        joined = "".join(_nfkc(x).replace(" ", "") for x in lines[:4])
+        m = re.search(r"(20\d{2}年度?.{2,40}?" + _ANNUAL + r"|.{2,40}?20\d{2}年度?" + _ANNUAL + ")", joined)
+        if m and len(m.group(1)) <= 60 and not re.search(r"[。，；]", m.group(1)):
+            title = m.group(1)
+        lines = [*lines, "".join(_nfkc(x).replace(" ", "") for x in lines[:40])]
     t = _nfkc(title).replace(" ", "")
     m = _UNIT_FIRST.match(t)
     if m and not re.fullmatch(r"\d+", m.group(1)):

@@ -89,7 +89,12 @@ def looks_like_annual_report(doc: Document) -> bool:
     title = compact(doc.title)
     if "政府信息公开" in title and ("年度报告" in title or "年报" in title):
         return True
-    return len({section_of(ln) for ln in doc.lines} - {None}) >= 3
+    if len({section_of(ln) for ln in doc.lines} - {None}) >= 3:
+        return True
+    # an untitled copy: a lead-in that names the report (现公布款场乡人民政府2020年政府信息公开工作年度报告)
+    opening = compact("".join(ln.text for ln in doc.lines[:6] if not ln.row))
+    return bool(re.search(r"(公布|编制|发布|本报告|现将)[^。]{0,60}政府信息公开[^。]{0,6}(年度报告|年报)", opening)) \
+        and "通报" not in opening[:40]
 
 
 # --- rows: label cells and value cells ----------------------------------------------------------------
@@ -152,11 +157,9 @@ def parse_table3(lines: list[Line], notes: list[str]) -> tuple[dict, bool]:
             data.append(ln)
         else:
             header_cells.extend(compact(c) for c in ln.cells)
-    if header_cells:
-        has_total = "总计" in header_cells
-    else:  # no header copied: the widest data row tells
-        widest = max((len(_label_and_values(ln, 7)[1]) for ln in data), default=7)
-        has_total = widest >= 7
+    # the header names 总计, or (no header copied, or a garbled one) a data row holds seven numbers
+    widest = max((len(_label_and_values(ln, 7)[1]) for ln in data), default=7)
+    has_total = widest >= 7 or (bool(header_cells) and "总计" in header_cells)
     ncols = 7 if has_total else 6
     columns = COLUMNS if has_total else COLUMNS[:6]
     reference = next((ln.spans[-ncols:] for ln in data if ln.spans and len(_label_and_values(ln, ncols)[1]) == ncols),

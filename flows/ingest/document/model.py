@@ -106,6 +106,7 @@ class ReadDocument:
     identities: list[Identity] = field(default_factory=list)
     not_read: list[NotRead] = field(default_factory=list)
     ends_mid_text: bool = False               # the copy stops mid-sentence or mid-row
+    opening: list[str] = field(default_factory=list)  # the first lines and rows' text, for the period
 
 
 def _tidy(v: float | None) -> float | int | None:

@@ -48,6 +48,10 @@ def period_in(text: str, year_hint: int | None = None) -> str | None:
         y1, m1, y2, m2 = int(m[1]), int(m[2]), int(m[4]), int(m[5])
         if y1 == y2 and int(m[3]) == 1 and m2 >= m1:
             return _span_code(y1, m1, m2)
+        if y2 == y1 + 1 and int(m[3]) == 1:
+            return f"{y1}-{m1:02d}..{y2}-{m2:02d}"  # a span over the new year (评比年度 2015年8月至2016年6月)
+    if re.search(r"(20\d{2})\s{0,2}[-—–~～至到]\s{0,2}(20\d{2})", raw) and not _SPAN.search(raw):
+        return None  # “2015—2016评比年度”: two years, no period the codes can name
     m = _SPAN.search(raw)
     if m:
         year = int(m[1] or m[3] or 0) or _year_before(raw, m.start()) or year_hint
@@ -106,6 +110,7 @@ def document_date(texts: list[str]) -> tuple[int, int] | None:
 _ROUND = re.compile(r"(20\d{2})\s{0,2}年\s{0,2}(?:度\s{0,2})?第\s{0,2}([一二三四1-4])\s{0,2}次")
 _AS_OF = re.compile(r"(截至|截止|截止到|截至到)\s{0,2}(20\d{2})\s{0,2}年[^，。；]{0,12}")
 _BOTH = re.compile(r"(季度|月份?)\s{0,2}(?:及|和|暨)\s{0,2}(上半年|下半年|全年|年度|前三季度)")
+_WITHIN = re.compile(r"(第?[一二三四1-4]季度)\s{0,2}(?:暨|及|和)\s{0,2}(?:[一二三四五六七八九十]{1,2}|\d{1,2})月份?")
 
 
 def _without_as_of(text: str) -> str:
@@ -129,8 +134,18 @@ def document_period(title: str, paragraphs: list[str]) -> tuple[str | None, str]
             or period_in(title, year_hint=body_year)) if title else None
     if code:
         return code, "title"
+    for text in head:  # the span the figures cover, to the day (据统计：2015年8月1日至2016年6月6日)
+        raw = nfkc(text)
+        m = _DAYS.search(raw)
+        rest = raw[:m.start()] + raw[m.end():] if m else raw
+        named = find_period(rest)
+        if m and int(m[1]) != int(m[4]) and not _has_finer(rest) and (named is None or named.kind == "year"):
+            return period_in(m.group(0)), "body"
     for text in head:
-        code = _cumulative(text, None) or period_in(text)
+        quoted = re.findall(r"《([^》]{4,60})》", text)  # the bulletin's own title quoted in a report of it
+        code = (_quarterly_round(text, paragraphs) or next((c for q in quoted if re.search(r"通报|情况", q)
+                                                            for c in [_cumulative(q, None) or period_in(q)] if c), None)
+                or _cumulative(text, None) or period_in(text))
         if code and _YEAR.search(nfkc(text)):
             return code, "body"
     dated = document_date(paragraphs[-8:] if paragraphs else [])
@@ -146,11 +161,16 @@ def document_period(title: str, paragraphs: list[str]) -> tuple[str | None, str]
 
 
 def _cumulative(text: str, year_hint: int | None) -> str | None:
-    """“第二季度及上半年信息发布情况”: the document's figures are the cumulative period's."""
-    m = _BOTH.search(nfkc(text))
-    if not m:
-        return None
-    return period_in(nfkc(text)[:m.start()] + m.group(2), year_hint=year_hint)
+    """Two periods named together, one containing the other: the containing one. “第二季度及上半年
+    信息发布情况” → the half-year; “第三季度暨九月份…监管情况” → the quarter."""
+    raw = nfkc(text)
+    m = _BOTH.search(raw)
+    if m:
+        return period_in(raw[:m.start()] + m.group(2), year_hint=year_hint)
+    m = _WITHIN.search(raw)
+    if m:
+        return period_in(raw[:m.start()] + m.group(1), year_hint=year_hint)
+    return None
 
 
 def _last_month(code: str) -> int | None:

@@ -11,7 +11,7 @@ import re
 from flows.ingest.document.model import Column, Identity, ReadTable, Record, Stated
 from flows.ingest.document.vocabulary import nfkc
 
-_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,9})\s{0,2}(条|篇|件|次|份|个)(?!月|季|年|工作日|小时)")
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,9})\s{0,2}(?:余|多)?\s{0,2}(条|篇|件|次|份|个)(?!月|季|年|工作日|小时)")
 _VERB = re.compile(r"(发布|公开|更新|报送|上报|采用|采纳|录用|刊发|受理|收到|办结|答复|转载)")
 _TOTAL = re.compile(r"(共|总计|合计|累计|总数|总量|全[县区市旗州]|全年|各单位|各部门)")
 _UNIT_END = re.compile(
@@ -68,7 +68,33 @@ def stated_numbers(paragraphs: list[tuple[str, str]]) -> tuple[list[Stated], lis
         identity = _identity(sentence, numbers, where)
         if identity:
             identities.append(identity)
+    identities.extend(_breakdowns(paragraphs))
     return stated, identities
+
+
+_BREAKDOWN = re.compile(r"^\s{0,4}(?:从|按)\s{0,2}([\u4e00-\u9fff]{2,10}?)\s{0,2}(?:来看|看|分|划分)\s{0,2}[，,：:]")
+
+
+def _breakdowns(paragraphs: list[tuple[str, str]]) -> list[Identity]:
+    """“累计公开政府信息106条。” then a paragraph “从公开内容来看，…1条…7条…”: a breakdown of that
+    total by one classification, whose parts (same count word, shares excluded) add up to it."""
+    out = []
+    last_total: Stated | None = None
+    for text, where in paragraphs:
+        plain = nfkc(text)
+        m = _BREAKDOWN.match(plain)
+        if m and last_total is not None:
+            unit = _count_word(last_total)
+            parts = [n for s, w in sentences([(plain, where)]) for n in _numbers(s, w)
+                     if _count_word(n) == unit and n.value != last_total.value]
+            if len(parts) >= 2:
+                out.append(Identity(total=last_total, parts=parts, exhaustive=True,
+                                    sentence=f"{last_total.text}……{plain[:60]}", where=where))
+            continue
+        totals = [n for s, w in sentences([(plain, where)]) for n in _numbers(s, w) if n.kind == "total"]
+        if totals:
+            last_total = totals[0]
+    return out
 
 
 def _identity(sentence: str, numbers: list[Stated], where: str) -> Identity | None:
@@ -96,18 +122,43 @@ def _count_word(n: Stated) -> str:
     return m.group(2) if m else ""
 
 
+def _split_pairs(clause: str) -> list[str]:
+    """“肥东县关工委 122篇 肥西县关工委 189篇”: pairs separated by spaces only, one clause each."""
+    return re.split(r"(?<=[条篇件份个项次分])\s+(?=[\u4e00-\u9fff])", clause.strip())
+
+
 _LIST_ITEM = re.compile(
     r"([\u4e00-\u9fff（）()]{2,24}?)\s{0,2}[（(]?\s{0,2}(\d{1,6})\s{0,2}(条|篇|件|份|个|项|次|分)[)）]?"
 )
+
+
+def _list_lines(paragraphs: list[tuple[str, str]]):
+    """Runs of consecutive lines that are nothing but unit/count pairs (肥东县关工委 122篇 肥西县关工委 189篇),
+    each run given as one text."""
+    run: list[tuple[str, str]] = []
+    for text, where in paragraphs:
+        plain = nfkc(text)
+        rest = _LIST_ITEM.sub("", plain)
+        if _LIST_ITEM.search(plain) and not re.sub(r"[\s、，,；;。]", "", rest):
+            run.append((plain, where))
+            continue
+        if len(run) >= 2:
+            yield "、".join(t for t, _ in run), run[0][1], {w for _t, w in run}
+        run = []
+    if len(run) >= 2:
+        yield "、".join(t for t, _ in run), run[0][1], {w for _t, w in run}
 
 
 def prose_tables(paragraphs: list[tuple[str, str]]) -> list[ReadTable]:
     """Unit-by-unit lists in the prose (…局3条、…局2条): two or more units with the same count word in
     one sentence or one paragraph's run of ；-separated clauses."""
     tables = []
-    for sentence, where in ((s, w) for text, w in paragraphs for s in re.split(r"(?<=[。！？!?])", nfkc(text))):
+    listed = list(_list_lines(paragraphs))
+    in_lists = {w for *_x, ws in listed for w in ws}
+    for sentence, where in [*((t, w) for t, w, _ws in listed), *((s, w) for text, w in paragraphs if w not in in_lists
+                                       for s in re.split(r"(?<=[。！？!?])", nfkc(text)))]:
         items = []
-        for clause in re.split(r"[、，,；;]", sentence):
+        for clause in (c for part in re.split(r"[、，,；;]", sentence) for c in _split_pairs(part)):
             m = _LIST_ITEM.search(clause.strip())
             if not m:
                 continue
@@ -119,7 +170,7 @@ def prose_tables(paragraphs: list[tuple[str, str]]) -> list[ReadTable]:
         if len(items) >= 2:
             words = [w for *_x, w, _c in items]
             word = max(set(words), key=words.count)
-            column = "得分" if word == "分" else "条数"
+            column = {"分": "得分", "条": "条数", "篇": "篇数", "件": "件数", "份": "份数"}.get(word, "数量")
             table = ReadTable(title="正文所列各单位数字", headers=["单位", column],
                               columns=[Column(column, "score" if word == "分" else "count")],
                               from_prose=True, where=where)

@@ -144,7 +144,10 @@ def _kind(title: str, paragraphs: list[str]) -> str:
         return "annual_report"
     headings = sum(1 for p in paragraphs[:200] if re.match(
         r"^[一二三四五六]\s*[、.．]\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政复议)", compact(p)))
-    return "annual_report" if headings >= 2 and "通报" not in t else "bulletin"
+    if "通报" in t:
+        return "bulletin"
+    lead_in = any(_ANNUAL_TITLE.search(compact(p)) and re.search(r"公布|编制|发布|本报告|现将", p) for p in paragraphs[:5])
+    return "annual_report" if headings >= 2 or lead_in else "bulletin"
 
 
 def _doc_title(pieces: list[Piece], meta: dict) -> str:
@@ -170,8 +173,8 @@ def read_document_bytes(data: bytes, path: str) -> ReadDocument:
     doc.stated, doc.identities = stated_numbers(paragraphs)
     _confirm_by_text(doc)
     doc.tables.extend(prose_tables(paragraphs))
-    opening = [p.text or " ".join(p.cells) for p in pieces[:12] if p.kind in ("text", "row")]
-    doc.period, doc.period_source = document_period(title, texts if texts else opening)
+    doc.opening = [p.text or " ".join(p.cells) for p in pieces[:40] if p.kind in ("text", "row")]
+    doc.period, doc.period_source = document_period(title, texts if texts else doc.opening)
     last = next((p for p in reversed(pieces) if p.kind not in ("gap", "blank_cell")), None)
     doc.ends_mid_text = bool(last is not None and last.kind == "text" and not re.search(r"[。！？!?）)”\d日]$", last.text)
                              and is_prose(last.text))
@@ -189,7 +192,7 @@ def read_document_file(path: str | Path) -> ReadDocument:
 
     data = read_input(path, "通报或年度报告（.txt / .html / .docx）")
     doc = read_document_bytes(data, str(path))
-    if not doc.tables and not doc.stated and not any(_WORDS.search(t) for t in [doc.title, *(p for p, _ in doc.paragraphs)]):
+    if not doc.tables and not doc.stated and not _WORDS.search(doc.title + "".join(doc.opening)):
         raise BulletinParseError(str(path), "全文", (
             "读不出任何内容：应为通报或年度报告的文字（.txt 为 UTF-8 或 GB18030 编码，或 .html / .docx）"))
     return doc
