@@ -86,6 +86,10 @@ ANNUAL_CHECKS: tuple[AnnualCheck, ...] = (
                 _pair("total", "bound"),
                 lambda r: f"正文“{r['sentence'][:80]}”：总数{_n(r['total'])}件，其中各项（{r['parts']}）之和为"
                           f"{_n(r['parts_sum'])}件"),
+    AnnualCheck("annual_shares_recompute", "rate_mismatch", "annual_shares", "error",
+                "正文所列“N条，占比x%”：按所述总数与所印精度重算相符（四舍五入或截断）",
+                lambda: _gxe().ExpectColumnValuesToBeBetween(column="deviation", max_value=0),
+                lambda r: f"正文“{r['quote']}”：按{r['formula']}应为{r['recomputed']:.2f}%"),
     AnnualCheck("annual_published_on_time", "annual_late", "annual_reports", "warning",
                 "年度报告在规定期限内公布（县级以上部门次年1月31日前，条例第五十条；期限可按县配置）",
                 lambda: _gxe().ExpectColumnPairValuesAToBeGreaterThanB(

@@ -244,6 +244,18 @@ def prose_frame(reports: list[AnnualReport]) -> pd.DataFrame:
                                        "sentence", "where"])
 
 
+def shares_frame(reports: list[AnnualReport]) -> pd.DataFrame:
+    """Shares printed beside the parts of a total the text states (其中…1条，占比0.5%)."""
+    from expectations.document_frames import shares_frame as frame
+    from flows.ingest.document.prose import identity_shares, stated_numbers as prose_numbers
+
+    frames = []
+    for i, r in enumerate(reports):
+        _n, identities = prose_numbers([(line, "正文") for line in r.text.splitlines() if line.strip()])
+        frames.append(frame(identity_shares(identities), report_id=i))
+    return pd.concat(frames, ignore_index=True) if frames else frame([])
+
+
 def unit_frame(reports: list[AnnualReport], ctx: ReviewContext) -> pd.DataFrame:
     if ctx.registered is None:
         return pd.DataFrame(columns=["unit", "year", "has_report", "where"])
@@ -257,4 +269,4 @@ def build_frames(reports: list[AnnualReport], ctx: ReviewContext | None = None) 
     return {"annual_columns": column_frame(reports), "annual_rows": row_frame(reports),
             "annual_review": review_frame(reports), "annual_text": text_frame(reports),
             "annual_reports": report_frame(reports, ctx), "annual_units": unit_frame(reports, ctx),
-            "annual_prose": prose_frame(reports)}
+            "annual_prose": prose_frame(reports), "annual_shares": shares_frame(reports)}

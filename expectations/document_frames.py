@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from flows.ingest.document.model import ReadDocument, ReadTable, Stated
-from flows.ingest.document.vocabulary import compact
+from flows.ingest.document.vocabulary import compact, printed_as
 
 _FAMILIES = (("采用", "采用"), ("采纳", "采纳"), ("录用", "录用"), ("报送", "报送|上报"), ("上报", "报送|上报"),
              ("得分", "得分|分值|积分|分数|总分"))
@@ -163,11 +163,11 @@ def rates_frame(doc: ReadDocument) -> pd.DataFrame:
                 decimals = r.decimals.get(c.name) or 0
                 exact = a / b * 100
                 as_fraction = printed <= 1.0 and exact > 1.0 and "%" not in r.raw.get(c.name, "")
-                value = printed * 100 if as_fraction else printed
-                unit = 10 ** -(decimals - (2 if as_fraction else 0))
+                ok = printed_as(exact / 100, printed, decimals) if as_fraction else printed_as(exact, printed, decimals)
                 rows.append({"report_id": 0, "table_no": no, "unit": r.unit, "column": c.name,
                              "printed": float(printed), "recomputed": round(exact, 4),
-                             "deviation": round(abs(value - exact) - unit, 6), "where": r.where,
+                             "deviation": 0.0 if ok else round(abs((printed * 100 if as_fraction else printed) - exact), 6),
+                             "where": r.where,
                              "quote": f"{r.unit} {c.name}{r.raw.get(c.name, '')}",
                              "formula": f"{top}{_n(a)}÷{bottom}{_n(b)}"})
     return pd.DataFrame(rows)
@@ -241,9 +241,22 @@ def records_frame(doc: ReadDocument) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def shares_frame(shares, report_id: int = 0) -> pd.DataFrame:
+    """Each printed share of a stated total, recomputed at its printed precision."""
+    rows = []
+    for sh in shares:
+        exact = sh.part / sh.total * 100
+        ok = printed_as(exact, sh.printed, sh.decimals)
+        rows.append({"report_id": report_id, "unit": "", "column": "占比", "printed": sh.printed,
+                     "recomputed": round(exact, 4), "deviation": 0.0 if ok else round(abs(sh.printed - exact), 6),
+                     "where": sh.where, "quote": sh.text, "formula": f"{_n(sh.part)}÷{_n(sh.total)}"})
+    return pd.DataFrame(rows, columns=["report_id", "unit", "column", "printed", "recomputed", "deviation", "where",
+                                       "quote", "formula"])
+
+
 def build_frames(doc: ReadDocument) -> dict[str, pd.DataFrame]:
     ranks = ranks_frame(doc)  # first: it settles each table's ranked_by for the others and the output
     return {"doc_tables": tables_frame(doc), "doc_statements": statements_frame(doc),
             "doc_identities": identities_frame(doc, False),
             "doc_partitions": identities_frame(doc, True), "doc_rates": rates_frame(doc), "doc_ranks": ranks,
-            "doc_records": records_frame(doc)}
+            "doc_records": records_frame(doc), "doc_shares": shares_frame(doc.shares)}

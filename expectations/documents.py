@@ -38,10 +38,14 @@ DOCUMENT_CHECKS: tuple[AnnualCheck, ...] = (
                     column_A="total", column_B="parts_sum", or_equal=True, ignore_row_if="either_value_is_missing"),
                 lambda r: f"正文“{r['quote']}”：总数{_n(r['total'])}，其中各项（{r['parts']}）之和为{_n(r['parts_sum'])}"),
     AnnualCheck("doc_rates_recompute", "rate_mismatch", "doc_rates", "error",
-                "每个比率（采用率 = 采用 ÷ 报送 …）按所印精度重算相符（容差为末位一个单位）",
+                "每个比率（采用率 = 采用 ÷ 报送 …）按所印精度重算相符（四舍五入或截断）",
                 _at_most_zero("deviation"),
-                lambda r: f"{r['unit']}“{r['column']}”印为{r['quote'].split(r['column'])[-1]}，"
+                lambda r: f"{r['unit']}“{r['column']}”印为“{r['quote'].split(r['column'])[-1]}”，"
                           f"按{r['formula']}应为{r['recomputed']:.2f}%"),
+    AnnualCheck("doc_shares_recompute", "rate_mismatch", "doc_shares", "error",
+                "正文所列“N条，占比x%”：按所述总数与所印精度重算相符（四舍五入或截断）",
+                _at_most_zero("deviation"),
+                lambda r: f"正文“{r['quote']}”：按{r['formula']}应为{r['recomputed']:.2f}%"),
     AnnualCheck("doc_ranks_follow_column", "rank_inconsistent", "doc_ranks", "error",
                 "名次与该表的排序依据列（正文所述，或与名次最一致的列：得分、采用数或条数）一致",
                 _true("consistent"),

@@ -34,8 +34,13 @@ def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None
             print(json.dumps({"kind": "annual_report", "file": str(file), "error": str(exc), "findings": []},
                              ensure_ascii=False, indent=2))
         _fail(str(exc))
+    print_annual_report(report, as_json=as_json)
+
+
+def print_annual_report(report: dict, *, as_json: bool) -> None:
+    """The report on the terminal, or its JSON object; exit 3 when something was found."""
     if as_json:
-        print(json.dumps({k: report[k] for k in ("kind", "unit", "year", "format", "tables", "findings")}
+        print(json.dumps({k: report[k] for k in ("kind", "unit", "year", "format", "published", "tables", "findings")}
                          | {"stated": report["stated"], "file": report["file"]}, ensure_ascii=False, indent=2))
     else:
         _print(report)

@@ -11,22 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from flows.commands.common import EXIT_FOUND, INPUT_ERRORS, console, fail, styled
-from flows.ingest.bulletin_model import BulletinParseError
-
-
-def _within_caps(file: Path) -> bool:
-    """Whether a file may be read at all (a regular file under the size cap; a .docx within the
-    decompression caps): anything else is left to the bulletin parser, which says why, and is never
-    handed to a reader without caps."""
-    from flows.domain.limits import check_archive, read_input
-
-    try:
-        data = read_input(file, "通报或年度报告")
-        if file.suffix.lower() == ".docx":
-            check_archive(data, str(file), "Word 文档（.docx）")
-    except BulletinParseError:
-        return False
-    return True
 
 
 def _refuse(file: Path, message: str, as_json: bool) -> None:
@@ -37,62 +21,6 @@ def _refuse(file: Path, message: str, as_json: bool) -> None:
     fail(message)
 
 
-def _standard(doc, parsed) -> bool:
-    """Whether the bulletin has the layout the warehouse path reads in full: every table one count
-    column (and a rank), nothing cut short, and the same tables and rows both readers see."""
-    tables = [t for t in doc.tables if not t.from_prose]
-    if not tables or len(tables) != len(parsed.tables) or doc.identities:
-        return False
-    for t, p in zip(tables, parsed.tables):
-        numeric = [c for c in t.columns if c.role in ("count", "score", "quota", "rate")]
-        if len(numeric) != 1 or numeric[0].role != "count" or not t.complete or len(t.records) != len(p.rows):
-            return False
-    return True
-
-
-
-
-def _readable(file: Path):
-    """The standard-layout reading of a .txt/.docx bulletin (None when its tables are not in that
-    layout, or for .html); a file that cannot be read at all (empty, not a .docx, over the caps,
-    an unsupported format) is refused here with the reader's one-line reason."""
-    from flows.ingest.bulletin import parse_bulletin
-
-    if file.suffix.lower() in {".html", ".htm"}:
-        if not _within_caps(file):
-            from flows.domain.limits import read_input
-
-            read_input(file, "网页（.html）")
-        return None
-    try:
-        return parse_bulletin(file)
-    except BulletinParseError as exc:
-        from flows.ingest.document.as_bulletin import TABLE_PROBLEMS
-
-        # a table the standard-layout reader cannot follow: the document reader reads what it can
-        # and names the rest (not_read) rather than refusing the file
-        if any(p in exc.expected for p in TABLE_PROBLEMS):
-            return None
-        raise
-
-
-def _bulletin_report(file: Path, registry, period, docs, doc, parsed) -> dict:
-    """The warehouse path (registry, GX checks of stg_reported_rows …) for the standard layout; the
-    document path (every column, prose, rates, ranks by their column) for everything else."""
-    from flows.steps.document_check import check_document
-
-    if parsed is not None and _standard(doc, parsed) and (period or parsed.period):
-        from flows.steps.pipeline import proofread
-
-        report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
-        report["kind"] = "bulletin"
-        report["title"], report["period_source"] = doc.title, "option" if period else doc.period_source
-        general = [t.to_dict() for t in doc.tables if not t.from_prose]
-        report["tables"] = [g | t for g, t in zip(general, report["tables"])]
-        return report
-    return check_document(file, docs_dir=docs, period=period, doc=doc)
-
-
 def check_command(
     file: Annotated[Path, typer.Argument(help="通报文件（.txt / .docx / .html）、单位报送表（.csv / .xlsx）或年度报告（.html / .docx / .txt）")],
     registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；给出时核对每个单位都在名册中")] = None,
@@ -101,26 +29,16 @@ def check_command(
     docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
 ) -> None:
     """Proofread a bulletin (every table column, totals in tables and prose, rates, ranks, unit names) or an annual report."""
+    from flows.steps.document_check import check_file
+
     try:
-        if file.suffix.lower() in {".csv", ".xlsx"}:
-            from flows.ingest.unit_report import parse_unit_report
-            from flows.steps.pipeline import proofread
-
-            parsed = parse_unit_report(file, period=period)
-            report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
-            report["kind"] = "unit_report"
-        else:
-            parsed = _readable(file)
-            from flows.ingest.document import read_document_file
-
-            doc = read_document_file(file)
-            if doc.kind == "annual_report":
-                from flows.annual_cli import check_annual_report
-
-                return check_annual_report(file, as_json=as_json, docs=docs)
-            report = _bulletin_report(file, registry, period, docs, doc, parsed)
+        report = check_file(file, registry=registry, period=period, docs=docs)
     except INPUT_ERRORS as exc:
         _refuse(file, str(exc), as_json)
+    if report["kind"] == "annual_report":
+        from flows.annual_cli import print_annual_report
+
+        return print_annual_report(report, as_json=as_json)
     if as_json:
         keys = ("kind", "file", "title", "county", "period", "period_source", "tables", "overall", "stated",
                 "findings", "read_completely", "validation")

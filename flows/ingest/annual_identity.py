@@ -67,6 +67,12 @@ def unit_and_year(title: str, lines: list[str]) -> tuple[str | None, int | None,
             if m:
                 year = int(m.group(1))
                 break
+    if year is None:  # “2023年，我局……”: the year the first paragraph of 总体情况 opens with
+        for line in lines[:12]:
+            m = re.match(r"^(20\d{2})\s{0,2}年\s{0,2}(?:度)?\s{0,2}[,，]", _nfkc(line))
+            if m:
+                year = int(m.group(1))
+                break
     if unit is None:
         for line in lines:
             m = _CONTACT.search(_nfkc(line).replace(" ", ""))

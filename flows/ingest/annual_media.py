@@ -186,6 +186,10 @@ def read_text(data: bytes | str, source: str) -> Document:
             if len(cells) > 1:
                 lines.append(Line(cells, where, row=True))
                 continue
+            if re.fullmatch(r"[^|｜]+[|｜]\s*", raw.strip()):  # one cell per line, each closed by a pipe
+                lines.append(Line([cells[0]] if cells else [""], where, row=False))
+                lines[-1].spans = [-1.0]  # marks a stream cell for _rows_from_stream
+                continue
         if "\t" in raw:
             cells = [clean(c) for c in raw.rstrip().split("\t")]
             while cells and not cells[0]:
@@ -199,10 +203,35 @@ def read_text(data: bytes | str, source: str) -> Document:
             continue
         spans = _space_spans(raw.replace("\u3000", "  "))
         lines.append(Line([c for c, _ in spans], where, spans=[s for _, s in spans], row=True))
+    lines = _rows_from_stream(lines)
     title = next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), "")
     from flows.ingest.annual_identity import labelled_date
 
     return Document(lines, "text", title=title, published=labelled_date([ln.cells for ln in lines[:60]]))
+
+
+def _rows_from_stream(lines: list[Line]) -> list[Line]:
+    """A table flattened to one cell per line (“一、本年新收政府信息公开申请数量 |” then “0 |” …): each
+    label with the numbers that follow it becomes one row; a lone text cell stays a line."""
+    from flows.ingest.annual_report import is_value
+
+    out: list[Line] = []
+    row: Line | None = None
+    for ln in lines:
+        stream = ln.spans == [-1.0]
+        if not stream:
+            row = None
+            out.append(ln)
+            continue
+        ln.spans = None
+        cell = ln.cells[0] if ln.cells else ""
+        if is_value(cell) and row is not None:
+            row.cells.append(cell)
+            row.row = True
+            continue
+        row = Line([cell], ln.where)
+        out.append(row)
+    return out
 
 
 def read_document(data: bytes, source: str) -> Document:

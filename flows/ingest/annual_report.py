@@ -87,13 +87,14 @@ def split_sections(lines: list[Line]) -> dict[int, list[Line]]:
 def looks_like_annual_report(doc: Document) -> bool:
     """Recognised by its title, or by at least three of the six section headings."""
     title = compact(doc.title)
-    if "政府信息公开" in title and ("年度报告" in title or "年报" in title):
+    if "信息公开" in title and ("年度报告" in title or "年报" in title) and "通报" not in title:
         return True
     if len({section_of(ln) for ln in doc.lines} - {None}) >= 3:
         return True
     # an untitled copy: a lead-in that names the report (现公布款场乡人民政府2020年政府信息公开工作年度报告)
     opening = compact("".join(ln.text for ln in doc.lines[:6] if not ln.row))
-    return bool(re.search(r"(公布|编制|发布|本报告|现将)[^。]{0,60}政府信息公开[^。]{0,6}(年度报告|年报)", opening)) \
+    return bool(re.search(r"信息公开(工作)?(年度报告|年报)|(公布|编制|发布|本报告|现将|撰写)[^。]{0,60}信息公开[^。]{0,6}"
+                          r"(年度报告|年报)", opening)) \
         and "通报" not in opening[:40]
 
 

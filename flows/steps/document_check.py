@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from expectations.checks import Finding
+from flows.ingest.bulletin_model import BulletinParseError
 from flows.ingest.document.model import ReadDocument
 
 NOT_READ, TRUNCATED = "not_read", "table_truncated"
@@ -67,3 +68,98 @@ def check_document(path: str | Path, *, docs_dir: str | Path | None = None, peri
         findings = outcome.findings_by_report.get(0, []) + findings
         validation = str(outcome.docs_index) if outcome.docs_index else None
     return document_json(doc, findings, validation)
+
+
+# --- one file, whatever it is: the routing of ``zwgk check`` ---------------------------------------------
+def within_caps(file: Path) -> bool:
+    """Whether a file may be read at all (a regular file under the size cap; a .docx within the
+    decompression caps): anything else is left to the bulletin parser, which says why, and is never
+    handed to a reader without caps."""
+    from flows.domain.limits import check_archive, read_input
+
+    try:
+        data = read_input(file, "通报或年度报告")
+        if file.suffix.lower() == ".docx":
+            check_archive(data, str(file), "Word 文档（.docx）")
+    except BulletinParseError:
+        return False
+    return True
+
+
+def standard_layout(doc, parsed) -> bool:
+    """Whether the bulletin has the layout the warehouse path reads in full: every table one count
+    column (and a rank), nothing cut short, and the same tables and rows both readers see."""
+    tables = [t for t in doc.tables if not t.from_prose]
+    if not tables or len(tables) != len(parsed.tables) or doc.identities:
+        return False
+    for t, p in zip(tables, parsed.tables):
+        numeric = [c for c in t.columns if c.role in ("count", "score", "quota", "rate")]
+        if len(numeric) != 1 or numeric[0].role != "count" or not t.complete or len(t.records) != len(p.rows):
+            return False
+    return True
+
+
+
+
+def readable(file: Path):
+    """The standard-layout reading of a .txt/.docx bulletin (None when its tables are not in that
+    layout, or for .html); a file that cannot be read at all (empty, not a .docx, over the caps,
+    an unsupported format) is refused here with the reader's one-line reason."""
+    from flows.ingest.bulletin import parse_bulletin
+
+    if file.suffix.lower() in {".html", ".htm"}:
+        if not within_caps(file):
+            from flows.domain.limits import read_input
+
+            read_input(file, "网页（.html）")
+        return None
+    try:
+        return parse_bulletin(file)
+    except BulletinParseError as exc:
+        from flows.ingest.document.as_bulletin import TABLE_PROBLEMS
+
+        # a table the standard-layout reader cannot follow: the document reader reads what it can
+        # and names the rest (not_read) rather than refusing the file
+        if any(p in exc.expected for p in TABLE_PROBLEMS):
+            return None
+        raise
+
+
+def bulletin_report(file: Path, registry, period, docs, doc, parsed) -> dict:
+    """The warehouse path (registry, GX checks of stg_reported_rows …) for the standard layout; the
+    document path (every column, prose, rates, ranks by their column) for everything else."""
+    from flows.steps.document_check import check_document
+
+    if parsed is not None and standard_layout(doc, parsed) and (period or parsed.period):
+        from flows.steps.pipeline import proofread
+
+        report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
+        report["kind"] = "bulletin"
+        report["title"], report["period_source"] = doc.title, "option" if period else doc.period_source
+        general = [t.to_dict() for t in doc.tables if not t.from_prose]
+        report["tables"] = [g | t for g, t in zip(general, report["tables"])]
+        return report
+    return check_document(file, docs_dir=docs, period=period, doc=doc)
+
+
+def check_file(file: str | Path, *, registry=None, period: str | None = None, docs=None) -> dict:
+    """The ``zwgk check FILE --json`` object for a unit report (.csv/.xlsx), an annual report or a
+    bulletin (.txt/.docx/.html). A file that cannot be read at all raises the reader's error."""
+    file = Path(file)
+    if file.suffix.lower() in {".csv", ".xlsx"}:
+        from flows.ingest.unit_report import parse_unit_report
+        from flows.steps.pipeline import proofread
+
+        parsed = parse_unit_report(file, period=period)
+        report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
+        report["kind"] = "unit_report"
+        return report
+    parsed = readable(file)
+    from flows.ingest.document import read_document_file
+
+    doc = read_document_file(file)
+    if doc.kind == "annual_report":
+        from flows.steps.annual import check_report
+
+        return check_report(file, docs_dir=docs)
+    return bulletin_report(file, registry, period, docs, doc, parsed)

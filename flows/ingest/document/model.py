@@ -86,6 +86,18 @@ class Identity:
 
 
 @dataclass
+class Share:
+    """A part's share of a total the text states (…1条，占比0.5% of 224条)."""
+
+    part: float
+    total: float
+    printed: float         # the percentage as printed
+    decimals: int
+    text: str              # “规划计划类信息1条,占比0.5%”
+    where: str
+
+
+@dataclass
 class NotRead:
     part: str              # what was not read: 第3个表格, 第12–20行, 全文
     why: str
@@ -104,6 +116,7 @@ class ReadDocument:
     tables: list[ReadTable] = field(default_factory=list)
     stated: list[Stated] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
+    shares: list[Share] = field(default_factory=list)
     not_read: list[NotRead] = field(default_factory=list)
     ends_mid_text: bool = False               # the copy stops mid-sentence or mid-row
     opening: list[str] = field(default_factory=list)  # the first lines and rows' text, for the period

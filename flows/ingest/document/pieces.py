@@ -70,7 +70,27 @@ def text_pieces(text: str) -> list[Piece]:
                 out.append(Piece("text", [cell.strip()], where) if cell.strip() else Piece("blank_cell", [""], where))
         else:
             cells = _split_row(line)
+            if cells and len(cells) > _STREAM_ROW and _PIPE.search(line):
+                out.extend(_flattened(cells, where))
+                continue
             out.append(Piece("row", cells, where) if cells else Piece("text", [line.strip()], where))
+    return out
+
+
+_STREAM_ROW = 40  # more cells than any table row: a whole page flattened onto one line with | between cells
+
+
+def _flattened(cells: list[str], where: str) -> list[Piece]:
+    """A page's text and tables on one line (`…通报 单位 | 本月报送条数 | … | 林政资源科 | | 0 |`): each
+    cell a piece of a stream; a long cell's paragraphs (joined by single spaces) one text piece each."""
+    out: list[Piece] = []
+    for cell in cells:
+        if not cell:
+            out.append(Piece("blank_cell", [""], where))
+        elif len(compact(cell)) > 30 and " " in cell:
+            out.extend(Piece("text", [part], where) for part in cell.split(" ") if part)
+        else:
+            out.append(Piece("text", [cell], where))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flows.ingest.document.model import Column, Identity, ReadTable, Record, Stated
+from flows.ingest.document.model import Column, Identity, ReadTable, Record, Share, Stated
 from flows.ingest.document.vocabulary import nfkc
 
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d{1,9})\s{0,2}(?:余|多)?\s{0,2}(条|篇|件|次|份|个)(?!月|季|年|工作日|小时)")
@@ -30,8 +30,15 @@ def sentences(paragraphs: list[tuple[str, str]]):
                 yield s.strip(), where
 
 
+def full_sentences(paragraphs: list[tuple[str, str]]):
+    for text, where in paragraphs:
+        for s in re.split(r"(?<=[。！？!?])", nfkc(text)):
+            if s.strip():
+                yield s.strip(), where
+
+
 def _clauses(sentence: str) -> list[str]:
-    return [c for c in re.split(r"[，,、：:（）()]", sentence) if c.strip()]
+    return [c for c in re.split(r"[，,、：:（）();；]", sentence) if c.strip()]
 
 
 def _subject(context: str) -> str:
@@ -63,11 +70,18 @@ def stated_numbers(paragraphs: list[tuple[str, str]]) -> tuple[list[Stated], lis
     """Every number with a count word the prose states, and the total/parts identities among them."""
     stated, identities = [], []
     for sentence, where in sentences(paragraphs):
+        stated.extend(_numbers(sentence, where))
+    previous: list[Stated] = []
+    for sentence, where in full_sentences(paragraphs):  # “共N条，其中A条；B条；C条。”: to the full stop
         numbers = _numbers(sentence, where)
-        stated.extend(numbers)
         identity = _identity(sentence, numbers, where)
+        if identity is None and re.match(r"^\s{0,2}其中", sentence) and previous:
+            # “全年主动公开政府信息224条……。其中，机构职能类信息13条……”: the total closes the sentence before
+            identity = _identity(previous[0].sentence + sentence, previous[:1] + numbers, where)
         if identity:
             identities.append(identity)
+        totals = [n for n in numbers if n.kind == "total" or n.verb]
+        previous = totals or previous
     identities.extend(_breakdowns(paragraphs))
     return stated, identities
 
@@ -89,7 +103,7 @@ def _breakdowns(paragraphs: list[tuple[str, str]]) -> list[Identity]:
                      if _count_word(n) == unit and n.value != last_total.value]
             if len(parts) >= 2:
                 out.append(Identity(total=last_total, parts=parts, exhaustive=True,
-                                    sentence=f"{last_total.text}……{plain[:60]}", where=where))
+                                    sentence=f"{last_total.text}……{plain}", where=where))
             continue
         totals = [n for s, w in sentences([(plain, where)]) for n in _numbers(s, w) if n.kind == "total"]
         if totals:
@@ -112,8 +126,8 @@ def _identity(sentence: str, numbers: list[Stated], where: str) -> Identity | No
     if len(parts) < 2:
         return None
     subjects = {p.subject for p in parts}
-    exhaustive = any(any(s in a for s in subjects) and any(s in b for s in subjects) for a, b in _PARTITIONS) \
-        and len(parts) == 2
+    exhaustive = (any(any(s in a for s in subjects) and any(s in b for s in subjects) for a, b in _PARTITIONS)
+                  and len(parts) == 2) or "其他" in parts[-1].text  # a list closed by its catch-all (其他…)
     return Identity(total=total, parts=parts, exhaustive=exhaustive, sentence=sentence, where=where)
 
 
@@ -179,3 +193,22 @@ def prose_tables(paragraphs: list[tuple[str, str]]) -> list[ReadTable]:
                                             decimals={column: 0}, where=where))
             tables.append(table)
     return tables
+
+
+_SHARE = re.compile(r"(\d{1,9})\s{0,2}(?:余|多)?\s{0,2}(?:条|篇|件|个|份|次)[^，,。；;\d]{0,6}[，,]?\s{0,2}占(?:比|总数的?|全部的?)?"
+                    r"[^\d%。；;，,]{0,6}?(\d{1,3}(?:\.\d{1,4})?)\s{0,2}%")
+
+
+def identity_shares(identities: list[Identity]) -> list[Share]:
+    """Shares printed beside the parts of a stated total (其中…1条，占比0.5%), each of that total."""
+    out = []
+    for ident in identities:
+        total = ident.total.value
+        if not total:
+            continue
+        for m in _SHARE.finditer(ident.sentence):
+            printed = m.group(2)
+            out.append(Share(part=float(m.group(1)), total=float(total), printed=float(printed),
+                             decimals=len(printed.split(".")[1]) if "." in printed else 0,
+                             text=m.group(0), where=ident.where))
+    return out

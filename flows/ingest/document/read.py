@@ -9,12 +9,12 @@ from pathlib import Path
 from flows.ingest.document.model import NotRead, ReadDocument, ReadTable
 from flows.ingest.document.period import document_period
 from flows.ingest.document.pieces import Piece, docx_pieces, html_pieces, text_pieces
-from flows.ingest.document.prose import prose_tables, stated_numbers
+from flows.ingest.document.prose import identity_shares, prose_tables, stated_numbers
 from flows.ingest.document.tables import _HEADING, _TITLE_HINT, NO_TOTAL_AT_END, header_at, is_prose, read_rows, read_stream
 from flows.ingest.document.vocabulary import compact, read_number
 
 _NOTE = re.compile(r"^(单位|计量单位|统计单位)\s*[:：]|^(注|备注|说明|数据来源|制表)\s*[:：]")
-_ANNUAL_TITLE = re.compile(r"(政府信息公开|政务公开)[^，。]{0,12}(年度报告|年报)")
+_ANNUAL_TITLE = re.compile(r"(信息公开|政务公开)[^，。]{0,12}(年度报告|年报)")
 
 
 def medium_of(data: bytes, path: str) -> str:
@@ -146,6 +146,8 @@ def _kind(title: str, paragraphs: list[str]) -> str:
         r"^[一二三四五六]\s*[、.．]\s*(总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|政府信息公开行政复议)", compact(p)))
     if "通报" in t:
         return "bulletin"
+    if _ANNUAL_TITLE.search(compact("".join(paragraphs[:4]))) and "通报" not in compact("".join(paragraphs[:4])):
+        return "annual_report"  # a title broken over lines (民政局2020年政府信息公开工作 / 年度报告)
     lead_in = any(_ANNUAL_TITLE.search(compact(p)) and re.search(r"公布|编制|发布|本报告|现将", p) for p in paragraphs[:5])
     return "annual_report" if headings >= 2 or lead_in else "bulletin"
 
@@ -155,7 +157,8 @@ def _doc_title(pieces: list[Piece], meta: dict) -> str:
         if meta.get(key):
             return meta[key]
     for p in pieces[:40]:
-        if p.kind == "text" and not is_prose(p.text) and re.search(r"通报|报告|情况|一览", p.text) and len(compact(p.text)) >= 6:
+        if p.kind == "text" and not is_prose(p.text) and re.search(r"通报|报告|情况|一览", p.text) \
+                and len(compact(p.text)) >= 6 and not _HEADING.match(compact(p.text)):
             return p.text
     first = next((p for p in pieces if p.kind == "text"), None)
     return meta.get("<title>") or (first.text if first and not is_prose(first.text) else "")
@@ -171,6 +174,7 @@ def read_document_bytes(data: bytes, path: str) -> ReadDocument:
     doc = ReadDocument(path=path, kind=_kind(title, texts), medium=medium, title=title,
                        paragraphs=paragraphs, tables=tables, not_read=not_read)
     doc.stated, doc.identities = stated_numbers(paragraphs)
+    doc.shares = identity_shares(doc.identities)
     _confirm_by_text(doc)
     doc.tables.extend(prose_tables(paragraphs))
     doc.opening = [p.text or " ".join(p.cells) for p in pieces[:40] if p.kind in ("text", "row")]

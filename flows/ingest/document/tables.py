@@ -135,7 +135,39 @@ def _stream_header(pieces: list[Piece], i: int) -> Header | None:
     groups = _groups(roles)
     if not groups:
         return None
+    flattened = _flattened_header(pieces, i, len(head))
+    if flattened is not None:
+        return flattened
     return Header(head[-1][1], [c for c, _ in head], roles, groups, "stream", head[-1][1] + 1)
+
+
+def _starts_row(cells: list[tuple[str, int]], k: int) -> bool:
+    """cells[k] is a unit's name: text, followed by a number or a blank cell."""
+    return (k + 1 < len(cells) and read_number(cells[k][0])[0] == "text" and bool(cells[k][0])
+            and read_number(cells[k + 1][0])[0] in ("number", "blank", "percent"))
+
+
+def _flattened_header(pieces: list[Piece], i: int, known: int) -> Header | None:
+    """A header over several lines flattened into one run of cells (单位 本月报送条数 … 采用情况 … 园林动态
+    … 一句话、综合信息 独立信息 …): more header cells than a data row has. The rows' own stride (from
+    one unit's name to the next) gives the columns, named by position (第2列 …): the levels of the
+    header cannot be told apart in the flattened text."""
+    cells = _stream_cells(pieces, i, 400)
+    k = known
+    while k < len(cells) and cells[k][0] and read_number(cells[k][0])[0] == "text" and not _starts_row(cells, k):
+        k += 1
+    if k == known or k >= len(cells):
+        return None
+    starts = [m for m in range(k, len(cells)) if _starts_row(cells, m)]
+    strides = {b - a for a, b in zip(starts, starts[1:4])}
+    if len(starts) < 3 or len(strides) != 1:
+        return None
+    stride = strides.pop()
+    if stride == k - 0 or stride < 2:
+        return None
+    names = ["单位", *(f"第{n}列" for n in range(2, stride + 1))]
+    roles: list[str | None] = ["unit", *(["count"] * (stride - 1))]
+    return Header(cells[k - 1][1], names, roles, [list(range(stride))], "stream", cells[k - 1][1] + 1)
 
 
 def header_at(pieces: list[Piece], i: int) -> Header | None:

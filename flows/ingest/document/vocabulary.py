@@ -115,3 +115,14 @@ def read_number(raw: str) -> tuple[str, float | None, int | None]:
         return "text", None, None
     decimals = len(text.split(".")[1]) if "." in text else 0
     return ("percent" if percent else "number"), float(text), decimals
+
+
+def printed_as(exact: float, printed: float, decimals: int) -> bool:
+    """Whether a printed rate is the exact value at its printed precision: rounded half up, or cut
+    (offices do both); 55.172 is 55.17, never 55.18; 0.446 is 0.4, never 0.5."""
+    from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+    q = Decimal(1).scaleb(-decimals)
+    value = Decimal(repr(exact))
+    candidates = {value.quantize(q, rounding=ROUND_HALF_UP), value.quantize(q, rounding=ROUND_DOWN)}
+    return Decimal(repr(printed)).quantize(q) in candidates
