@@ -53,6 +53,11 @@ def _candidates(doc: ReadDocument, stated: Stated) -> tuple[list[float], float |
     names = list(dict.fromkeys(c.name for t in tables for c in t.numeric()))
     out: list[float] = []
     expected, cut = None, False
+    # the columns of one kind added across (发布 over 网站 | 新媒体: the total is both together)
+    for family in ([c.name for t in tables for c in t.numeric() if c.role == "count"],
+                   [c.name for t in tables for c in t.numeric() if _family(stated.verb, c.name)]):
+        if len(set(family)) > 1:
+            out.append(sum(v for t in tables for k, v in t.sums().items() if k in set(family)))
     for name in names:
         over = [t for t in tables if name in t.sums()]
         total = sum(t.sums()[name] for t in over)

@@ -28,9 +28,6 @@ def reading_findings(doc: ReadDocument) -> list[Finding]:
         out.append(Finding(NOT_READ, "warning", (
             "全文：未找到可读的统计表（表头应含单位、条数/信息数/报送/采用/得分等），"
             "也未找到正文所述的数字；本文件未核对"), "全文"))
-    elif not any(t.records for t in doc.tables if not t.from_prose):
-        out.append(Finding(NOT_READ, "info", (
-            "全文：未找到统计表，只核对了正文所述的数字"), "全文"))
     return out
 
 

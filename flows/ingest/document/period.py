@@ -129,7 +129,8 @@ def _quarterly_round(title: str, paragraphs: list[str]) -> str | None:
 def document_period(title: str, paragraphs: list[str]) -> tuple[str | None, str]:
     """(code, where it came from: title | body | date) — the title first, then the body's opening."""
     head = [_without_as_of(p) for p in paragraphs[:6]]
-    body_year = next((int(m[1]) for p in head for m in [_YEAR.search(p)] if m), None)
+    # the year a title without one takes: the body's first, an “as of” phrase included, a signature date not
+    body_year = next((int(m[1]) for p in paragraphs[:6] for m in [_YEAR.search(_DATE.sub("", nfkc(p)))] if m), None)
     code = (_quarterly_round(title, paragraphs) or _cumulative(title, body_year)
             or period_in(title, year_hint=body_year)) if title else None
     if code:
@@ -141,6 +142,7 @@ def document_period(title: str, paragraphs: list[str]) -> tuple[str | None, str]
         named = find_period(rest)
         if m and int(m[1]) != int(m[4]) and not _has_finer(rest) and (named is None or named.kind == "year"):
             return period_in(m.group(0)), "body"
+    head = [t if _DAYS.search(nfkc(t)) else _DATE.sub("", nfkc(t)) for t in head]  # a signature date is no period
     for text in head:
         quoted = re.findall(r"《([^》]{4,60})》", text)  # the bulletin's own title quoted in a report of it
         code = (_quarterly_round(text, paragraphs) or next((c for q in quoted if re.search(r"通报|情况", q)

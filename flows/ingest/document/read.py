@@ -117,7 +117,34 @@ def scan_tables(pieces: list[Piece]) -> tuple[list[ReadTable], list[NotRead], se
         not_read.extend(unread)
         used.update(range(i, max(end, i + 1)))
         barrier = i = max(end, i + 1)
+    not_read.extend(_unread_runs(pieces, used))
     return tables, not_read, used
+
+
+def _unread_runs(pieces: list[Piece], used: set[int]) -> list[NotRead]:
+    """Runs of short lines or rows full of numbers that no table took: a table whose header the reader
+    did not recognise. Said, so that a document is never called checked when its table was not read."""
+    out, run = [], []
+
+    def close() -> None:
+        cells = [c for k in run for c in pieces[k].cells]
+        numbers = sum(1 for c in cells if read_number(c)[0] in ("number", "percent"))
+        if len(run) >= 6 and numbers >= 6 and numbers * 3 >= len([c for c in cells if c]):
+            out.append(NotRead(f"{pieces[run[0]].where}至{pieces[run[-1]].where}",
+                               f"{numbers}个数字像是一张表格，但没有可识别的表头（单位、条数/信息数/报送/采用/得分…），未读"))
+
+    for k, p in enumerate(pieces):
+        short = p.kind == "row" or p.kind == "blank_cell" or (p.kind == "text" and not is_prose(p.text)
+                                                              and len(compact(p.text)) <= 30)
+        if k in used or not short:
+            if p.kind != "gap":
+                close()
+                run = []
+            continue
+        if p.kind != "gap":
+            run.append(k)
+    close()
+    return out
 
 
 def _confirm_by_text(doc: ReadDocument) -> None:

@@ -75,10 +75,44 @@ def _combine(upper: list[str], lower: list[str]) -> list[str]:
     return out
 
 
+def _second_line(pieces: list[Piece], i: int, cells: list[str]) -> Header | None:
+    """This header's second line (发布 over 网站 | 新媒体): a row of words only, no number, that adds
+    to the names above it."""
+    j = i + 1
+    if j >= len(pieces) or pieces[j].kind != "row" or (pieces[i].table and pieces[j].table != pieces[i].table):
+        return None
+    lower = [c.strip() for c in pieces[j].cells]
+    if any(read_number(c)[0] in ("number", "percent") for c in lower) or not any(
+            compact(c) and role_of(c) is None and compact(c) != compact(u) for c, u in zip(lower, cells)):
+        return None
+    if any(len(compact(c)) > 16 for c in lower):
+        return None
+    combined = _combine(cells, lower)
+    roles = _combined_roles(cells, lower)
+    groups = _groups(roles) if roles else None
+    return Header(j, combined, roles, groups, "rows", j + 1, pieces[i].table) if groups else None
+
+
+def _combined_roles(upper: list[str], lower: list[str]) -> list[str | None] | None:
+    """Each column's role from its lower header cell, else from the cell above it (发布 over 网站: a count)."""
+    n = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (n - len(upper)), lower + [""] * (n - len(lower))
+    roles = [role_of(lo) or role_of(u) if compact(lo) or compact(u) else None for u, lo in zip(upper, lower)]
+    if any(r is None for u, lo, r in zip(upper, lower, roles) if compact(u) or compact(lo)):
+        return None
+    if not any(r in NUMERIC_ROLES for r in roles) or ("unit" not in roles and None not in roles):
+        return None
+    return roles
+
+
 def _row_header(pieces: list[Piece], i: int) -> Header | None:
     p = pieces[i]
     cells = [c.strip() for c in p.cells]
     roles = header_roles(cells)
+    if roles is not None:
+        two = _second_line(pieces, i, cells)
+        if two is not None:
+            return two
     if roles is None:
         # a second header line under this one (省级 | 市级 over 报送 | 采用)
         j = i + 1
@@ -289,8 +323,10 @@ def read_rows(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, li
     table = reader.table
     if j >= len(pieces) and not table.totals:
         table.complete, table.cut_reason = False, NO_TOTAL_AT_END
-        if last_row is not None and len([c for c in last_row if c]) < len([c for c in h.cells if c]) // 2:
-            table.cut_reason = "文本止于表格的一行之中"
+        if last_row is not None and len([c for c in last_row if c]) < len([c for c in h.cells if c]) and table.records \
+                and not h.table:
+            table.cut_reason = "文本止于表格的一行之中"  # the copy stops inside its last row: no record
+            table.records.pop()
     return table, j, reader.not_read
 
 
