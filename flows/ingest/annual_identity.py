@@ -33,6 +33,8 @@ def _clean_unit(unit: str) -> str | None:
     unit = re.sub(r"^(关于|根据)", "", _nfkc(unit)).strip(" ，,：:《》<>“”\"'")
     unit = re.sub(r"(关于|的)$", "", unit)
     unit = _SELF.sub("", unit)
+    unit = re.sub(r"^(现将|现|特|向社会)*(公布|发布|公开|编制|印发)(了)?", "", unit)
+    unit = _SELF.sub("", unit)
     return unit or None
 
 
