@@ -11,7 +11,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS ?= never
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help setup system-deps run test check bench clean
+.PHONY: help setup system-deps run test check realcheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ run: setup ## the default job: Huarong 2021H1 from the bundled seed → var/out/
 
 check: setup ## proofread the bundled seed bulletin (exit 3: problems found)
 	$(UV) run --frozen zwgk check data/bulletins/huarong_2021H1.txt --registry data/registry/huarong.csv
+
+realcheck: setup ## the real documents of tests/fixtures/real/ through zwgk check --json, against their ground truth (PUBLISH=1: docs/real-documents.md)
+	$(UV) run --frozen python -m bench.realcheck $${PUBLISH:+--publish}
 
 test: setup ## the test suite
 	$(UV) run --frozen pytest

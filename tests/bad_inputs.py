@@ -152,7 +152,7 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
     body = "\n".join(seed.splitlines()[:17]) + "\n"
     # zwgk check reads what it can and names what it could not (not_read, exit 3: docs/real-documents.md);
     # zwgk ingest, which needs the tables, refuses the same files (exit 2, below).
-    add("no_table", ["check", _write(root, "no_table.txt", body)], 3, ("not_read", "未找到统计表"),
+    add("no_table", ["check", _write(root, "no_table.txt", body)], 3, ("not_read", "未找到可读的附件表格"),
         one_line=False, what="没有附件表")
     add("header_only", ["check", _write(root, "header_only.txt", body + "\n附件1：\n单位名称\t条数\t排名\n")], 3,
         ("not_read", "之后没有数据行"), one_line=False, what="只有表头")

@@ -157,7 +157,7 @@ def test_help_reaches_every_command_the_readme_names(tmp_path):
 def test_check_json_matches_the_readme(seed_path):
     """The README's `zwgk check --json` example, field by field ("…" stands for what it leaves out)."""
     text = README.read_text(encoding="utf-8")
-    shown = json.loads(re.search(r"`--json` prints one object:\n\n```json\n(.*?)```", text, re.S)[1])
+    shown = json.loads(re.search(r"`--json` prints one\s+object in every case.*?\n\n```json\n(.*?)```", text, re.S)[1])
     proc = subprocess.run([*_zwgk(), "check", str(seed_path.relative_to(ROOT)), "--json"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 3, proc.stderr

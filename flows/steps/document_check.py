@@ -5,6 +5,7 @@ frames, validate them with Great Expectations, and say what could not be read
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from expectations.checks import Finding
@@ -24,7 +25,12 @@ def reading_findings(doc: ReadDocument) -> list[Finding]:
                 "正文所述总数只在附表之和大于它时判为不符（截断只会少算）"), t.where))
     for part in doc.not_read:
         out.append(Finding(NOT_READ, "warning", f"{part.part}：{part.why}", part.part))
-    if not any(t.records for t in doc.tables) and not doc.stated:
+    mention = next((text for text, _ in doc.paragraphs if re.search(r"附\s{0,2}[件表]\s{0,2}\d{0,2}\s{0,2}[:：、]|详见附件|见附件", text)), None)
+    if mention and not any(t.records for t in doc.tables if not t.from_prose):
+        out.append(Finding(NOT_READ, "warning", (
+            f"附件：正文提到附件（“{mention[:30]}”），文件中未找到可读的附件表格（表头应含单位、条数/信息数/报送/采用/"
+            "得分等）；附件中的数字未核对"), "附件"))
+    elif not any(t.records for t in doc.tables) and not doc.stated:
         out.append(Finding(NOT_READ, "warning", (
             "全文：未找到可读的统计表（表头应含单位、条数/信息数/报送/采用/得分等），"
             "也未找到正文所述的数字；本文件未核对"), "全文"))
@@ -133,6 +139,10 @@ def bulletin_report(file: Path, registry, period, docs, doc, parsed) -> dict:
         report = proofread(file, registry=registry, period=period, docs_dir=docs, parsed=parsed)
         report["kind"] = "bulletin"
         report["title"], report["period_source"] = doc.title, "option" if period else doc.period_source
+        from expectations.document_frames import choose_ranked_by
+
+        for t in doc.tables:
+            t.ranked_by, t.rank_basis = choose_ranked_by(doc, t)
         general = [t.to_dict() for t in doc.tables if not t.from_prose]
         report["tables"] = [g | t for g, t in zip(general, report["tables"])]
         return report

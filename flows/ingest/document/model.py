@@ -57,8 +57,7 @@ class ReadTable:
                 "columns": [asdict(c) for c in self.columns], "rows": len(self.records),
                 "sums": self.sums(), "printed_totals": {k: _tidy(v) for k, v in self.totals.items()},
                 "complete": self.complete, "cut_reason": self.cut_reason, "from_prose": self.from_prose,
-                "ranked_by": self.ranked_by, "rank_basis": self.rank_basis, "where": self.where,
-                "units": [r.unit for r in self.records]}
+                "ranked_by": self.ranked_by, "rank_basis": self.rank_basis, "where": self.where}
 
 
 @dataclass
