@@ -259,9 +259,37 @@ def shares_frame(shares, report_id: int = 0) -> pd.DataFrame:
                                        "quote", "formula"])
 
 
+_ROW_TOTAL = re.compile(r"^(合计|小计|总计|总数|合计数|共计)")
+
+
+def row_totals_frame(doc: ReadDocument) -> pd.DataFrame:
+    """A 合计 column beside two or more count columns totals them on each row. Taken as such only when
+    most rows agree (then it is the row total); the rows that do not are the finding."""
+    rows = []
+    for no, t in enumerate(doc.tables, start=1):
+        totals = [c.name for c in t.columns if c.role == "count" and _ROW_TOTAL.match(c.name)]
+        parts = [c.name for c in t.columns if c.role == "count" and not _ROW_TOTAL.match(c.name)]
+        if len(totals) != 1 or len(parts) < 2:
+            continue
+        checked = [(r, r.values.get(totals[0]), [r.values.get(p) for p in parts]) for r in t.records]
+        checked = [(r, tot, vals) for r, tot, vals in checked if tot is not None and all(v is not None for v in vals)]
+        agree = sum(1 for _r, tot, vals in checked if abs(tot - sum(vals)) < 0.5)
+        if not checked or agree * 2 <= len(checked):
+            continue
+        for r, tot, vals in checked:
+            rows.append({"report_id": 0, "table_no": no, "title": f"{r.unit}行", "column": totals[0],
+                         "sum": float(sum(vals)), "printed_total": float(tot), "where": r.where,
+                         "quote": f"{r.unit} {totals[0]}{_n(tot)}"})
+    return pd.DataFrame(rows)
+
+
 def build_frames(doc: ReadDocument) -> dict[str, pd.DataFrame]:
     ranks = ranks_frame(doc)  # first: it settles each table's ranked_by for the others and the output
-    return {"doc_tables": tables_frame(doc), "doc_statements": statements_frame(doc),
+    table_totals = tables_frame(doc)
+    row_totals = row_totals_frame(doc)
+    if not row_totals.empty:
+        table_totals = pd.concat([table_totals, row_totals], ignore_index=True) if not table_totals.empty else row_totals
+    return {"doc_tables": table_totals, "doc_statements": statements_frame(doc),
             "doc_identities": identities_frame(doc, False),
             "doc_partitions": identities_frame(doc, True), "doc_rates": rates_frame(doc), "doc_ranks": ranks,
             "doc_records": records_frame(doc), "doc_shares": shares_frame(doc.shares)}

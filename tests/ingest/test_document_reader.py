@@ -245,3 +245,25 @@ def test_html_tables_on_their_grid(tmp_path):
     assert report["period"] == "2021Q2"
     assert report["tables"][0]["sums"] == {"发布网站": 70, "发布新媒体": 20}
     assert report["findings"] == []
+
+
+def test_ingest_reads_a_real_layout_through_the_same_reader(tmp_path):
+    """zwgk ingest: a bulletin the standard-layout reader cannot follow (pairs under an empty unit
+    header) seeds the warehouse from the document reader: every unit with its count."""
+    from flows.ingest.document.as_bulletin import parse_any_bulletin
+
+    parsed = parse_any_bulletin(_write(tmp_path, PAIRS))
+    assert parsed.period == "2024-03" and parsed.stated_total == 600
+    (table,) = parsed.tables
+    assert [(r.unit_raw, r.count) for r in table.rows][:2] == [("政府办公室", 158), ("住房和城乡建设局", 30)]
+    assert sum(r.count for r in table.rows) == 600
+
+
+def test_a_total_column_totals_its_row(tmp_path):
+    """网站 + 新媒体 = 合计 on every row but 乙局's (40 + 10 ≠ 45)."""
+    text = ("2021年第二季度信息发布情况通报\n\n单位\t网站\t新媒体\t合计\n甲局\t30\t10\t40\n"
+            "乙局\t40\t10\t45\n丙局\t5\t5\t10\n")
+    report = check_file(_write(tmp_path, text))
+    (finding,) = [f for f in report["findings"] if f["code"] == "table_total_mismatch"]
+    assert "乙局" in finding["message"] and "45" in finding["message"] and "50" in finding["message"]
+    assert "甲局" not in finding["message"]

@@ -105,10 +105,27 @@ def _combined_roles(upper: list[str], lower: list[str]) -> list[str | None] | No
     return roles
 
 
+def _numbers_below(pieces: list[Piece], i: int, cells: list[str]) -> list[str | None] | None:
+    """Roles for a header with words the vocabulary lacks (单位 | 网站 | 新媒体 | 合计): a unit column and a
+    numeric one are named, and the row below has a number under every unnamed word — counts."""
+    roles = [role_of(c) if c else None for c in cells]
+    if "unit" not in roles or not any(r in NUMERIC_ROLES for r in roles):
+        return None
+    j = i + 1
+    if j >= len(pieces) or pieces[j].kind != "row" or len(pieces[j].cells) < len(cells):
+        return None
+    below = [c.strip() for c in pieces[j].cells]
+    unknown = [k for k, (c, r) in enumerate(zip(cells, roles)) if c and r is None]
+    if not unknown or any(len(compact(cells[k])) > 10 or read_number(below[k])[0] not in ("number", "blank")
+                          for k in unknown):
+        return None
+    return [("count" if k in unknown else r) for k, r in enumerate(roles)]
+
+
 def _row_header(pieces: list[Piece], i: int) -> Header | None:
     p = pieces[i]
     cells = [c.strip() for c in p.cells]
-    roles = header_roles(cells)
+    roles = header_roles(cells) or _numbers_below(pieces, i, cells)
     if roles is not None:
         two = _second_line(pieces, i, cells)
         if two is not None:
