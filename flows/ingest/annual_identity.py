@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date
 
-_ANNUAL = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)"
+_ANNUAL = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 _UNIT_FIRST = re.compile(rf"^(.{{2,60}}?)(?:关于)?\s{{0,2}}(20\d{{2}})\s{{0,2}}年\s{{0,2}}(?:度)?\s{{0,2}}(?:本级)?{_ANNUAL}")
 _YEAR_FIRST = re.compile(rf"^(20\d{{2}})\s{{0,2}}年\s{{0,2}}(?:度)?\s{{0,2}}(.{{2,60}}?){_ANNUAL}")
 _LEAD_IN = re.compile(rf"(?:公布|发布|编制|形成)(?:了)?\s{{0,2}}(.{{0,40}}?)\s{{0,2}}(20\d{{2}})\s{{0,2}}年\s{{0,2}}(?:度)?\s{{0,2}}"
@@ -116,4 +116,18 @@ def meta_date(meta: dict) -> date | None:
         found = _parse_date(meta.get(key) or "")
         if found is not None:
             return found
+    return None
+
+
+_PUBLISH_NODE = re.compile(r"(publish|pub|release|fb)[_-]?(time|date|sj|rq)", re.I)
+
+
+def node_date(tree) -> date | None:
+    """The date in an element the template names for it (<span id="p_publishtime">2012-01-05</span>)."""
+    for node in tree.css("[id], [class]"):
+        names = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+        if _PUBLISH_NODE.search(names):
+            found = _parse_date(_nfkc(node.text(separator=" ")))
+            if found is not None:
+                return found
     return None

@@ -98,7 +98,7 @@ def read_html(data: bytes | str, source: str) -> Document:
                 lines.append(Line([t], f"第{len(lines) + 1}段"))
     title = (clean(metas.get("articletitle")) or _first(tree, "h1") or _first(tree, "title")
              or next((ln.cells[0] for ln in lines if not ln.row and "报告" in ln.cells[0]), ""))
-    from flows.ingest.annual_identity import labelled_date, meta_date
+    from flows.ingest.annual_identity import labelled_date, meta_date, node_date
 
     publisher = clean(metas.get("contentsource")) or None
     for ln in lines:  # the portal's metadata table: 发布机构
@@ -108,7 +108,7 @@ def read_html(data: bytes | str, source: str) -> Document:
     body = tree.body
     page_lines = [[clean(t)] for t in (body.text(separator="\n") if body is not None else "").splitlines() if clean(t)]
     # the page's own label first: some templates fill <meta PubDate> with the time the page was generated
-    published = labelled_date([ln.cells for ln in lines] + page_lines[:400]) or meta_date(metas)
+    published = labelled_date([ln.cells for ln in lines] + page_lines[:400]) or node_date(tree) or meta_date(metas)
     return Document(lines, "html", title=title, published=published, publisher=publisher, meta=metas)
 
 

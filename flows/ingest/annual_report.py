@@ -87,7 +87,7 @@ def split_sections(lines: list[Line]) -> dict[int, list[Line]]:
 def looks_like_annual_report(doc: Document) -> bool:
     """Recognised by its title, or by at least three of the six section headings."""
     title = compact(doc.title)
-    if "信息公开" in title and ("年度报告" in title or "年报" in title) and "通报" not in title:
+    if "信息公开" in title and re.search(r"年度报告|年报|年度工作报告", title) and "通报" not in title:
         return True
     if len({section_of(ln) for ln in doc.lines} - {None}) >= 3:
         return True

@@ -30,6 +30,7 @@ def test_the_corpus_is_what_the_issue_asks():
     assert any("Q" in p for p in periods) and any("H" in p for p in periods)
     assert any(p.isdigit() for p in periods)                             # yearly
     assert {c.truth.get("format") for c in annual} >= {"2019", "2021"}
+    assert sum(1 for c in CASES if c.path.suffix in (".html", ".htm", ".docx")) >= 3
     for case in CASES:  # every document keeps where it came from
         assert case.source.get("url") or case.source.get("via"), case.stem
     assert (CORPUS / "README.md").exists()

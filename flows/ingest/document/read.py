@@ -14,7 +14,7 @@ from flows.ingest.document.tables import _HEADING, _TITLE_HINT, NO_TOTAL_AT_END,
 from flows.ingest.document.vocabulary import compact, read_number
 
 _NOTE = re.compile(r"^(单位|计量单位|统计单位)\s*[:：]|^(注|备注|说明|数据来源|制表)\s*[:：]")
-_ANNUAL_TITLE = re.compile(r"(信息公开|政务公开)[^，。]{0,12}(年度报告|年报)")
+_ANNUAL_TITLE = re.compile(r"(信息公开|政务公开)[^，。]{0,12}(年度报告|年报|年度工作报告)")
 
 
 def medium_of(data: bytes, path: str) -> str:
