@@ -11,6 +11,8 @@ import re
 import unicodedata
 from datetime import date
 
+from flows.ingest.annual_media import parse_date as _parse_date
+
 _ANNUAL = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 _UNIT_FIRST = re.compile(rf"^(.{{2,60}}?)(?:关于)?\s{{0,2}}(20\d{{2}})\s{{0,2}}年\s{{0,2}}(?:度)?\s{{0,2}}(?:本级)?{_ANNUAL}")
 _YEAR_FIRST = re.compile(rf"^(20\d{{2}})\s{{0,2}}年\s{{0,2}}(?:度)?\s{{0,2}}(.{{2,60}}?){_ANNUAL}")
@@ -21,7 +23,6 @@ _BODY_YEAR = re.compile(r"(20\d{2})\s{0,2}年\s{0,2}(?:度)?\s{0,2}(?:本级|本
 _SELF = re.compile(r"^(本级|本单位|本镇|本乡|本局|本部门|我局|我镇|我乡|我单位|我委|我办|我中心|本机关|本委|本办|向社会|特|现将|现)+")
 _CONTACT = re.compile(r"(?:请与|请联系|联系单位[:：]?)\s{0,2}([\u4e00-\u9fff（）()]{2,30}?(?:人民政府|政府|办公室|局|委员会|委|办|中心|镇|乡|街道办事处|街道))")
 _DATE_LABELS = ("发布日期", "发布时间", "发文日期", "公开日期", "成文日期", "生成日期", "日期", "时间")
-_DATE = re.compile(r"(20\d{2})\s{0,2}[-/年.]\s{0,2}(\d{1,2})\s{0,2}[-/月.]\s{0,2}(\d{1,2})")
 _META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "articletime", "createdate", "date")
 
 
@@ -84,14 +85,6 @@ def unit_and_year(title: str, lines: list[str]) -> tuple[str | None, int | None,
     return unit, year, ("lead-in" if year is not None else "")
 
 
-def _parse_date(text: str) -> date | None:
-    m = _DATE.search(text or "")
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
 
 
 def labelled_date(cells_of_lines: list[list[str]]) -> date | None:
