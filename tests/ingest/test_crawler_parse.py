@@ -270,3 +270,17 @@ def test_hanweb_without_total_asks_until_empty(tmp_path):
                           columns=[Column("政策文件", srv.base + "/col/col4399/index.html", "policy")])
         res = crawl(cfg, tmp_path)
     assert calls == ["4", "5"] and res.columns[0].items == 4
+
+
+def test_runs_of_ordinary_spaces_count_and_source_line_breaks_do_not():
+    """docs/rules.md: U+0020 runs inside a paragraph count (six spaces pasted into a line), though a
+    browser shows one space; the page source's line breaks and indentation are not a run."""
+    cfg = make_config("yueyang", "http://www.huarong.gov.cn")
+    page = fixture("yueyang_article.html")
+    pasted = page.replace("各乡镇人民政府，县直有关单位：", "各乡镇人民政府，      县直有关单位：", 1)
+    wrapped = page.replace("各乡镇人民政府，县直有关单位：", "各乡镇人民政府，\n            县直有关单位：", 1)
+    base = parse_article(page, "http://www.huarong.gov.cn/x/content_2030141.html", cfg)["format_facts"]["space_runs"]
+    assert parse_article(pasted, "http://www.huarong.gov.cn/x/content_2030141.html", cfg)["format_facts"]["space_runs"] \
+        == base + 1
+    assert parse_article(wrapped, "http://www.huarong.gov.cn/x/content_2030141.html", cfg)["format_facts"]["space_runs"] \
+        == base

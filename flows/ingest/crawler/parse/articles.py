@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import CrawlConfig
 from ..dates import find_dates, iso, parse_date
-from .markup import DOC_NUMBER, NON_ARTICLE_EXT, SPACE_CHARS, _SPACE_RUN, parse_html, shown_text
+from .markup import DOC_NUMBER, NON_ARTICLE_EXT, SPACE_CHARS, _SPACE_RUN, parse_html, pasted_text, shown_text
 
 
 def _is_empty_paragraph(node, text: str) -> bool:
@@ -62,7 +62,7 @@ def format_facts(body, body_html: str) -> dict:
     for p in blocks:
         if p.parent is not None and p.parent.tag == "p":
             continue
-        text = shown_text(p)
+        text = pasted_text(p)
         paragraphs.append(text)
         empties.append(_is_empty_paragraph(p, text))
     longest = run = 0

@@ -38,5 +38,16 @@ def shown_text(node) -> str:
     return _COLLAPSE.sub(" ", text).strip(" \t\r\n\f")
 
 
+_SOURCE_BREAK = re.compile(r" *[\t\r\n\f][ \t\r\n\f]*")
+
+
+def pasted_text(node) -> str:
+    """A paragraph's text for the formatting rule (docs/rules.md): a line break in the page's source
+    and the indentation around it is one space, but a run of spaces typed or pasted inside a line
+    stays a run — U+0020 counts, as U+00A0 and U+3000 do, though a browser would show one space."""
+    text = node.text(deep=True, separator="")
+    return _SOURCE_BREAK.sub(" ", text).strip(" \t\r\n\f")
+
+
 def is_article_link(url: str) -> bool:
     return not NON_ARTICLE_EXT.search(urlsplit(url).path)
