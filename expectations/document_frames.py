@@ -101,10 +101,16 @@ def _section_sums(tables: list[ReadTable], name: str) -> dict[str, float]:
     return out
 
 
+_SUBSET = re.compile(r"前\s{0,2}[\d一二三四五六七八九十]+\s{0,2}名?|后\s{0,2}[\d一二三四五六七八九十]+\s{0,2}名|较好|较差|靠前|靠后|"
+                     r"未达|低于|不合格|不达标|红榜|黑榜|部分|排名前|排名后|典型|优秀|先进|落后")
+
+
 def statements_frame(doc: ReadDocument) -> pd.DataFrame:
-    """Totals the text states against the tables: only 共…/全县… totals of the count words a table has."""
+    """Totals the text states against the tables: only 共…/全县… totals of the count words a table has.
+    A table that lists some units only (前10名, 较差单位, 未达标) is never compared with a total."""
     rows = []
-    tables = [t for t in doc.tables if not t.from_prose and t.records]
+    tables = [t for t in doc.tables if not t.from_prose and t.records
+              and not _SUBSET.search(t.title + "".join({r.section for r in t.records}))]
     if not tables:
         return pd.DataFrame(rows)
     seen = set()
@@ -154,6 +160,8 @@ def _rate_terms(table: ReadTable, rate: str) -> tuple[str, str] | None:
 
 
 def rates_frame(doc: ReadDocument) -> pd.DataFrame:
+    """Each printed rate recomputed from the columns its name points to. When most rows disagree the
+    rate is taken on something else (a formula the table does not print): not checked."""
     rows = []
     for no, t in enumerate(doc.tables, start=1):
         for c in (c for c in t.columns if c.role == "rate"):
@@ -161,21 +169,29 @@ def rates_frame(doc: ReadDocument) -> pd.DataFrame:
             if terms is None:
                 continue
             top, bottom = terms
-            for r in [*t.records]:
-                printed, a, b = r.values.get(c.name), r.values.get(top), r.values.get(bottom)
-                if printed is None or a is None or not b:
-                    continue
-                decimals = r.decimals.get(c.name) or 0
-                exact = a / b * 100
-                as_fraction = printed <= 1.0 and exact > 1.0 and "%" not in r.raw.get(c.name, "")
-                ok = printed_as(exact / 100, printed, decimals) if as_fraction else printed_as(exact, printed, decimals)
-                rows.append({"report_id": 0, "table_no": no, "unit": r.unit, "column": c.name,
-                             "printed": float(printed), "recomputed": round(exact, 4),
-                             "deviation": 0.0 if ok else round(abs((printed * 100 if as_fraction else printed) - exact), 6),
-                             "where": r.where,
-                             "quote": f"{r.unit} {c.name}{r.raw.get(c.name, '')}",
-                             "formula": f"{top}{_n(a)}÷{bottom}{_n(b)}"})
+            column_rows = _rate_rows(no, t, c, top, bottom)
+            if sum(1 for x in column_rows if x["deviation"] > 0) * 2 <= len(column_rows):
+                rows.extend(column_rows)
     return pd.DataFrame(rows)
+
+
+def _rate_rows(no: int, t: ReadTable, c, top: str, bottom: str) -> list[dict]:
+    rows = []
+    for r in [*t.records]:
+        printed, a, b = r.values.get(c.name), r.values.get(top), r.values.get(bottom)
+        if printed is None or a is None or not b:
+            continue
+        decimals = r.decimals.get(c.name) or 0
+        exact = a / b * 100
+        as_fraction = printed <= 1.0 and exact > 1.0 and "%" not in r.raw.get(c.name, "")
+        ok = printed_as(exact / 100, printed, decimals) if as_fraction else printed_as(exact, printed, decimals)
+        rows.append({"report_id": 0, "table_no": no, "unit": r.unit, "column": c.name,
+                     "printed": float(printed), "recomputed": round(exact, 4),
+                     "deviation": 0.0 if ok else round(abs((printed * 100 if as_fraction else printed) - exact), 6),
+                     "where": r.where,
+                     "quote": f"{r.unit} {c.name}{r.raw.get(c.name, '')}",
+                     "formula": f"{top}{_n(a)}÷{bottom}{_n(b)}"})
+    return rows
 
 
 _RANK_BY_TEXT = re.compile(r"按\s{0,2}(?:照)?\s{0,2}([\u4e00-\u9fff]{1,8}?)\s{0,2}(?:多少|高低|从高到低|由高到低|排名|排序|顺序)")
@@ -221,15 +237,22 @@ def ranks_frame(doc: ReadDocument) -> pd.DataFrame:
         ranked = [r for r in t.records if r.rank is not None and r.values.get(t.ranked_by) is not None]
         values = [r.values[t.ranked_by] for r in ranked]
         distinct = sorted(set(values), reverse=True)
+        table_rows = []
         for r in ranked:
             v = r.values[t.ranked_by]
             greater = sum(1 for x in values if x > v)
             equal = sum(1 for x in values if x == v)
             dense = distinct.index(v) + 1
             ok = greater + 1 <= r.rank <= greater + equal or r.rank == dense
-            rows.append({"report_id": 0, "table_no": no, "unit": r.unit, "rank": int(r.rank),
-                         "value": float(v), "column": t.ranked_by, "lowest": greater + 1, "highest": greater + equal,
-                         "consistent": bool(ok), "where": r.where, "quote": f"{r.unit} 第{r.rank}名"})
+            table_rows.append({"report_id": 0, "table_no": no, "unit": r.unit, "rank": int(r.rank),
+                               "value": float(v), "column": t.ranked_by, "lowest": greater + 1,
+                               "highest": greater + equal, "consistent": bool(ok), "where": r.where,
+                               "quote": f"{r.unit} 第{r.rank}名"})
+        wrong = sum(1 for x in table_rows if not x["consistent"])
+        if t.rank_basis.startswith("正文") or wrong <= max(2, len(table_rows) // 4):
+            rows.extend(table_rows)
+        else:  # most ranks follow no column printed: the table is ranked by something it does not show
+            t.ranked_by, t.rank_basis = "", f"名次与各数字列都不一致（{wrong}处），排序依据未印出，未核对"
     return pd.DataFrame(rows)
 
 

@@ -267,3 +267,25 @@ def test_a_total_column_totals_its_row(tmp_path):
     (finding,) = [f for f in report["findings"] if f["code"] == "table_total_mismatch"]
     assert "乙局" in finding["message"] and "45" in finding["message"] and "50" in finding["message"]
     assert "甲局" not in finding["message"]
+
+
+def test_a_table_of_some_units_is_not_compared_with_the_whole(tmp_path):
+    """全县共发布2450条, and a table of the 前3名 only (1000 + 800 + 600 = 2400): no mismatch."""
+    text = ("2021年第一季度信息发布情况通报\n\n全县共发布信息2450条。\n\n发布信息数前3名单位\n\n"
+            "单位\t发布数\n甲局\t1000\n乙局\t800\n丙局\t600\n\n特此通报。\n")
+    assert "overall_total_mismatch" not in _codes(check_file(_write(tmp_path, text)))
+
+
+def test_ranks_by_a_score_the_table_does_not_print_are_not_called_wrong(tmp_path):
+    """Ranks follow none of the printed columns (a composite score not shown): not checked, said so."""
+    rows = [("甲局", 5, 1), ("乙局", 30, 2), ("丙局", 2, 3), ("丁局", 40, 4), ("戊局", 1, 5), ("己局", 50, 6)]
+    text = "2021年第一季度考核情况通报\n\n单位\t发布数\t排名\n" + "".join(f"{u}\t{n}\t{r}\n" for u, n, r in rows) + "\n特此通报。\n"
+    report = check_file(_write(tmp_path, text))
+    assert "rank_inconsistent" not in _codes(report)
+    assert report["tables"][0]["ranked_by"] == "" and "未核对" in report["tables"][0]["rank_basis"]
+
+
+def test_a_count_with_a_note_in_brackets_is_a_count(tmp_path):
+    text = "2021年第一季度信息发布情况通报\n\n单位\t发布数\n甲局\t12（含转载3）\n乙局\t8\n合计\t20\n\n特此通报。\n"
+    report = check_file(_write(tmp_path, text))
+    assert report["tables"][0]["sums"] == {"发布数": 20} and report["findings"] == []

@@ -23,6 +23,8 @@ _TITLE_HINT = re.compile(r"(表|一览|统计|情况|排名|排行|汇总|得分
 _HEADING = re.compile(r"^([一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|附\s*[件表])")
 _STREAM_CELL_MAX = 30
 NO_TOTAL_AT_END = "表格延续到文末，没有合计行"
+# a count written in words (五, 十二): it stands where a number belongs (and is reported as no number)
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千]{1,6}")
 
 
 def is_prose(text: str) -> bool:
@@ -392,7 +394,7 @@ def read_stream(pieces: list[Piece], h: Header, where) -> tuple[ReadTable, int, 
                 if _ends_table(p, h, pieces, j):
                     break
         wants_number = pos not in units and role in NUMERIC_ROLES + ("rank", "serial")
-        if wants_number and kind == "text":
+        if wants_number and kind == "text" and not _CN_NUMERAL.fullmatch(compact(text)):
             if pos == 0:  # a label row before the serial column
                 reader.section, j = text, j + 1
                 continue

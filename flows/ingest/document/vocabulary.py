@@ -107,6 +107,7 @@ def read_number(raw: str) -> tuple[str, float | None, int | None]:
     if text in _BLANK:
         return "blank", None, None
     text = re.sub(r"(条|篇|件|个|分|次|项)$", "", text)
+    text = re.sub(r"^([+-]?\d[\d,.]*%?)\s{0,2}[（(][^()（）]{1,20}[)）]$", r"\1", text)  # 12（含转载3） → 12
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
         text = text.replace(",", "")
     percent = text.endswith("%")
