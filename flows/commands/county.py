@@ -34,6 +34,10 @@ def init_command(
     except (*INPUT_ERRORS, CrawlConfigError) as exc:
         fail(str(exc))
     console.print(f"发现 {result.columns} 个栏目：{result.portal_config}（请核对栏目名称、类型和所属单位）", highlight=False)
+    if result.links:
+        names = {"single_page": "单页", "form": "表单", "search": "搜索页", "external": "站外链接"}
+        listed = "、".join(f"{names.get(k, k)} {n}" for k, n in sorted(result.links.items()))
+        console.print(f"另有不是栏目的链接：{listed}（不采集；见 [[links]]，判断有误时改 kind）", highlight=False)
     if result.registry_drafted:
         crawl = result.crawl or {}
         console.print(f"未提供单位名册：已按门户上 {crawl.get('items', 0)} 条信息的 {result.publishers} 个发布机构"

@@ -38,6 +38,7 @@ class InitResult:
     registry: Path
     registry_drafted: bool
     columns: int
+    links: dict[str, int] = field(default_factory=dict)   # other links of the 政务公开 page, by kind
     publishers: int = 0
     crawl: dict | None = None
     files: list[Path] = field(default_factory=list)
@@ -143,7 +144,8 @@ def init_county(*, county: str, slug: str, preset: str, start: str, out_dir: str
     store_rel = f"crawl/{slug}"
     result = InitResult(county_config=county_path, portal_config=portal_path,
                         registry=Path(registry) if registry else drafted_path, registry_drafted=registry is None,
-                        columns=len(config.columns))
+                        columns=len(config.columns),
+                        links={k: sum(1 for c in config.links if c.kind == k) for k in {c.kind for c in config.links}})
     if registry is None:
         from flows.ingest.crawler.crawl import crawl
 

@@ -66,7 +66,12 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
     config = cfg_dir / f"{SLUG}.toml"
     text = config.read_text(encoding="utf-8")
     assert 'source = "auto"' in text and 'default_period = "latest"' in text
-    assert (cfg_dir / f"{SLUG}_portal.toml").read_text(encoding="utf-8").count("[[columns]]") == 22
+    portal_toml = (cfg_dir / f"{SLUG}_portal.toml").read_text(encoding="utf-8")
+    assert portal_toml.count("[[columns]]") == 22
+    # the search page (robots.txt forbids it), the guide and the application form: links, not columns
+    assert portal_toml.count("[[links]]") == 3
+    assert all(f'kind = "{k}"' in portal_toml for k in ("search", "single_page", "form"))
+    assert "不是栏目的链接" in printed
     assert not (cfg_dir / f"{SLUG}_registry.csv").exists() and "起草" not in printed
 
     out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
@@ -99,6 +104,7 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
         sheet = load_workbook(final / "attachments.xlsx")["未登记发布机构"]
         assert sheet.cell(2, 1).value == UNKNOWN_PUBLISHER and sheet.cell(2, 2).value == truth["unknown"][p.code]
         assert run["crawl"]["incomplete_columns"] == [] and run["status"] == "final"
+        assert not any(w in md for w in ("站内搜索", "依申请公开", "政府信息公开指南"))  # no problem about them
         assert isinstance(run["rules"], list)
         requests.append(run["crawl"]["summary"])
         print(f"{p.code}: requests {run['crawl']['requests']}, 304 {run['crawl']['summary']['not_modified']}, "

@@ -100,7 +100,8 @@ def crawl_command(
             cfg = discover_config(preset, start, registry=reg, rate=rate, county=county)
         except ConfigError as exc:
             _fail(str(exc))
-        typer.echo(f"发现 {len(cfg.columns)} 个栏目（{start}）")
+        typer.echo(f"发现 {len(cfg.columns)} 个栏目（{start}）"
+                   + (f"；另有 {len(cfg.links)} 个不是栏目的链接（单页、表单、搜索，不采集）" if cfg.links else ""))
         if write_config is not None:
             _write_config(cfg, write_config)
             typer.echo(f"已写出配置：{write_config}（请核对栏目名称、类型和所属单位）")

@@ -130,8 +130,28 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
             sub = fetcher.fetch(url, kind="discover")
             if sub.outcome == "ok":
                 collect(sub.text or "", sub.final_url, forced_unit=unit_name)
+        for col in columns.values():
+            col.kind, col.reason = classify_link(fetcher, config, col)
     finally:
         if own:
             fetcher.close()
-    config.columns = list(columns.values())
+    config.columns = [c for c in columns.values() if c.kind == "column"]
+    config.links = [c for c in columns.values() if c.kind != "column"]
     return config
+
+
+def classify_link(fetcher, config: CrawlConfig, col: Column) -> tuple[str, str]:
+    """A candidate column fetched once and judged by its page (flows/ingest/crawler/parse/link_kinds.py);
+    a page robots.txt forbids or that cannot be read is judged by its words, else kept a column (the
+    crawl then says what went wrong)."""
+    from ..parse.link_kinds import kind_from_words, kind_of_page
+
+    text = col.name.rsplit("/", 1)[-1]
+    res = fetcher.fetch(col.url, kind="discover")
+    if res.outcome == "ok":
+        return kind_of_page(res.text or "", res.final_url, config, text)
+    guess = kind_from_words(text, col.url)
+    if guess is not None:
+        kind, reason = guess
+        return kind, f"{reason}（页面未读：{res.outcome}）"
+    return "column", f"页面未读（{res.outcome}）：按栏目采集"

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from .model import (
     COLUMN_TYPES,
     COMMON_LABELS,
+    LINK_KINDS,
     Column,
     ConfigError,
     CrawlConfig,
@@ -51,7 +52,7 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
     if preset not in PRESETS:
         raise ConfigError(f"{where}: portal.preset 应为 {' | '.join(PRESETS)} 之一，实为 {preset!r}")
     merged = _merge(PRESETS[preset], {k: v for k, v in data.items() if k != "portal"})
-    allowed_top = {"portal", "paging", "selectors", "labels", "politeness", "limits", "columns",
+    allowed_top = {"portal", "paging", "selectors", "labels", "politeness", "limits", "columns", "links",
                    "doc_date_from_body"}
     for key in data:
         if key not in allowed_top:
@@ -105,12 +106,17 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
                           f"实为 {doc_date_from_body!r}")
 
     columns: list[Column] = []
+    links: list[Column] = []
     raw_columns = data.get("columns", [])
+    raw_links = data.get("links", [])
     if not isinstance(raw_columns, list):
         raise ConfigError(f"{where}: columns 应写成 [[columns]] 表数组")
+    if not isinstance(raw_links, list):
+        raise ConfigError(f"{where}: links 应写成 [[links]] 表数组")
     seen_urls: dict[str, int] = {}
-    for i, col in enumerate(raw_columns, start=1):
-        key = f"columns[{i}]"
+    entries = [(f"columns[{i}]", col, "column") for i, col in enumerate(raw_columns, start=1)]
+    entries += [(f"links[{i}]", col, None) for i, col in enumerate(raw_links, start=1)]
+    for i, (key, col, default_kind) in enumerate(entries, start=1):
         if not isinstance(col, dict):
             raise ConfigError(f"{where}: {key} 应为表（name、url、type、unit）")
         for req in ("name", "url"):
@@ -121,21 +127,29 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
             raise ConfigError(f"{where}: {key}.type（{col['name']}）应为 {' | '.join(COLUMN_TYPES)} 之一，"
                               f"实为 {ctype!r}")
         for k in col:
-            if k not in ("name", "url", "type", "unit", "section"):
-                raise ConfigError(f"{where}: {key} 中未知的键 {k!r}；可用：name、url、type、unit、section")
+            if k not in ("name", "url", "type", "unit", "section", "kind", "reason"):
+                raise ConfigError(f"{where}: {key} 中未知的键 {k!r}；可用：name、url、type、unit、section、kind、reason")
+        kind = col.get("kind") or default_kind
+        if kind not in LINK_KINDS:
+            raise ConfigError(f"{where}: {key}.kind（{col['name']}）应为 {' | '.join(LINK_KINDS)} 之一，实为 {kind!r}")
         url = urljoin(base_url.rstrip("/") + "/", col["url"].strip())
+        if kind != "column":  # listed for the office, never fetched: any host, no duplicate check
+            links.append(Column(name=col["name"].strip(), url=url, type=ctype, unit=(col.get("unit") or None),
+                                section=(col.get("section") or None), kind=kind, reason=str(col.get("reason") or "")))
+            continue
         if not host_allowed(url, hosts):
             raise ConfigError(f"{where}: {key}.url {url} 不在 portal.allowed_hosts {hosts} 之内")
         if url in seen_urls:
             raise ConfigError(f"{where}: {key}.url 与第{seen_urls[url]}个栏目重复：{url}")
         seen_urls[url] = i
         columns.append(Column(name=col["name"].strip(), url=url, type=ctype,
-                              unit=(col.get("unit") or None), section=(col.get("section") or None)))
+                              unit=(col.get("unit") or None), section=(col.get("section") or None),
+                              reason=str(col.get("reason") or "")))
 
     return CrawlConfig(
         name=portal["name"].strip(), base_url=base_url, preset=preset,
         county=str(portal.get("county", "")), allowed_hosts=hosts, contact=str(portal.get("contact", "")),
-        start_url=portal.get("start_url"), columns=columns, paging=paging, selectors=selectors,
+        start_url=portal.get("start_url"), columns=columns, links=links, paging=paging, selectors=selectors,
         labels=labels, politeness=politeness, doc_date_from_body=doc_date_from_body, source=where,
         limits=limits,
     )

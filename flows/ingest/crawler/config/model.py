@@ -42,6 +42,13 @@ class Column:
     type: str = "other"
     unit: str | None = None      # the unit owning the column (canonical name when known)
     section: str | None = None   # the section the column was found under (discovery)
+    kind: str = "column"         # column | single_page | form | search | external (LINK_KINDS)
+    reason: str = ""             # why discovery classed the link so (the office may move it)
+
+
+# What a link of the 政务公开 page is (docs/crawler.md, "Discovery"): only columns are crawled, counted
+# and checked for freshness; the others are listed for the office to confirm.
+LINK_KINDS = ("column", "single_page", "form", "search", "external")
 
 
 @dataclass
@@ -104,6 +111,7 @@ class CrawlConfig:
     contact: str = ""
     start_url: str | None = None
     columns: list[Column] = field(default_factory=list)
+    links: list[Column] = field(default_factory=list)   # the 政务公开 page's other links: never crawled
     paging: Paging = field(default_factory=Paging)
     selectors: Selectors = field(default_factory=Selectors)
     labels: dict[str, str] = field(default_factory=dict)

@@ -68,13 +68,21 @@ def config_to_toml(config: CrawlConfig, *, header: str | None = None) -> str:
         if values:
             lines += ["", f"[{title}]"]
             lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in values.items()]
-    for col in config.columns:
-        lines += ["", "[[columns]]", f"name = {_toml_value(col.name)}", f"url = {_toml_value(col.url)}",
-                  f"type = {_toml_value(col.type)}"]
-        if col.unit:
-            lines.append(f"unit = {_toml_value(col.unit)}")
-        if col.section:
-            lines.append(f"section = {_toml_value(col.section)}")
+    for table, cols in (("columns", config.columns), ("links", config.links)):
+        if table == "links" and cols:
+            lines += ["", "# 政务公开页上不是栏目的链接（单页、表单、搜索、站外）：不采集、不计数、不查更新。",
+                      "# 判断有误时改 kind（column | single_page | form | search | external）。"]
+        for col in cols:
+            lines += ["", f"[[{table}]]", f"name = {_toml_value(col.name)}", f"url = {_toml_value(col.url)}",
+                      f"type = {_toml_value(col.type)}"]
+            if table == "links":
+                lines.append(f"kind = {_toml_value(col.kind)}")
+            if col.reason:
+                lines.append(f"reason = {_toml_value(col.reason)}")
+            if col.unit:
+                lines.append(f"unit = {_toml_value(col.unit)}")
+            if col.section:
+                lines.append(f"section = {_toml_value(col.section)}")
     return "\n".join(lines) + "\n"
 
 
