@@ -43,6 +43,53 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+def _columns_and_links(data: dict, where: str, base_url: str, hosts: list[str]) -> tuple[list[Column], list[Column]]:
+    """``[[columns]]`` and ``[[links]]``, routed by ``kind``: a column is crawled; any other kind is a link
+    listed for the office (docs/crawler.md, "Discovery")."""
+    columns: list[Column] = []
+    links: list[Column] = []
+    raw_columns = data.get("columns", [])
+    raw_links = data.get("links", [])
+    if not isinstance(raw_columns, list):
+        raise ConfigError(f"{where}: columns 应写成 [[columns]] 表数组")
+    if not isinstance(raw_links, list):
+        raise ConfigError(f"{where}: links 应写成 [[links]] 表数组")
+    seen_urls: dict[str, int] = {}
+    entries = [(f"columns[{i}]", col, "column") for i, col in enumerate(raw_columns, start=1)]
+    entries += [(f"links[{i}]", col, None) for i, col in enumerate(raw_links, start=1)]
+    for i, (key, col, default_kind) in enumerate(entries, start=1):
+        if not isinstance(col, dict):
+            raise ConfigError(f"{where}: {key} 应为表（name、url、type、unit）")
+        for req in ("name", "url"):
+            if not isinstance(col.get(req), str) or not col[req].strip():
+                raise ConfigError(f"{where}: {key}.{req} 应为非空字符串（第{i}个栏目）")
+        ctype = col.get("type") or infer_column_type(col["name"])
+        if ctype not in COLUMN_TYPES:
+            raise ConfigError(f"{where}: {key}.type（{col['name']}）应为 {' | '.join(COLUMN_TYPES)} 之一，"
+                              f"实为 {ctype!r}")
+        for k in col:
+            if k not in ("name", "url", "type", "unit", "section", "kind", "reason"):
+                raise ConfigError(f"{where}: {key} 中未知的键 {k!r}；可用：name、url、type、unit、section、kind、reason")
+        kind = col.get("kind") or default_kind
+        if kind not in LINK_KINDS:
+            raise ConfigError(f"{where}: {key}.kind（{col['name']}）应为 {' | '.join(LINK_KINDS)} 之一，实为 {kind!r}")
+        url = urljoin(base_url.rstrip("/") + "/", col["url"].strip())
+        if kind != "column":  # listed for the office, never fetched: any host, no duplicate check
+            links.append(Column(name=col["name"].strip(), url=url, type=ctype, unit=(col.get("unit") or None),
+                                section=(col.get("section") or None), kind=kind, reason=str(col.get("reason") or "")))
+            continue
+        if not host_allowed(url, hosts):
+            raise ConfigError(f"{where}: {key}.url {url} 不在 portal.allowed_hosts {hosts} 之内")
+        if url in seen_urls:
+            raise ConfigError(f"{where}: {key}.url 与第{seen_urls[url]}个栏目重复：{url}")
+        seen_urls[url] = i
+        columns.append(Column(name=col["name"].strip(), url=url, type=ctype,
+                              unit=(col.get("unit") or None), section=(col.get("section") or None),
+                              reason=str(col.get("reason") or "")))
+
+    return columns, links
+
+
 def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
     """Build and validate a config from a parsed TOML dict (preset merged underneath)."""
     portal = data.get("portal")
@@ -105,46 +152,7 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
         raise ConfigError(f"{where}: doc_date_from_body 应为 {' | '.join(DOC_DATE_FROM_BODY)} 之一，"
                           f"实为 {doc_date_from_body!r}")
 
-    columns: list[Column] = []
-    links: list[Column] = []
-    raw_columns = data.get("columns", [])
-    raw_links = data.get("links", [])
-    if not isinstance(raw_columns, list):
-        raise ConfigError(f"{where}: columns 应写成 [[columns]] 表数组")
-    if not isinstance(raw_links, list):
-        raise ConfigError(f"{where}: links 应写成 [[links]] 表数组")
-    seen_urls: dict[str, int] = {}
-    entries = [(f"columns[{i}]", col, "column") for i, col in enumerate(raw_columns, start=1)]
-    entries += [(f"links[{i}]", col, None) for i, col in enumerate(raw_links, start=1)]
-    for i, (key, col, default_kind) in enumerate(entries, start=1):
-        if not isinstance(col, dict):
-            raise ConfigError(f"{where}: {key} 应为表（name、url、type、unit）")
-        for req in ("name", "url"):
-            if not isinstance(col.get(req), str) or not col[req].strip():
-                raise ConfigError(f"{where}: {key}.{req} 应为非空字符串（第{i}个栏目）")
-        ctype = col.get("type") or infer_column_type(col["name"])
-        if ctype not in COLUMN_TYPES:
-            raise ConfigError(f"{where}: {key}.type（{col['name']}）应为 {' | '.join(COLUMN_TYPES)} 之一，"
-                              f"实为 {ctype!r}")
-        for k in col:
-            if k not in ("name", "url", "type", "unit", "section", "kind", "reason"):
-                raise ConfigError(f"{where}: {key} 中未知的键 {k!r}；可用：name、url、type、unit、section、kind、reason")
-        kind = col.get("kind") or default_kind
-        if kind not in LINK_KINDS:
-            raise ConfigError(f"{where}: {key}.kind（{col['name']}）应为 {' | '.join(LINK_KINDS)} 之一，实为 {kind!r}")
-        url = urljoin(base_url.rstrip("/") + "/", col["url"].strip())
-        if kind != "column":  # listed for the office, never fetched: any host, no duplicate check
-            links.append(Column(name=col["name"].strip(), url=url, type=ctype, unit=(col.get("unit") or None),
-                                section=(col.get("section") or None), kind=kind, reason=str(col.get("reason") or "")))
-            continue
-        if not host_allowed(url, hosts):
-            raise ConfigError(f"{where}: {key}.url {url} 不在 portal.allowed_hosts {hosts} 之内")
-        if url in seen_urls:
-            raise ConfigError(f"{where}: {key}.url 与第{seen_urls[url]}个栏目重复：{url}")
-        seen_urls[url] = i
-        columns.append(Column(name=col["name"].strip(), url=url, type=ctype,
-                              unit=(col.get("unit") or None), section=(col.get("section") or None),
-                              reason=str(col.get("reason") or "")))
+    columns, links = _columns_and_links(data, where, base_url, hosts)
 
     return CrawlConfig(
         name=portal["name"].strip(), base_url=base_url, preset=preset,
