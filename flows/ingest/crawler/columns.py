@@ -180,15 +180,45 @@ class _Crawler:
         stop = self._take_page(col, page, 0, known, report, task)
         if page.pager_problem:  # the head's items are kept; the column is not read to its end
             self._limit(report, "pager_unreadable", f"分页无法识别：{page.pager_problem}")
+        if not page.items and not page.empty_shown:
+            self._unread_list(page, report)
         if not stop and not report.incomplete:
             pages_done, status, reason = self._walk_pages(col, head, page, known, report, task)
         if status == "ok" and incremental and not report.incomplete:
             self._retry_failed_articles(col, report)  # failures on older pages this paging did not reach
+        if status == "ok" and not self.since:
+            self._check_stated(col, page, report)
         if report.incomplete:  # a limit was hit: the column is read again in full by the next crawl
             status, reason = "partial", report.reason
         report.pages = pages_done
         report.status, report.reason = status, reason
         self._save_column_state(col, report, status, reason, pages_done)
+
+    def _unread_list(self, page: ListPage, report: ColumnReport) -> None:
+        """A head page with no item that neither states nor shows an empty list: its rows come from
+        somewhere the crawler did not read. Never a blank column (docs/crawler.md)."""
+        if page.api_urls:
+            self._limit(report, "list_from_api", f"列表由页面脚本从接口读取（{page.api_urls[0]}），"
+                        "预设不认识该接口：条目未读取，请在配置 [paging.api] 中说明接口或人工核查")
+        else:
+            self._limit(report, "list_unread", "列表页上没有识别出条目，页面也未说明栏目为空："
+                        "请用 zwgk inspect 查看该页并调整选择器")
+
+    def _check_stated(self, col: Column, page: ListPage, report: ColumnReport) -> None:
+        """The item count the pager states against the items the column holds after this crawl: a
+        column read short of it is incomplete, never silently smaller."""
+        stated = page.stated_items
+        if stated is None or report.incomplete:
+            return
+        held = len(self.store.column_items(col.url))
+        if held >= stated:
+            return
+        where = f"（{page.stated_source}）" if page.stated_source else ""
+        if page.api_urls:
+            self._limit(report, "list_from_api", f"分页说明共{stated}条{where}，静态页只读到{held}条；"
+                        f"其余条目由接口提供（{page.api_urls[0]}），预设不认识该接口，未读取")
+        else:
+            self._limit(report, "count_short", f"分页说明共{stated}条{where}，只读到{held}条")
 
     def _settled_before(self, col: Column, report: ColumnReport, state) -> bool:
         """True when the column needs no reading: finished before an interruption, or out of time."""

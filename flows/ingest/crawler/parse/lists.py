@@ -35,6 +35,10 @@ class ListPage:
     page_urls: list[str] = field(default_factory=list)  # further pages' URLs, when predictable
     hanweb: dict | None = None        # {"proxy": url, "params": {...}, "total": n, "perpage": n}
     pager_problem: str | None = None  # a pager the crawler cannot read: the column is incomplete
+    stated_items: int | None = None   # the item count the pager states (共N条, 总数N, recordCount)
+    stated_source: str = ""
+    api_urls: list[str] = field(default_factory=list)  # data APIs the page's scripts call
+    empty_shown: bool = False         # the page shows or states an empty list
 
 
 def _item_from_node(node, page_url: str, config: CrawlConfig) -> ListItem | None:
@@ -76,12 +80,21 @@ def parse_list_items(tree: LexborHTMLParser, page_url: str, config: CrawlConfig)
             if item:
                 items.append(item)
         return _dedupe(items)
-    # No known container: every <li> with a link and a date (navigation items carry no dates).
-    for node in tree.css(sel.list_item or "li"):
-        item = _item_from_node(node, page_url, config)
-        if item and item.list_date:
-            items.append(item)
-    return _dedupe(items)
+    # No known container: the page's main list, the largest group of dated rows of one markup
+    # (generic_list; navigation and sidebars are smaller groups or carry no dates).
+    from .generic_list import main_list
+
+    group = main_list(tree, page_url)
+    return list(group.items) if group is not None else []
+
+
+def shows_empty_list(tree: LexborHTMLParser, config: CrawlConfig) -> bool:
+    """The page shows a real empty list: a list container of the config holding no link."""
+    for css in config.selectors.list_container:
+        node = tree.css_first(css)
+        if node is not None:
+            return node.css_first("a[href]") is None
+    return False
 
 
 def _dedupe(items: list[ListItem]) -> list[ListItem]:

@@ -11,7 +11,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import CrawlConfig
 from .markup import parse_html
-from .lists import ListPage, _next_link, parse_list_items
+from .api_lists import api_calls
+from .lists import ListPage, _next_link, parse_list_items, shows_empty_list
+from .totals import stated_totals
 from .hanweb import parse_datastore
 
 
@@ -84,6 +86,22 @@ def pager_problem(html: str, tree: LexborHTMLParser, next_texts: list[str]) -> s
     return None
 
 
+_EMPTY_WORDS = re.compile(r"共\s{0,2}0\s{0,2}条|暂无(?:相关)?(?:信息|数据|内容|记录|文章)|没有(?:相关)?(?:信息|记录|数据)|"
+                          r"记录数?\s{0,2}[:：]?\s{0,2}0\b|Total\s{0,2}record\s{0,2}[:：]?\s{0,2}0\b", re.I)
+
+
+def _page_facts(page: ListPage, html: str, tree: LexborHTMLParser, page_url: str, config: CrawlConfig) -> None:
+    """What a column's head page says about the whole list: its stated total, the data APIs its
+    scripts call, whether it shows an empty list (docs/crawler.md, "Every list read, or said unread")."""
+    stated = stated_totals(html, tree)
+    page.stated_items, page.stated_source = stated.total_items, stated.source
+    page.api_urls = api_calls(html, page_url)
+    if not page.items:
+        text = tree.body.text(separator=" ") if tree.body is not None else ""
+        page.empty_shown = stated.total_items == 0 or bool(_EMPTY_WORDS.search(text)) or \
+            shows_empty_list(tree, config)
+
+
 def _page_base(url: str) -> str:
     return url.rsplit("/", 1)[0] + "/"
 
@@ -94,9 +112,15 @@ def parse_list(html: str, page_url: str, config: CrawlConfig, *, head: bool = Tr
     if paging.kind == "hanweb" or "<datastore" in html[:200_000].lower():
         page = parse_datastore(html, page_url, config)
         if page.items or paging.kind == "hanweb":
+            if head and page.hanweb:
+                page.stated_items = page.hanweb.get("total")
+                page.stated_source = "totalrecord" if page.stated_items is not None else ""
+                page.empty_shown = not page.items and page.stated_items == 0
             return page
     tree = parse_html(html)
     page = ListPage(items=parse_list_items(tree, page_url, config))
+    if head:
+        _page_facts(page, html, tree, page_url, config)
     page.next_url = _next_link(tree, page_url, paging.next_text)
     info = parse_trs_paging(html) if paging.kind == "trs" else None
     if paging.kind in ("trs", "next") and head and not info and not (paging.kind == "next" and page.next_url):
