@@ -11,7 +11,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS ?= never
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help setup system-deps run test check realcheck bench clean
+.PHONY: help setup system-deps run test check realcheck portalcheck formatcheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -69,6 +69,12 @@ check: setup ## proofread the bundled seed bulletin (exit 3: problems found)
 
 realcheck: setup ## the real documents of tests/fixtures/real/ through zwgk check --json, against their ground truth (PUBLISH=1: docs/real-documents.md)
 	$(UV) run --frozen python -m bench.realcheck $${PUBLISH:+--publish}
+
+portalcheck: setup ## the saved portal pages of tests/fixtures/real_portal/ through zwgk inspect --json, against their ground truth (PUBLISH=1: docs/crawler.md)
+	$(UV) run --frozen python -m bench.portalcheck $${PUBLISH:+--publish}
+
+formatcheck: setup ## the formatting rule on the demo and 青溪县 fixture portals, precision and recall (PUBLISH=1: docs/rules.md)
+	$(UV) run --frozen python -m bench.formatcheck $${PUBLISH:+--publish}
 
 test: setup ## the test suite
 	$(UV) run --frozen pytest

@@ -41,6 +41,10 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
     "runs": (0, ["华容县", "2021H1", "草稿", "overall_total_matches_tables"]),
     "runs --county huarong --period 2021H1 --json": (0, _runs_json),
     "transform": (0, ["已重建"]),
+    "inspect tests/fixtures/real_portal/empirecms_jiayu_column_list_3.html":
+        (0, ["栏目列表页（column_list）", "预设 empirecms", "共22条，共2页，当前第2页"]),
+    "inspect tests/fixtures/real_portal/other_wanzai_article_1.html --json":
+        (0, ['"kind": "article"', '"索引号": "014742224A/2023-0043406"', '"发布机构": "万载县统计局"']),
     "server start": (0, ["Prefect 服务器已在运行：http://127.0.0.1:"]),
     "server status": (0, ["Prefect 服务器运行中：http://127.0.0.1:"]),
     "server stop": (0, ["已停止 Prefect 服务器"]),
@@ -49,6 +53,9 @@ NETWORK = "needs the network (a real portal)"
 OFFICE_FILES = "needs files the office has, not in the repository"
 FOREVER = "serves schedules until stopped (tests/reports/test_annual_outputs.py, tests/prefect_helpers.py)"
 NOT_RUN = {
+    "init --county 青溪县 --slug qingxi --start http://www.qingxi.gov.cn/zwgk/index.html "
+    "--registry qingxi_units.csv --dir counties/": NETWORK + " (tests/flows/test_new_county.py runs it on a local copy)",
+    "inspect http://www.qingxi.gov.cn/zwgk/bm/fgj/gzdt/index.html --preset trs": NETWORK + " (tests/ingest/test_inspect.py)",
     "init --county 青溪县 --slug qingxi --preset trs --start http://www.qingxi.gov.cn/zwgk/index.html "
     "--registry qingxi_units.csv --dir counties/": NETWORK,
     "init --county 青溪县 --slug qingxi --preset trs --start http://www.qingxi.gov.cn/zwgk/index.html "

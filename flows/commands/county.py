@@ -15,7 +15,7 @@ def init_command(
     slug: Annotated[str, typer.Option(help="县的代号（字母数字），用作文件名和输出目录名，如 qingxi")],
     start: Annotated[str, typer.Option(help="门户“政务公开”首页网址")],
     directory: Annotated[Path, typer.Option("--dir", help="写出配置文件的目录")],
-    preset: Annotated[str, typer.Option(help="门户 CMS 预设：trs | hanweb | yueyang")] = "trs",
+    preset: Annotated[Optional[str], typer.Option(help="门户 CMS 预设：trs | trs_trt | hanweb | empirecms | public | yueyang | generic（默认按政务公开首页的特征自动选择）")] = None,
     registry: Annotated[Optional[Path], typer.Option(help="单位名册 CSV；不给时按门户上的发布机构起草一份")] = None,
     rate: Annotated[Optional[float], typer.Option(help="每个主机每秒最多请求数（默认 2）")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的配置文件")] = False,
@@ -33,6 +33,7 @@ def init_command(
                              registry=registry, rate=rate, force=force, progress=True)
     except (*INPUT_ERRORS, CrawlConfigError) as exc:
         fail(str(exc))
+    console.print(f"预设 {result.preset}：{result.preset_reason}", highlight=False)
     console.print(f"发现 {result.columns} 个栏目：{result.portal_config}（请核对栏目名称、类型和所属单位）", highlight=False)
     if result.links:
         names = {"single_page": "单页", "form": "表单", "search": "搜索页", "external": "站外链接"}

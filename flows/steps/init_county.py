@@ -42,6 +42,8 @@ class InitResult:
     publishers: int = 0
     crawl: dict | None = None
     files: list[Path] = field(default_factory=list)
+    preset: str = ""
+    preset_reason: str = ""
 
 
 def _toml(value) -> str:
@@ -117,7 +119,7 @@ def county_toml(*, county: str, slug: str, registry: str, portal: str, store: st
     ])
 
 
-def init_county(*, county: str, slug: str, preset: str, start: str, out_dir: str | Path,
+def init_county(*, county: str, slug: str, preset: str | None, start: str, out_dir: str | Path,
                 registry: str | Path | None = None, rate: float | None = None, force: bool = False,
                 progress: bool = False) -> InitResult:
     """Discover, (crawl and draft a registry,) and write the county's config files. ConfigError /
@@ -139,12 +141,13 @@ def init_county(*, county: str, slug: str, preset: str, start: str, out_dir: str
     reg = load_registry(registry, county) if registry else None
     config = discover_config(preset, start, registry=reg, rate=rate, county=county, name=f"{county}人民政府门户网站")
     if not config.columns:
-        raise ConfigError(f"{start}: 没有发现政务公开栏目（预设 {preset}）；请检查 --start 网址和 --preset")
+        raise ConfigError(f"{start}: 没有发现政务公开栏目（预设 {config.preset}：{config.preset_reason}）；"
+                          "请检查 --start 网址，或用 --preset 指定预设、用 zwgk inspect 查看首页")
     out.mkdir(parents=True, exist_ok=True)
     store_rel = f"crawl/{slug}"
     result = InitResult(county_config=county_path, portal_config=portal_path,
                         registry=Path(registry) if registry else drafted_path, registry_drafted=registry is None,
-                        columns=len(config.columns),
+                        columns=len(config.columns), preset=config.preset, preset_reason=config.preset_reason,
                         links={k: sum(1 for c in config.links if c.kind == k) for k in {c.kind for c in config.links}})
     if registry is None:
         from flows.ingest.crawler.crawl import crawl

@@ -53,10 +53,12 @@ def _zwgk(*args) -> subprocess.CompletedProcess:
 
 def _init(tmp_path, portal, *extra):
     cfg_dir = tmp_path / "counties"
-    result = CliRunner().invoke(app, ["init", "--county", COUNTY, "--slug", SLUG, "--preset", "trs",
+    # no --preset: the family is chosen from the 政务公开 page and the first column pages
+    result = CliRunner().invoke(app, ["init", "--county", COUNTY, "--slug", SLUG,
                                       "--start", f"{portal['base']}/zwgk/index.html", "--rate", "500",
                                       "--dir", str(cfg_dir), *extra])
     assert result.exit_code == 0, result.output
+    assert "预设 trs：" in result.output and "createPageHTML" in result.output
     return cfg_dir, result.output
 
 
@@ -69,8 +71,9 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
     portal_toml = (cfg_dir / f"{SLUG}_portal.toml").read_text(encoding="utf-8")
     assert portal_toml.count("[[columns]]") == 22
     # the search page (robots.txt forbids it), the guide and the application form: links, not columns
-    assert portal_toml.count("[[links]]") == 3
-    assert all(f'kind = "{k}"' in portal_toml for k in ("search", "single_page", "form"))
+    # and the provincial platform's application page, another site: external, listed, never crawled
+    assert portal_toml.count("[[links]]") == 4
+    assert all(f'kind = "{k}"' in portal_toml for k in ("search", "single_page", "form", "external"))
     assert "不是栏目的链接" in printed
     assert not (cfg_dir / f"{SLUG}_registry.csv").exists() and "起草" not in printed
 
@@ -106,6 +109,17 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
         assert run["crawl"]["incomplete_columns"] == [] and run["status"] == "final"
         assert not any(w in md for w in ("站内搜索", "依申请公开", "政府信息公开指南"))  # no problem about them
         assert isinstance(run["rules"], list)
+        # the formatting rule against the defects the generator put into the bodies (issue 20: ≥ 0.95)
+        from bench.formatcheck import score
+        from flows.steps.pipeline import frames_for
+        from transforms import runner
+
+        con = runner.connect(wh)
+        try:
+            fmt = score(frames_for(con, SLUG, p.code)["rule_formatting"], truth["format"])
+        finally:
+            con.close()
+        assert fmt["defects"] > 0 and fmt["precision"] >= 0.95 and fmt["recall"] >= 0.95, fmt
         requests.append(run["crawl"]["summary"])
         print(f"{p.code}: requests {run['crawl']['requests']}, 304 {run['crawl']['summary']['not_modified']}, "
               f"articles fetched {run['crawl']['summary']['articles_fetched']}, "

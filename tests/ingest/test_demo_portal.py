@@ -253,3 +253,15 @@ def test_skipped_links_are_recorded_in_the_store(demo):
     assert {u for u, r in rows.items() if r.outcome == "robots"} == {demo["base"] + p for p in demo["manifest"]["robots"]}
     assert {u for u, r in rows.items() if r.outcome == "external"} == set(demo["manifest"]["external"])
     assert all(r.sha256 is None and r.status is None for r in rows.values())  # never requested
+
+
+def test_formatting_rule_precision_and_recall_on_the_demo_portal(demo, tmp_path):
+    """The crawled items through the rule's SQL (default thresholds) against the defects the demo put in."""
+    from bench.formatcheck import demo_truth, rule_frame, score
+
+    result = demo["result"]
+    frame = rule_frame(result.items, [c.to_dict() for c in result.columns], ROOT / "data" / "registry" / "huarong.csv",
+                       "华容县", "huarong", ["2021H1"], tmp_path / "wh.duckdb")
+    s = score(frame, demo_truth(demo["manifest"], result.items, demo["base"]))
+    assert s["pages"] > 500 and all(s["by_kind"][k]["defects"] > 0 for k in ("spaces", "empty", "table", "word"))
+    assert s["precision"] >= 0.95 and s["recall"] >= 0.95, (s["missed"], s["wrong"])

@@ -15,6 +15,7 @@ from .config import Column, CrawlConfig
 from .dates import parse_date
 from .fetch import FetchResult, Fetcher
 from .parse import ListItem, ListPage, hanweb_requests, is_article_link, parse_list
+from .parse.api_lists import ApiSpec, api_request
 from .store import CrawlStore
 from .results import ColumnReport, CrawlAborted, CrawlSummary
 from .progress import _Progress
@@ -180,7 +181,7 @@ class _Crawler:
         stop = self._take_page(col, page, 0, known, report, task)
         if page.pager_problem:  # the head's items are kept; the column is not read to its end
             self._limit(report, "pager_unreadable", f"分页无法识别：{page.pager_problem}")
-        if not page.items and not page.empty_shown:
+        if not page.items and not page.empty_shown and self.config.paging.kind != "api":
             self._unread_list(page, report)
         if not stop and not report.incomplete:
             pages_done, status, reason = self._walk_pages(col, head, page, known, report, task)
@@ -200,8 +201,12 @@ class _Crawler:
         if page.api_urls:
             self._limit(report, "list_from_api", f"列表由页面脚本从接口读取（{page.api_urls[0]}），"
                         "预设不认识该接口：条目未读取，请在配置 [paging.api] 中说明接口或人工核查")
+        elif page.script_list:
+            self._limit(report, "list_from_api", "列表由页面脚本的模板生成（{{#each …}}），接口未在页面中写明："
+                        "条目未读取，请在配置 [paging.api] 中说明接口或人工核查")
         else:
-            self._limit(report, "list_unread", "列表页上没有识别出条目，页面也未说明栏目为空："
+            where = f"页面说明共{page.stated_items}条" if page.stated_items else "页面也未说明栏目为空"
+            self._limit(report, "list_unread", f"列表页上没有识别出条目，{where}："
                         "请用 zwgk inspect 查看该页并调整选择器")
 
     def _check_stated(self, col: Column, page: ListPage, report: ColumnReport) -> None:
@@ -247,7 +252,9 @@ class _Crawler:
             self._note(head.outcome, col.url)
             self._note_code(head, col.url)
             report.status, report.reason = head.outcome, head.reason
-            report.incomplete = head.code or "unreachable"
+            # a head robots.txt forbids is forbidden, not unreachable (the office can ask for it or drop it)
+            report.incomplete = head.code or {"robots": "robots_forbidden", "missing": "missing",
+                                              "external": "external"}.get(head.outcome, "unreachable")
             self.summary.add("columns_failed")
             self.store.set_column_state(col.url, complete_crawl=None, status=head.outcome,
                                         reason=head.reason, pages=0)
@@ -300,7 +307,14 @@ class _Crawler:
                 self._limit(report, res.code or "page_failed", reason)
                 break
             pages_done += 1
-            more = parse_list(res.text or "", res.final_url or url, self.config, head=False)
+            try:
+                more = parse_list(res.text or "", res.final_url or url, self.config, head=False)
+            except ValueError as exc:  # an API answer that is not the JSON [paging.api] describes
+                status, reason = "partial", f"第{n + 1}页（接口 {url}）：{exc}"
+                self._limit(report, "api_unreadable", reason)
+                break
+            if self.config.paging.kind == "api" and more.stated_items is not None:
+                page.stated_items, page.stated_source = more.stated_items, more.stated_source
             if not more.items:
                 break
             if self.config.paging.kind in ("next",) or (method == "GET" and not page.page_urls):
@@ -333,6 +347,9 @@ class _Crawler:
         kind = self.config.paging.kind
         if kind == "none":
             return
+        if kind == "api":
+            yield from self._api_pages(col, head)
+            return
         if kind == "hanweb" and head.hanweb is not None and (head.hanweb.get("total") is not None
                                                              or head.hanweb.get("params")):
             # with no record count, batches are asked for until one comes back empty
@@ -348,6 +365,17 @@ class _Crawler:
             url = head.next_url
             head.next_url = None
             yield url, "GET", None
+
+    def _api_pages(self, col: Column, head: ListPage):
+        """The column's JSON API pages, until the total it states is reached (or a page comes back
+        empty, or paging.max_pages)."""
+        spec = ApiSpec(**self.config.paging.api)
+        n = 0
+        while True:
+            yield api_request(spec, col.url, n, head.api_id)
+            n += 1
+            if head.stated_items is not None and n * spec.page_size >= head.stated_items:
+                return
 
     def _take_page(self, col: Column, page: ListPage, page_no: int, known: set[str],
                    report: ColumnReport, task) -> bool:

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from .model import Column, ConfigError, CrawlConfig
-from .presets import PRESETS, infer_column_type
+from .presets import PRESETS, choose_preset, infer_column_type
 from .loading import make_config
 
 
@@ -16,6 +16,11 @@ _LIST_URL = {
     "yueyang": re.compile(r"/index(?:_\d+)?\.html?$|/$"),
     "trs": re.compile(r"/index(?:_\d+)?\.s?html?$|/$"),
     "hanweb": re.compile(r"/col/col\d+/index\.html?$"),
+    "trs_trt": re.compile(r"/index(?:_\d+)?\.s?html?$|/$"),
+    "empirecms": re.compile(r"/index(?:_\d+)?\.html?$|/$|/list/|ListInfo"),
+    "public": re.compile(r"/public/column/|/index(?:_\d+)?\.html?$|/$"),
+    # anything else: list-like addresses (a folder, an index page, a list/column/col word)
+    "generic": re.compile(r"/$|/index(?:_\d+)?\.\w+$|list|column|/col|/lm|channel|catalog", re.I),
 }
 _SECTION_TITLE = ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "legend", "caption")
 _TITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:tit|title|name|hd|head|bt)(?:$|[\s_-])", re.I)
@@ -44,7 +49,7 @@ def _section_title(node) -> str | None:
     return None
 
 
-def discover_config(preset: str, start_url: str, registry=None, rate: float | None = None, *,
+def discover_config(preset: str | None, start_url: str, registry=None, rate: float | None = None, *,
                     name: str | None = None, allowed_hosts: list[str] | None = None, contact: str = "",
                     county: str | None = None, follow_units: bool = True, max_unit_pages: int = 100,
                     fetcher=None) -> CrawlConfig:
@@ -59,18 +64,21 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
     from ..fetch import Fetcher
     from ..parse import parse_html
 
-    if preset not in PRESETS:
-        raise ConfigError(f"--preset 应为 {' | '.join(PRESETS)} 之一，实为 {preset!r}")
+    if preset is not None and preset not in PRESETS:
+        raise ConfigError(f"--preset 应为 {' | '.join(PRESETS)} 之一（或不给，按首页自动选择），实为 {preset!r}")
     parts = urlsplit(start_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"--start 应为 http(s):// 网址，实为 {start_url!r}")
     base_url = f"{parts.scheme}://{parts.netloc}"
-    config = make_config(preset, base_url, name=name, allowed_hosts=allowed_hosts or [parts.netloc],
-                         county=county if county is not None else (getattr(registry, "county", "") or ""),
-                         contact=contact, start_url=start_url, rate=rate)
+
+    def configure(chosen: str) -> CrawlConfig:
+        return make_config(chosen, base_url, name=name, allowed_hosts=allowed_hosts or [parts.netloc],
+                           county=county if county is not None else (getattr(registry, "county", "") or ""),
+                           contact=contact, start_url=start_url, rate=rate)
+
+    config = configure(preset or "generic")
     own = fetcher is None
     fetcher = fetcher or Fetcher(config.politeness, config.allowed_hosts, user_agent=config.user_agent)
-    list_re = _LIST_URL[preset]
 
     def resolve(text: str | None):
         if not text or registry is None:
@@ -83,19 +91,17 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
         res = fetcher.fetch(start_url, kind="discover")
         if res.outcome != "ok":
             raise ConfigError(f"{start_url}: 无法读取政务公开首页（{res.outcome}：{res.reason}）")
+        list_re = _list_addresses(preset, config, res, start_url)
         unit_pages: list[tuple[str, str]] = []
 
         def collect(html: str, page_url: str, forced_unit=None) -> None:
             tree = parse_html(html)
             for a in tree.css("a[href]"):
-                href = (a.attributes.get("href") or "").strip()
-                if not href or href.startswith(("javascript:", "#", "mailto:")):
+                url, text = _link(a, page_url)
+                if not url or not text or url == page_url:
                     continue
-                url = urljoin(page_url, href).split("#")[0]
-                if not config.host_allowed(url) or url == page_url:
-                    continue
-                text = re.sub(r"\s+", "", a.attributes.get("title") or a.text(deep=True, strip=True))
-                if not text:
+                if not config.host_allowed(url):
+                    _external(a, url, text, columns)
                     continue
                 link_unit = resolve(text) if forced_unit is None else None
                 if link_unit is not None and follow_units:
@@ -130,8 +136,12 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
             sub = fetcher.fetch(url, kind="discover")
             if sub.outcome == "ok":
                 collect(sub.text or "", sub.final_url, forced_unit=unit_name)
+        seen_html: dict[str, str] = {}
         for col in columns.values():
-            col.kind, col.reason = classify_link(fetcher, config, col)
+            if col.kind != "external":
+                col.kind, col.reason = classify_link(fetcher, config, col, seen_html)
+        if preset is None:
+            config = _chosen(configure, res, start_url, columns, seen_html)
     finally:
         if own:
             fetcher.close()
@@ -140,7 +150,52 @@ def discover_config(preset: str, start_url: str, registry=None, rate: float | No
     return config
 
 
-def classify_link(fetcher, config: CrawlConfig, col: Column) -> tuple[str, str]:
+_DISCLOSURE_WORDS = re.compile(r"公开|信息|指南|申请|年报|目录|政策|文件|通知|公告|预决算|规划|人事|动态")
+
+
+def _external(a, url: str, text: str, columns: dict[str, Column]) -> None:
+    """A link of the 政务公开 page to another site that names disclosure content (the county's
+    依申请公开 on a provincial platform…), inside a section of the page: listed as ``external`` for the
+    office to confirm, never crawled. Footer and navigation links to other sites are left out."""
+    section = _section_title(a)
+    if url in columns or not section or text in _NAV_WORDS or not _DISCLOSURE_WORDS.search(text):
+        return
+    host = urlsplit(url).hostname or url
+    columns[url] = Column(name=f"{section}/{text}", url=url, type=infer_column_type(text), section=section,
+                          kind="external", reason=f"站外链接（{host}）：不在允许的主机内，不采集")
+
+
+def _link(a, page_url: str) -> tuple[str | None, str]:
+    """(absolute address, words) of a link; no address for script, anchor and mail links."""
+    href = (a.attributes.get("href") or "").strip()
+    if not href or href.startswith(("javascript:", "#", "mailto:")):
+        return None, ""
+    return urljoin(page_url, href).split("#")[0], re.sub(r"\s+", "", a.attributes.get("title")
+                                                         or a.text(deep=True, strip=True))
+
+
+def _list_addresses(preset: str | None, config: CrawlConfig, start, start_url: str) -> re.Pattern:
+    """The addresses taken as candidate columns: the preset's list pages; with no preset, those of
+    the family the start page suggests and any list-like address (the family is chosen afterwards)."""
+    if preset is not None:
+        config.preset_reason = "按 --preset 指定"
+        return _LIST_URL.get(config.preset, _LIST_URL["generic"])
+    guess = choose_preset(start.text or "", start.final_url or start_url)[0]
+    specific = _LIST_URL.get(guess, _LIST_URL["generic"])
+    return re.compile(f"(?:{specific.pattern})|(?:{_LIST_URL['generic'].pattern})", re.I)
+
+
+def _chosen(configure, start, start_url: str, columns: dict[str, Column], seen_html: dict[str, str]) -> CrawlConfig:
+    """The config of the family that the start page and the first column pages show most
+    (config/presets.py choose_preset); the reason is written into the config's header."""
+    sample = [seen_html[c.url] for c in columns.values() if c.kind == "column" and c.url in seen_html][:3]
+    chosen, why = choose_preset("\n".join([start.text or "", *sample]), start.final_url or start_url)
+    config = configure(chosen)
+    config.preset_reason = f"按政务公开首页和 {len(sample)} 个栏目页的特征自动选择：{why}"
+    return config
+
+
+def classify_link(fetcher, config: CrawlConfig, col: Column, seen_html: dict[str, str] | None = None) -> tuple[str, str]:
     """A candidate column fetched once and judged by its page (flows/ingest/crawler/parse/link_kinds.py);
     a page robots.txt forbids or that cannot be read is judged by its words, else kept a column (the
     crawl then says what went wrong)."""
@@ -149,6 +204,8 @@ def classify_link(fetcher, config: CrawlConfig, col: Column) -> tuple[str, str]:
     text = col.name.rsplit("/", 1)[-1]
     res = fetcher.fetch(col.url, kind="discover")
     if res.outcome == "ok":
+        if seen_html is not None:
+            seen_html[col.url] = res.text or ""
         return kind_of_page(res.text or "", res.final_url, config, text)
     guess = kind_from_words(text, col.url)
     if guess is not None:

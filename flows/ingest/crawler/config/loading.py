@@ -125,6 +125,7 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
         re.compile(paging.page_count_regex)
     except re.error as exc:
         raise ConfigError(f"{where}: paging.page_count_regex 不是有效的正则表达式（{exc}）") from None
+    _check_api(paging, where)
     if "{n}" not in paging.page_url_template:
         raise ConfigError(f"{where}: paging.page_url_template 应含 {{n}}，实为 {paging.page_url_template!r}")
     selectors = _build_dataclass(Selectors, merged.get("selectors", {}), where, "selectors")
@@ -179,6 +180,35 @@ def load_crawl_config(path: str | Path) -> CrawlConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
     return config_from_dict(data, str(path))
+
+
+def _check_api(paging: Paging, where: str) -> None:
+    """``[paging.api]``: only the ApiSpec's keys, a url, and kind = "api" to use it."""
+    from dataclasses import fields as dc_fields
+
+    from ..parse.api_lists import ApiSpec
+
+    if not isinstance(paging.api, dict):
+        raise ConfigError(f"{where}: paging.api 应为表（[paging.api]），实为 {paging.api!r}")
+    if not paging.api and paging.kind != "api":
+        return
+    known = {f.name for f in dc_fields(ApiSpec)}
+    unknown = sorted(set(paging.api) - known)
+    if unknown:
+        raise ConfigError(f"{where}: [paging.api] 中未知的键 {unknown[0]!r}；可用的键：{', '.join(sorted(known))}")
+    if not str(paging.api.get("url") or "").strip():
+        raise ConfigError(f"{where}: paging.kind = \"api\" 时 [paging.api] 应有 url（接口地址，可含 {{page}} {{start}} {{size}} {{id}}）")
+    for key in ("page_size", "first_page"):
+        value = paging.api.get(key, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "page_size" else 0):
+            raise ConfigError(f"{where}: paging.api.{key} 应为{'正' if key == 'page_size' else '非负'}整数，实为 {value!r}")
+    if str(paging.api.get("method", "GET")).upper() not in ("GET", "POST"):
+        raise ConfigError(f"{where}: paging.api.method 应为 GET 或 POST，实为 {paging.api.get('method')!r}")
+    if paging.api.get("id_regex"):
+        try:
+            re.compile(paging.api["id_regex"])
+        except re.error as exc:
+            raise ConfigError(f"{where}: paging.api.id_regex 不是有效的正则表达式（{exc}）") from None
 
 
 def make_config(preset: str, base_url: str, *, name: str | None = None, columns: list[Column] | None = None,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 COLUMN_TYPES = ("dynamics", "notice", "policy", "normative", "personnel", "plan", "annual_report",
                 "budget", "other")
-PAGING_KINDS = ("yueyang", "trs", "hanweb", "next", "none")
+PAGING_KINDS = ("yueyang", "trs", "hanweb", "next", "api", "none")
 META_FIELDS = ("index_number", "topic", "unit_raw", "doc_date", "publish_date", "doc_number", "title")
 DOC_DATE_FROM_BODY = ("never", "if_missing", "if_same_as_publish")
 
@@ -77,7 +77,7 @@ class Limits:
 
 @dataclass
 class Paging:
-    kind: str = "next"                                # yueyang | trs | hanweb | next | none
+    kind: str = "next"                                # yueyang | trs | hanweb | next | api | none
     max_pages: int = 200
     next_text: list[str] = field(default_factory=lambda: ["下一页", "下页"])
     page_count_regex: str = r"(\d+)\s*/\s*(\d+)\s*页"  # yueyang: current/total
@@ -85,6 +85,10 @@ class Paging:
     hanweb_proxy: str = "/module/web/jpage/dataproxy.jsp"
     hanweb_perpage: int = 20
     hanweb_batch: int = 60                             # records per dataproxy request
+    # kind = "api": a JSON list API read page by page (parse/api_lists.py ApiSpec; docs/crawler.md,
+    # "Lists read through an API"): url (with {page} {start} {size} {id}), method, form, page_size,
+    # first_page, items_path, total_path, title_key, url_key, date_key, id_regex
+    api: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +122,7 @@ class CrawlConfig:
     politeness: Politeness = field(default_factory=Politeness)
     doc_date_from_body: str = "if_missing"
     source: str | None = None  # the file it was read from
+    preset_reason: str = ""    # why discovery chose the preset (written into the config's header)
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -133,6 +138,7 @@ class CrawlConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("source", None)
+        d.pop("preset_reason", None)
         return d
 
 

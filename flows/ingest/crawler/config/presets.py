@@ -131,7 +131,6 @@ FAMILY_SIGNS: list[tuple[str, re.Pattern, str]] = [
     ("empirecms", re.compile(r"页次[:：]\s*\d+/\d+(?:&nbsp;|\s)*每页\s*\d+(?:&nbsp;|\s)*总数"),
      "帝国CMS 分页“页次 每页 总数”"),
     ("public", re.compile(r"政府信息公开平台"), "政府信息公开平台"),
-    ("yueyang", re.compile(r"\d+\s*/\s*\d+\s*页"), "页码“1/37页”（岳阳系）"),
 ]
 ADDRESS_SIGNS: list[tuple[str, re.Pattern, str]] = [
     ("trs", re.compile(r"/t\d{8}_\d+\.s?html?$"), "文章地址 t20240312_123.html（TRS WCM）"),

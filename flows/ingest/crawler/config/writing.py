@@ -32,6 +32,8 @@ def _toml_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {value!r} as TOML")
 
 
@@ -91,7 +93,8 @@ def write_config(config: CrawlConfig, path: str | Path, *, header: str | None = 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if header is None:
-        header = (f"采集配置：{config.name}（预设 {config.preset}）\n"
+        header = (f"采集配置：{config.name}（预设 {config.preset}"
+                  + (f"：{config.preset_reason}" if config.preset_reason else "") + "）\n"
                   "栏目 type 取值：" + " | ".join(COLUMN_TYPES) + "\n"
                   "请核对栏目名称、类型与所属单位（unit）后再采集；说明见 docs/crawler.md")
     path.write_text(config_to_toml(config, header=header), encoding="utf-8")

@@ -30,6 +30,16 @@ _CALLS = [
     re.compile(r"[\"']((?:https?://[^\"'\s]+)?/[^\"'\s]*(?:trsapi|dataproxy\.jsp|/api/|/search/|"
                r"/interface/|\.do\b|\.action\b)[^\"'\s]*)[\"']"),
 ]
+# a list drawn in the browser from a template: Handlebars / Mustache / art-template / underscore
+_LOOP = re.compile(r"\{\{#(?:each|list)\b|\{\{\s*each\b|<%\s*for\b|\{%\s*for\b", re.I)
+_ROW = re.compile(r"<(?:li|tr|a)\b", re.I)
+
+
+def has_script_template(html: str) -> bool:
+    """A script holding a row template inside a loop ({{#each data}}<li><a href='{{url}}'>…)."""
+    return any(_LOOP.search(body) and _ROW.search(body) for body in _SCRIPT.findall(html))
+
+
 _NOT_DATA = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|html?|shtml|woff2?)(?:\?|$)|hm\.baidu|cnzz|"
                        r"google|jiathis|bdimg|counter|tongji|statistics|visit|stat\.|analytics", re.I)
 _DATA_WORDS = re.compile(r"list|search|query|api|data|page|info|article|doc|chnl|channel|column|xxgk|"
@@ -67,6 +77,7 @@ class ApiSpec:
     title_key: str = "title"
     url_key: str = "url"
     date_key: str = "date"
+    id_regex: str = ""                  # a pattern whose first group, found in the column's head page, is {id}
 
 
 def _dig(obj, path: str):
@@ -80,10 +91,11 @@ def _dig(obj, path: str):
     return obj
 
 
-def api_request(spec: ApiSpec, base_url: str, n: int) -> tuple[str, str, dict | None]:
-    """(url, method, form) for the API's page ``n`` (0-based count of pages asked so far)."""
+def api_request(spec: ApiSpec, base_url: str, n: int, ident: str = "") -> tuple[str, str, dict | None]:
+    """(url, method, form) for the API's page ``n`` (0-based count of pages asked so far); ``ident``
+    fills ``{id}`` (the column's id read from its head page with ``id_regex``)."""
     page = spec.first_page + n
-    values = {"page": page, "start": n * spec.page_size, "size": spec.page_size}
+    values = {"page": page, "start": n * spec.page_size, "size": spec.page_size, "id": ident}
     url = urljoin(base_url, spec.url.format(**values))
     form = {k: str(v).format(**values) for k, v in spec.form.items()} if spec.method.upper() == "POST" else None
     return url, spec.method.upper(), form

@@ -39,6 +39,8 @@ class ListPage:
     stated_source: str = ""
     api_urls: list[str] = field(default_factory=list)  # data APIs the page's scripts call
     empty_shown: bool = False         # the page shows or states an empty list
+    script_list: bool = False         # the page draws a list from a script template ({{#each}})
+    api_id: str = ""                  # {id} of the column's JSON API, read from the head (paging.api.id_regex)
 
 
 def _item_from_node(node, page_url: str, config: CrawlConfig) -> ListItem | None:

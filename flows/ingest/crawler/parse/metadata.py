@@ -30,7 +30,8 @@ _LABELS = {
     "生成日期": "生成日期",
 }
 _OTHER_LABELS = ("来源", "信息来源", "责任编辑", "分类", "信息分类", "体裁分类", "组配分类", "服务对象分类",
-                 "公开方式", "公开时限", "公开范围", "有效性", "主题词", "关键词", "作者", "编辑", "有效期")
+                 "公开方式", "公开时限", "公开范围", "有效性", "主题词", "关键词", "作者", "编辑", "有效期", "信息发布人",
+                 "发布人", "文章类型", "文件名称", "日期")
 _ALL = sorted(set(_LABELS) | set(_OTHER_LABELS), key=len, reverse=True)
 _GAP = r"[\s\u3000\u00a0]*"
 _LABEL_RE = re.compile("(" + "|".join(_GAP.join(map(re.escape, k)) for k in _ALL) + ")" + _GAP + "[:：]")
@@ -112,6 +113,10 @@ def read_metadata(tree, html: str = "") -> tuple[dict[str, str], dict[str, str]]
         if not std.get(field):
             std[field] = value
     _resolve_generated(std, other)
+    plain = other.pop("日期", "")  # a bare 日期： beside the title is the publication date
+    if not std["发布日期"] and plain:
+        found = DATE_IN_TEXT.search(plain)
+        std["发布日期"] = iso(parse_date(found.group(0))) if found else ""
     if not std["发布日期"]:
         std["发布日期"] = _shown_date(tree)
     std["title"] = article_title(tree)
@@ -139,17 +144,33 @@ def _shown_date(tree) -> str:
         label = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if node.tag in ("time", "publishtime") or _TIME_CLASS.search(label):
             text = node.text(deep=True, strip=True)
+            if re.search(r"星期|今天|今日", text):
+                continue  # the header's clock, not the article's date
             m = DATE_IN_TEXT.search(text) if len(text) <= 60 else None
             if m:
                 return iso(parse_date(m.group(0))) or ""
     return ""
 
 
+_SITE_PART = re.compile(r"^(?:中国)?[\u4e00-\u9fa5]{0,12}(?:人民政府(?:门户)?(?:网站|网)?|门户网站|政府网|政务网|网站|网)$")
+_TITLE_SEP = re.compile(r"\s*(?:——|—|--|\s-\s|_|\||｜)\s*")
+
+
+def without_site(title: str) -> str:
+    """A title without the site's name the template glued to it (保定市人民政府网——标题, 标题_某县人民政府)."""
+    parts = [p for p in _TITLE_SEP.split(title) if p]
+    if len(parts) > 1 and (_SITE_PART.match(parts[0]) or _SITE_PART.match(parts[-1])):
+        kept = [p for p in parts if not _SITE_PART.match(p)]
+        if kept:
+            return "——".join(kept) if "——" in title else " ".join(kept)
+    return title
+
+
 def article_title(tree) -> str:
     for css in ('meta[name="ArticleTitle"]', 'meta[name="articletitle"]'):
         node = tree.css_first(css)
         if node is not None and (node.attributes.get("content") or "").strip():
-            return re.sub(r"\s+", " ", node.attributes["content"]).strip()
+            return without_site(re.sub(r"\s+", " ", node.attributes["content"]).strip())
     for css in ("h1.article-title", "div.article h1", ".article-title", ".arc_title", ".art_title",
                 ".news_title", ".detail-title", "td.title", "div.title h1", "h1", "h2"):
         for node in tree.css(css):

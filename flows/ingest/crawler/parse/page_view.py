@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
-from .api_lists import api_calls
+from .api_lists import has_script_template, api_calls
 from .generic_list import list_groups
 from .hanweb import parse_datastore
 from .lists import _next_link, parse_list_items
@@ -29,9 +29,11 @@ _FORM_TITLE = re.compile(r"申请表|申请书|在线申请|网上申请|意见�
 _SINGLE_TITLE = re.compile(r"指南|机构职能|职能|领导信息|领导简介|领导分工|领导之窗|机构设置|组织机构|序列机构|内设机构|"
                            r"联系方式|简介|概况|介绍|须知|流程图?|办事流程|公开制度|目录说明")
 _EMPTY_LIST = re.compile(r"共\s{0,2}0\s{0,2}条|暂无(?:相关)?(?:信息|数据|内容|记录|文章)|没有(?:相关)?(?:信息|记录|数据)")
-_ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?$|/art/\d{4}/\d{1,2}/\d{1,2}/|art_\d+_\d+\.html|"
+_ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?$|/\d{6}/\d{5,}\.s?html?$|/art/\d{4}/\d{1,2}/\d{1,2}/|art_\d+_\d+\.html|"
                           r"/\d{4}-\d{2}-\d{2}/\d+\.html?$|/content_\d+|/\d{6,8}/[0-9a-f]{16,}\.s?html?$|"
                           r"/(?:info|detail|content|article|show)[/_-]?\w*\.(?:s?html?|jsp|aspx?|php)", re.I)
+_SEARCH_URL = re.compile(r"[?&](?:searchWord|keyword|keywords|searchword|q|wd|kw|query|sword)=|/guestweb\d*/s\b|"
+                         r"/(?:search|sousuo|jansuo|s)(?:\.\w+)?\?", re.I)
 _HOME_PATH = re.compile(r"^/?(?:index|default)?\.?(?:s?html?|jsp|aspx?|php)?$", re.I)
 _LIST_CLASS = re.compile(r"list|news|xxgk|lb|article_?list|data_?list|con_?list|info_?list", re.I)
 
@@ -92,11 +94,13 @@ def _empty_list_template(tree) -> bool:
 
 
 def _classify(html: str, url: str, tree, title: str, items: list, meta: dict, pager, apis: list[str],
-              datastore: bool) -> tuple[str, str]:
+              datastore: bool, empty_shown: bool = False) -> tuple[str, str]:
     path = urlsplit(url).path
     fields, textarea = _has_form(tree)
     if datastore:
         return "hanweb_datastore", "页面的条目在 <datastore> 中（大汉 jpage）"
+    if _SEARCH_URL.search(url):
+        return "search", "搜索结果页：地址带检索词（" + _SEARCH_URL.search(url).group(0).strip("?&=/") + "）"
     if _SEARCH_TITLE.search(title) and len(items) < 2:
         return "search", f"页面标题“{title}”为搜索页"
     if _FORM_TITLE.search(title) and len(items) < 2:
@@ -108,6 +112,15 @@ def _classify(html: str, url: str, tree, title: str, items: list, meta: dict, pa
     if path in ("", "/") or (path.count("/") <= 1 and _HOME_PATH.fullmatch(path.lstrip("/"))):
         return "other", "网站首页"
     has_meta = sum(1 for k in ("索引号", "发布机构", "文号", "成文日期") if meta.get(k)) >= 1 or bool(meta.get("发布日期"))
+    if len(items) < 2 and not has_meta and (pager.total_items or 0) > 1:
+        return "js_list", (f"页面说明共{pager.total_items}条（{pager.source}），页面中却没有条目：列表由脚本生成"
+                           + (f"，接口 {apis[0]}" if apis else ""))
+    if len(items) < 2 and not has_meta and has_script_template(html):
+        return "js_list", "列表由页面脚本的模板生成（{{#each …}}）" + (f"，接口 {apis[0]}" if apis else "，接口未在页面中写明")
+    if not items and not apis and not has_meta and not _ARTICLE_URL.search(path) and (
+            pager.total_items == 0 or _EMPTY_LIST.search(
+            tree.body.text() if tree.body else "") or _empty_list_template(tree) or empty_shown):
+        return "column_list", "列表页：栏目的列表为空（页面说明为空或列表中没有条目，按空白栏目核查）"
     if (not items or len(items) < 2) and apis and (_empty_list_template(tree) or _EMPTY_LIST.search(
             tree.body.text() if tree.body else "") or re.search(r"列表|栏目|list", title, re.I)) and not has_meta:
         return "js_list", f"列表由脚本从接口读取：{apis[0]}"
@@ -152,7 +165,8 @@ def inspect_page(html: str, url: str, config=None) -> PageView:
     pager = stated_totals(html, tree)
     meta, other = read_metadata(tree, html)
     apis = api_calls(html, url)
-    kind, reason = _classify(html, url, tree, title, items, meta, pager, apis, datastore)
+    empty_shown = container is not None and not items and tree.css_first(container).css_first("a[href]") is None
+    kind, reason = _classify(html, url, tree, title, items, meta, pager, apis, datastore, empty_shown)
     preset, why = choose_preset(html, url)
     view = PageView(url=url, kind=kind, reason=reason, title=title, pager=pager.as_dict() if pager else {},
                     api_urls=apis, preset=preset, preset_reason=why)
@@ -164,7 +178,7 @@ def inspect_page(html: str, url: str, config=None) -> PageView:
         facts = format_facts(body, body.html if body is not None else "")
         facts.pop("paragraphs", None)
         view.format = facts
-    if kind in ("column_list", "hanweb_datastore", "js_list"):
+    if kind in ("column_list", "hanweb_datastore", "js_list", "search"):
         view.pager["next_url"] = _next_link(tree, url, ["下一页", "下页", "后一页"])
     else:
         view.pager = {}

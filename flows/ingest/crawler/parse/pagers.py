@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import CrawlConfig
 from .markup import parse_html
-from .api_lists import api_calls
+from .api_lists import ApiSpec, api_calls, has_script_template, parse_json_feed
 from .lists import ListPage, _next_link, parse_list_items, shows_empty_list
 from .totals import stated_totals
 from .hanweb import parse_datastore
@@ -96,10 +96,15 @@ def _page_facts(page: ListPage, html: str, tree: LexborHTMLParser, page_url: str
     stated = stated_totals(html, tree)
     page.stated_items, page.stated_source = stated.total_items, stated.source
     page.api_urls = api_calls(html, page_url)
+    page.script_list = bool(has_script_template(html))
+    if config.paging.kind == "api" and config.paging.api.get("id_regex"):
+        m = re.search(config.paging.api["id_regex"], html)
+        page.api_id = m.group(1) if m and m.groups() else ""
     if not page.items:
         text = tree.body.text(separator=" ") if tree.body is not None else ""
-        page.empty_shown = stated.total_items == 0 or bool(_EMPTY_WORDS.search(text)) or \
-            shows_empty_list(tree, config)
+        # a page stating items it does not show is not empty, whatever its empty container says
+        page.empty_shown = stated.total_items == 0 or (not stated.total_items and (
+            bool(_EMPTY_WORDS.search(text)) or shows_empty_list(tree, config)))
 
 
 def _page_base(url: str) -> str:
@@ -109,6 +114,10 @@ def _page_base(url: str) -> str:
 def parse_list(html: str, page_url: str, config: CrawlConfig, *, head: bool = True) -> ListPage:
     """Items and paging facts of one list page (a column's head page when ``head``)."""
     paging = config.paging
+    if paging.kind == "api" and not head:  # a page of the column's JSON list API
+        spec = ApiSpec(**paging.api)
+        items, total = parse_json_feed(html, page_url, spec)
+        return ListPage(items=items, stated_items=total, stated_source="接口 " + (spec.total_path or "total"))
     if paging.kind == "hanweb" or "<datastore" in html[:200_000].lower():
         page = parse_datastore(html, page_url, config)
         if page.items or paging.kind == "hanweb":

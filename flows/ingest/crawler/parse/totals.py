@@ -21,6 +21,7 @@ _ITEMS_TEXT = [
     re.compile(r"(?:共|总共|共有|合计)\s*[:：]?\s*(\d+)\s*(?:条|篇|项|个|则)"),   # 共107条, 共有 12 篇
     re.compile(r"(?:总记录数|记录总数|总条数|信息总数|总计|记录数|总记录)\s*[:：]?\s*(\d+)"),
     re.compile(r"Total\s*(?:record|records|count)?\s*[:：]?\s*(\d+)", re.I),
+    re.compile(r"(?:相关结果|找到相关结果|共找到|搜索到|检索到)\s*[:：约]?\s*(\d+)"),   # search results
 ]
 _PAGES_TEXT = [
     re.compile(r"页次\s*[:：]?\s*(\d+)\s*/\s*(\d+)"),                      # current/pages
@@ -39,6 +40,7 @@ _CURRENT_VARS = ("currentPage", "curPage", "pageIndex", "currentpage", "nowPage"
 _JS_NUMBER = re.compile(r"[\"']?\b([A-Za-z_$][\w$]*)\b[\"']?\s*[=:]\s*[\"']?(\d+)[\"']?\s*(?=[;,}\n/)\s]|$)", re.M)
 _TRS_CALL = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.S)
 _HANWEB_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.I)
+_HANWEB_PAGES = re.compile(r"<totalpage>\s*(\d+)\s*</totalpage>", re.I)
 _EMPIRE_TOTAL = re.compile(r"title\s*=\s*[\"']?Total record[\"']?[^>]*>(?:\s|&nbsp;|<[^>]+>)*(\d+)", re.I)
 
 
@@ -93,7 +95,7 @@ def _object_numbers(html: str, name: str) -> dict[str, int]:
 
 
 _PAGER_CLASS = re.compile(r"pag(?:e|er|es|ing|ination|ebar|enav)|fenye|\bfy\b|turn_?page", re.I)
-_PAGER_WORDS = ("下一页", "尾页", "末页", "上一页", "页次", "Total record")
+_PAGER_WORDS = ("下一页", "尾页", "末页", "上一页", "页次", "Total record", "相关结果", "共找到")
 
 
 def _norm(text: str) -> str:
@@ -140,6 +142,10 @@ def stated_totals(html: str, tree: LexborHTMLParser | None = None) -> StatedTota
         sources.append("createPageHTML")
         if out.total_items is None and trs[2] is not None:
             out.total_items = trs[2]
+    pages = _HANWEB_PAGES.search(html)
+    if out.total_pages is None and pages:
+        out.total_pages = int(pages.group(1))
+        sources.append("totalpage")
     m = _HANWEB_TOTAL.search(html) or _EMPIRE_TOTAL.search(html)
     if out.total_items is None and m:
         out.total_items = int(m.group(1))
