@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from flows.commands.common import OUT_HELP, WAREHOUSE_HELP, out_or_default, warehouse_or_default
+from flows.steps.runlock import WarehouseBusy, warehouse_lock
 from flows.domain.config import DEFAULT_CONFIG
 from flows.ingest.annual_model import COLUMN_LABELS, COLUMNS, ROW_LABELS, AnnualReportError
 
@@ -101,10 +102,15 @@ def annual_command(
     from flows.annual_flow import annual_report_review
 
     try:
-        summary = annual_report_review(county=cfg.slug, year=year, config=str(config),
-                                       out_dir=str(out_or_default(out)),
-                                       warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files], crawl=not no_crawl,
-                                       notify_success=notify_success or None)
+        # the command takes the warehouse before the flow starts (the flow takes it again), so a busy
+        # warehouse is one line, not a failed flow run's traceback
+        with warehouse_lock(warehouse_or_default(warehouse), f"zwgk annual {cfg.slug} {year or ''}".strip()):
+            summary = annual_report_review(county=cfg.slug, year=year, config=str(config),
+                                           out_dir=str(out_or_default(out)),
+                                           warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files],
+                                           crawl=not no_crawl, notify_success=notify_success or None)
+    except WarehouseBusy as exc:  # another command holds the warehouse: one line, exit 2
+        _fail(str(exc))
     except RunFailed as exc:
         from flows.commands.common import INPUT_ERRORS
 

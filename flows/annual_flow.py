@@ -19,6 +19,7 @@ from flows.steps import annual as annual_steps
 from flows.county_flow import RunFailed
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.settings import settings
+from flows.steps.runlock import warehouse_lock
 
 
 @task(name="collect_annual_reports", task_run_name="collect-{county_slug}-{year}", retries=2,
@@ -67,30 +68,33 @@ def annual_report_review(county: str = "huarong", year: int | None = None, confi
     staged = annual_steps.staging_dir(out_root, cfg.slug, year)
     step = "collect"
     review: dict = {"county": cfg.county, "year": year}
-    try:
-        collected = collect_task(config_path, warehouse, cfg.slug, year) if crawl and cfg.crawls else {}
-        step = "review"
-        review = review_task(config_path, warehouse, cfg.slug, year, collected, [str(f) for f in files or []],
-                             str(staged / "validation"))
-        step = "render"
-        outputs = render_task(review, str(staged), cfg.slug, year)
-        final = str(Path(out_root) / cfg.slug / annual_steps.folder_name(year))
-        status = annual_steps.run_status(review)
-        step = "notify"
-        alert = notify_task(review, final, cfg.alert_urls, notify_success, status, cfg.slug, year)
-        summary = {"county": cfg.county, "county_slug": cfg.slug, "year": year, "status": status,
-                   "started_at": started, "finished_at": annual_steps_now(), "summary": review["summary"],
-                   "units": review["units"], "findings": review["findings"], "checks": review["checks"],
-                   "notes": review["notes"], "crawl": (collected or {}).get("crawl"), "alert": alert,
-                   "outputs": outputs, "out_dir": final, "load_id": review["load_id"]}
-        step = "publish"
-        annual_steps.publish(staged, summary, out_root, cfg.slug, year)
-    except Exception as exc:
-        shutil.rmtree(staged, ignore_errors=True)
-        failure = RunFailed(step, exc)
-        logger.error("运行失败：%s", failure)
-        annual_steps.notify(review, None, cfg.alert_urls, notify_success, "failed", str(failure))
-        raise failure from exc
+    # the review loads into the warehouse: it takes the warehouse like every writing command
+    # (flows/steps/runlock.py); a run holding it makes this one stop with one line (exit 2)
+    with warehouse_lock(warehouse, f"zwgk annual {cfg.slug} {year}"):
+        try:
+            collected = collect_task(config_path, warehouse, cfg.slug, year) if crawl and cfg.crawls else {}
+            step = "review"
+            review = review_task(config_path, warehouse, cfg.slug, year, collected, [str(f) for f in files or []],
+                                 str(staged / "validation"))
+            step = "render"
+            outputs = render_task(review, str(staged), cfg.slug, year)
+            final = str(Path(out_root) / cfg.slug / annual_steps.folder_name(year))
+            status = annual_steps.run_status(review)
+            step = "notify"
+            alert = notify_task(review, final, cfg.alert_urls, notify_success, status, cfg.slug, year)
+            summary = {"county": cfg.county, "county_slug": cfg.slug, "year": year, "status": status,
+                       "started_at": started, "finished_at": annual_steps_now(), "summary": review["summary"],
+                       "units": review["units"], "findings": review["findings"], "checks": review["checks"],
+                       "notes": review["notes"], "crawl": (collected or {}).get("crawl"), "alert": alert,
+                       "outputs": outputs, "out_dir": final, "load_id": review["load_id"]}
+            step = "publish"
+            annual_steps.publish(staged, summary, out_root, cfg.slug, year)
+        except Exception as exc:
+            shutil.rmtree(staged, ignore_errors=True)
+            failure = RunFailed(step, exc)
+            logger.error("运行失败：%s", failure)
+            annual_steps.notify(review, None, cfg.alert_urls, notify_success, "failed", str(failure))
+            raise failure from exc
     logger.info("年度报告审查完成：%s", summary["summary"])
     return summary
 

@@ -67,8 +67,12 @@ def _text_cell(ws, row: int, col: int, value) -> None:
     if isinstance(value, (int, float)):
         cell.value = value
         return
-    cell.value = str(value)
+    from reports.inert import inert
+    from reports.xlsx import FORMULA_START
+
+    cell.value = inert(str(value))
     cell.data_type = "s"
+    cell.quotePrefix = cell.value[:1] in FORMULA_START  # kept text when the office edits the cell
 
 
 def _sheet(ws, headers: list[str], rows: list[list]) -> None:

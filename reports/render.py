@@ -27,7 +27,12 @@ def environment() -> Environment:
 
 
 def render_template(name: str, context: dict) -> str:
-    return environment().get_template(name).render(**context)
+    """A template rendered on the context made inert (reports/inert.py): invisible and bidi characters
+    removed everywhere, Markdown's active characters escaped in .md templates."""
+    from reports.inert import inert_deep, md_deep
+
+    safe = md_deep(context) if name.endswith(".md") else inert_deep(context)
+    return environment().get_template(name).render(**safe)
 
 
 def write_markdown(template: str, context: dict, path: Path) -> Path:
@@ -92,6 +97,11 @@ def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | No
     ``cache_dir`` (the output root's .cache) lets bulletin.pdf be reused when bulletin.docx is unchanged and
     the charts when what they are drawn from is unchanged (reports/chart_cache.py). ``pdf_batch``: bulletin.pdf
     is converted later, with other documents, in one LibreOffice process (reports/pdf.py, convert_batch)."""
+    from reports.inert import inert_deep
+
+    inert = inert_deep(context)  # Word, Excel and PDF get no invisible or bidi characters either
+    context.clear()
+    context.update(inert)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = RenderedOutputs()

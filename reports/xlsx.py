@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reports.inert import inert
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -40,15 +41,18 @@ SEVERITY = {"error": "错误", "warning": "提醒", "info": "提示"}
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as the start of a formula
+
+
 def put(ws, row: int, column: int, value, *, formula: bool = False):
     """Write one cell. Text from input is always stored as text: openpyxl would turn a string that
     starts with "=" into a live formula (``=HYPERLINK(…)`` in a unit name), so only the formulas
     zwgk writes itself (``formula=True``: the 合计 SUMs) stay formulas. Control characters Excel
     cannot store are dropped instead of failing the whole workbook."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, str) and not formula:
+        value = inert(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and cell.data_type == "f" and not formula:
+    if isinstance(value, str) and not formula and (cell.data_type == "f" or value[:1] in FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True  # Excel/WPS show it as typed text and keep it text when edited
     return cell
@@ -218,9 +222,7 @@ def unknown_publishers_sheet(wb: Workbook, publishers) -> None:
     _header(ws, 1, PUBLISHER_HEADERS)
     for i, p in enumerate(publishers, 2):
         for col, value in enumerate((p.get("unit_raw"), p.get("items"), p.get("example_url")), 1):
-            cell = ws.cell(row=i, column=col, value=_plain(value))
-            if cell.data_type == "f":  # text from the portal is text, never a formula
-                cell.data_type = "s"
+            cell = put(ws, i, col, _plain(value))  # text from the portal is text, never a formula
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = RIGHT if isinstance(value, int) else LEFT
             if col == 3 and value:

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from flows.commands.common import INPUT_ERRORS, console, fail
+from flows.domain.bounds import out_of_bounds
 
 
 def init_command(
@@ -26,8 +27,8 @@ def init_command(
     from flows.ingest.crawler.config import ConfigError as CrawlConfigError
     from flows.steps.init_county import init_county
 
-    if rate is not None and rate <= 0:
-        fail(f"--rate 应为正数（每秒请求数），实为 {rate!r}")
+    if rate is not None and out_of_bounds("rate", rate):
+        fail(f"--rate {out_of_bounds('rate', rate)}，实为 {rate!r}")
     try:
         result = init_county(county=county, slug=slug, preset=preset, start=start, out_dir=directory,
                              registry=registry, rate=rate, force=force, progress=True)

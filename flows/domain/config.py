@@ -28,11 +28,14 @@ the current directory or the work directory: flows/domain/settings.py).
 
 from __future__ import annotations
 
+import math
+
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.domain.bounds import out_of_bounds
 from flows.domain.periods import PeriodError, parse_period
 from flows.domain.settings import PROJECT_ROOT, settings  # noqa: F401  (PROJECT_ROOT: re-exported)
 
@@ -113,23 +116,23 @@ def _read_toml(path: Path) -> dict:
 def _crawl_settings(crawl: dict, path: Path) -> tuple[float | None, dict, float]:
     """[crawl] rate, limits and max_age, checked."""
     rate = crawl.get("rate")
-    if rate is not None and (not isinstance(rate, (int, float)) or rate <= 0):
-        raise ConfigError(f"{path}: crawl.rate 应为正数（每秒请求数），实为 {rate!r}")
+    if rate is not None and out_of_bounds("rate", rate):
+        raise ConfigError(f"{path}: crawl.rate {out_of_bounds('rate', rate)}，实为 {rate!r}")
     crawl_limits = {}
-    for key, kind in (("max_items_per_column", int), ("column_time_budget", (int, float)),
-                      ("crawl_time_budget", (int, float))):
+    for key in ("max_items_per_column", "column_time_budget", "crawl_time_budget"):
         value = crawl.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
-            what = "正整数（条）" if kind is int else "正数（秒）"
-            raise ConfigError(f"{path}: crawl.{key} 应为{what}，实为 {value!r}")
+        if out_of_bounds(key, value):
+            raise ConfigError(f"{path}: crawl.{key} {out_of_bounds(key, value)}，实为 {value!r}")
         crawl_limits[key] = value
     max_age = crawl.get("max_age", "6 hours")
     try:
         crawl_max_age = parse_duration(max_age)
+        if out_of_bounds("max_age", crawl_max_age):
+            raise ValueError(max_age)
     except ValueError:
-        raise ConfigError(f"{path}: crawl.max_age 应为时长，如 \"6 hours\"、\"30 minutes\"、\"1 day\" 或 0，"
+        raise ConfigError(f"{path}: crawl.max_age 应为一年以内的时长，如 \"6 hours\"、\"30 minutes\"、\"1 day\" 或 0，"
                           f"实为 {max_age!r}") from None
     return (float(rate) if rate else None), crawl_limits, crawl_max_age
 
@@ -238,7 +241,7 @@ def parse_duration(value) -> float:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, (int, float)):
-        if value < 0:
+        if not math.isfinite(value) or value < 0:
             raise ValueError(value)
         return float(value)
     match = DURATION.fullmatch(value.lower()) if isinstance(value, str) else None

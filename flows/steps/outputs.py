@@ -229,6 +229,7 @@ def run_summary(context: dict, outputs: dict, extra: dict) -> dict:
             # a crawl that hit a limit or lost pages/articles says so: never reported as complete
             "complete": extra["crawl"].get("complete", False),
             "incomplete_columns": extra["crawl"].get("incomplete_columns", []),
+            "single_pages": extra["crawl"].get("single_pages", []),
             **({k: extra["crawl"][k] for k in ("skipped", "age", "age_seconds")} if extra["crawl"].get("skipped") else {}),
         }, "reconciliation": [
             {k: r[k] for k in ("unit", "category", "reported", "crawled")} for r in context["reconciliation"]

@@ -242,7 +242,7 @@ def crawl_portal(config: CountyConfig, warehouse: str | Path, *, since=None, ful
             "portal": crawl_config.name, "pages_fetched": summary["pages_fetched"], "requests": summary["requests"],
             "failed": summary["items_failed"], "summary": summary,
             "complete": result.complete, "incomplete_columns": result.incomplete_columns(),
-            "columns": [c.to_dict() for c in result.columns]}
+            "columns": [c.to_dict() for c in result.columns], "single_pages": result.pages}
 
 
 def load_crawled(config: CountyConfig, warehouse: str | Path, crawled: dict) -> dict:

@@ -108,6 +108,9 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
         assert sheet.cell(2, 1).value == UNKNOWN_PUBLISHER and sheet.cell(2, 2).value == truth["unknown"][p.code]
         assert run["crawl"]["incomplete_columns"] == [] and run["status"] == "final"
         assert not any(w in md for w in ("站内搜索", "依申请公开", "政府信息公开指南"))  # no problem about them
+        # the guide, a single page, is read once for the update date it states, never as a column
+        assert [(sp["name"].split("/")[-1], sp["updated"]) for sp in run["crawl"]["single_pages"]] == \
+            [("政府信息公开指南", "2020-03-02")]
         assert isinstance(run["rules"], list)
         # the formatting rule against the defects the generator put into the bodies (issue 20: ≥ 0.95)
         from bench.formatcheck import score

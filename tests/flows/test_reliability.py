@@ -134,3 +134,29 @@ def test_validate_cache_is_local_and_checked(prefect_harness, tmp_path, seed_pat
     summary = run()
     index = Path(summary["out_dir"]) / summary["outputs"]["validation"]
     assert index.is_file()
+
+
+def test_annual_takes_the_warehouse_lock_and_says_who_holds_it(prefect_harness, tmp_path):
+    """`zwgk annual` beside a run on the same warehouse: one line naming the run, exit 2, never DuckDB's
+    "Conflicting lock" (issue 21)."""
+    from prefect.settings import PREFECT_API_URL
+
+    wh = tmp_path / "wh.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from flows.steps.runlock import warehouse_lock\n"
+         f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1'):\n"
+         "    print('held', flush=True); time.sleep(120)"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        proc = subprocess.run([sys.executable, "-m", "flows.cli", "annual", "--year", "2020", "--no-crawl",
+                               "--warehouse", str(wh), "--out", str(tmp_path / "out")], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert proc.returncode == 2, proc.stdout + proc.stderr[-2000:]
+    assert f"进程 {holder.pid}" in proc.stderr and "zwgk run huarong 2021H1" in proc.stderr
+    assert "Conflicting lock" not in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out" / "huarong" / "2020-annual").exists()

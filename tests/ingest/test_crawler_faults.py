@@ -481,3 +481,17 @@ def test_a_pager_claiming_a_billion_pages_is_bounded(preset, pager, tmp_path):
         list_hits = sum(1 for e in srv.log if "index" in e["path"])
     col = column(res, "甲")
     assert list_hits == 3 and col.incomplete == "page_cap" and not col.complete  # not a billion URLs
+
+
+def test_the_time_budget_stops_a_slow_crawl_whatever_the_rate(tmp_path):
+    """rate 0.05 (a request every 20 s) and a 1 s budget: no request waits for a slot past the budget,
+    so the crawl ends with the rest unfetched and says why, instead of running on (issue 21)."""
+    links = [(f"/a/{i}.html", f"信息{i}") for i in range(5)]
+    routes = {"/col/index.htm": Resp(200, listing(links)), "*": lambda req: Resp(200, article(req.path))}
+    with serve(routes) as srv:
+        cfg = config(srv, [("甲", "/col/index.htm")], limits={"crawl_time_budget": 1.0}, rate=0.05)
+        res = crawl(cfg, tmp_path)
+        requests = len(srv.log)
+    col = column(res, "甲")
+    assert requests <= 2 and not col.complete and col.incomplete == "time_budget"
+    assert "用时达到上限" in col.reason

@@ -122,7 +122,8 @@ def test_hostile_unit_names_stay_text(tmp_path):
     from bad_inputs import _seed_with_units
     from openpyxl import load_workbook
 
-    names = ['=HYPERLINK("http://evil","x")', "<script>alert(1)</script>局", "[/]局", "@SUM(1+1)局"]
+    names = ['=HYPERLINK("http://evil","x")', "<script>alert(1)</script>局", "[/]局", "@SUM(1+1)局",
+             "[点我](javascript:alert(1))局", "\u202e局政财县\u200b"]
     (tmp_path / "hostile.txt").write_text(_seed_with_units(names), encoding="utf-8")
     (tmp_path / "county.toml").write_text('county = "华容县"\nslug = "huarong"\n[[sources]]\npath = "hostile.txt"\n',
                                           encoding="utf-8")
@@ -144,9 +145,20 @@ def test_hostile_unit_names_stay_text(tmp_path):
                 elif isinstance(cell.value, str):
                     texts.add(cell.value)
     assert formulas and all(f.startswith(("=SUM(", "=B")) for f in formulas), formulas
-    assert set(names) <= texts
+    # the bidi override and the zero-width space are gone everywhere; the rest is kept as text
+    shown = {n.replace("\u202e", "").replace("\u200b", "") for n in names}
+    assert shown <= texts and not any("\u202e" in t or "\u200b" in t for t in texts)
+    starts = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value[:1] in "=@" and c.data_type != "f"]
+    assert starts and all(c.quotePrefix for c in starts)  # kept text when the office edits the cell
     md = (out / "bulletin.md").read_text(encoding="utf-8")
     html = (out / "bulletin.html").read_text(encoding="utf-8")
     assert "<script>" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;局" in md
     assert "<script>alert" not in html
-    assert "[/]局" in md
+    assert "\\[/\\]局" in md and "\\[点我\\](javascript:alert(1))局" in md
+    assert "\u202e" not in md + html and "局政财县" in md and "局政财县" in html
+    import markdown  # any renderer: no link zwgk did not write
+
+    rendered = markdown.markdown(md, extensions=["tables"])
+    assert "javascript:" not in "".join(__import__("re").findall(r'href="[^"]*"', rendered))
+    assert "[点我](javascript:alert(1))局" in rendered

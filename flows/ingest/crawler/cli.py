@@ -149,6 +149,13 @@ def _print_summary(result) -> None:
         for key, label in SUMMARY_LABELS:
             table.add_row(label, str(summary.get(key, "")))
         console.print(table)
+        if result.pages:
+            t3 = Table(title="单页（不计入栏目，按页面标明的更新日期核对）")
+            for h in ("单页", "更新日期", "说明"):
+                t3.add_column(h)
+            for p in result.pages:
+                t3.add_row(p["name"], p["updated"] or "—", p["note"])
+            console.print(t3)
         bad = [c for c in result.columns if not c.complete]
         if bad:
             t2 = Table(title="未能完整读取的栏目")

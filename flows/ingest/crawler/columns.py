@@ -33,6 +33,7 @@ class _Crawler:
         self.config = config
         self.limits = config.limits
         self.crawl_deadline = (started or time.monotonic()) + config.limits.crawl_time_budget
+        fetcher.deadline = self.crawl_deadline  # no request waits for a slot past the budget, whatever the rate
         self.store = store
         self.fetcher = fetcher
         self.summary = summary
@@ -110,12 +111,13 @@ class _Crawler:
             elif prev.outcome in ("error", "too_large", "blocked"):
                 report.items_failed += 1
                 reason = prev.reason or ""
-                reasons.add("robots_unreadable" if reason.startswith("robots.txt 无法读取")
+                reasons.add("time_budget" if reason.startswith("本次采集用时达到上限")
+                            else "robots_unreadable" if reason.startswith("robots.txt 无法读取")
                             # the reason starts with the status; a URL in it may hold "429" (a port)
                             else "rate_limited" if reason.startswith("HTTP 429") else "items_failed")
         report.items_unfetched += unfetched
         if report.items_failed:
-            code = next((c for c in ("robots_unreadable", "rate_limited") if c in reasons), "items_failed")
+            code = next((c for c in ("time_budget", "robots_unreadable", "rate_limited") if c in reasons), "items_failed")
             self._limit(report, code, f"{report.items_failed} 条信息未能抓取（原因见采集存储 responses 表），下次采集重试")
         if report.items_unfetched:
             self._limit(report, "items_unfetched", f"{report.items_unfetched} 条信息未采集")

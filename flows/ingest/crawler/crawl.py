@@ -87,6 +87,7 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
                         f.cancel()
                     raise
                 reports = [f.result() for f in futures]
+        pages = single_pages(config, fetcher)
         items = build_items(config, store, registry=registry, since=since, crawl_id=crawl_id)
         summary.requests = int(counters.get("requests"))
         summary.retries = int(counters.get("retries"))
@@ -103,4 +104,26 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
     finally:
         fetcher.close()
         store.close()
-    return CrawlResult(items=items, summary=summary, columns=reports, store_dir=Path(store_dir))
+    return CrawlResult(items=items, summary=summary, columns=reports, store_dir=Path(store_dir), pages=pages)
+
+
+def single_pages(config: CrawlConfig, fetcher: Fetcher) -> list[dict]:
+    """The 政务公开 page's single pages (指南, 机构职能…; ``[[links]]`` of kind single_page), each read once
+    for the update date it states (docs/crawler.md, "Discovery"): never a column, never counted; a page
+    that cannot be read or states no date says so."""
+    from .parse.markup import parse_html
+    from .parse.metadata import read_metadata
+
+    out = []
+    for link in config.links:
+        if link.kind != "single_page":
+            continue
+        res = fetcher.fetch(link.url, kind="single_page")
+        row = {"name": link.name, "url": link.url, "status": res.outcome, "updated": None,
+               "note": "" if res.outcome == "ok" else f"未读取（{res.outcome}：{res.reason or res.status}）"}
+        if res.outcome == "ok":
+            meta, _other = read_metadata(parse_html(res.text or ""), res.text or "")
+            row["updated"] = meta.get("发布日期") or None
+            row["note"] = "" if row["updated"] else "页面未标明更新日期"
+        out.append(row)
+    return out

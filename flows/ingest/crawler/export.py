@@ -57,7 +57,7 @@ def export_crawl_report(result, jsonl_path: str | Path) -> Path:
     path = jsonl_path.with_name(jsonl_path.name.removesuffix(".jsonl") + ".crawl.json")
     data = {"complete": result.complete, "summary": result.summary.to_dict(),
             "incomplete_columns": result.incomplete_columns(),
-            "columns": [c.to_dict() for c in result.columns]}
+            "columns": [c.to_dict() for c in result.columns], "single_pages": result.pages}
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n", encoding="utf-8")
     os.replace(tmp, path)

@@ -89,6 +89,7 @@ class Fetcher:
         self.user_agent = user_agent or USER_AGENT.format(contact="未填联系方式")
         self.counters = counters or Counters()
         self.limiter = RateLimiter(self.p.rate)
+        self.deadline: float | None = None  # time.monotonic() after which no request is sent (the crawl sets it)
         self._inflight = threading.BoundedSemaphore(max(1, self.p.concurrency))
         self._robots: dict[str, RobotsRules] = {}
         self._paused: dict[str, tuple[float, str]] = {}  # host → (monotonic until, why): long Retry-After
@@ -264,7 +265,10 @@ class Fetcher:
             paused = self._paused_reason(host)
             if paused:
                 return {"error": paused, "code": "rate_limited"}
-            self.limiter.wait(host, self._crawl_delay(url) if not url.endswith("/robots.txt") else 0.0)
+            if not self.limiter.wait(host, self._crawl_delay(url) if not url.endswith("/robots.txt") else 0.0,
+                                     self.deadline):
+                return {"error": "本次采集用时达到上限（limits.crawl_time_budget），未发出请求；再次运行采集会接着采",
+                        "code": "time_budget"}
             with self._inflight:
                 self.counters.add("requests")
                 try:

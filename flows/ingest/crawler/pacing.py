@@ -55,18 +55,21 @@ class RateLimiter:
         self._lock = threading.Lock()
         self.times: list[tuple[str, float]] = []  # (host, monotonic time) of every slot, for tests
 
-    def wait(self, host: str, min_interval: float = 0.0) -> None:
+    def wait(self, host: str, min_interval: float = 0.0, deadline: float | None = None) -> bool:
         """Block until this host may be sent the next request; grants are ``interval`` apart in real time
-        (a thread that oversleeps does not let the next one go early)."""
+        (a thread that oversleeps does not let the next one go early). False, at once, when the slot
+        would come after ``deadline`` (the crawl's time budget: it stops whatever the rate)."""
         interval = max(self.interval, min_interval)
         while True:
             with self._lock:
                 now = time.monotonic()
                 due = self._next.get(host, 0.0)
+                if deadline is not None and max(now, due) >= deadline:
+                    return False
                 if now >= due:
                     self._next[host] = now + interval
                     self.times.append((host, now))
-                    return
+                    return True
             time.sleep(min(due - now, 1.0))
 
     def defer(self, host: str, seconds: float) -> None:

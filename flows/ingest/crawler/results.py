@@ -83,6 +83,7 @@ class CrawlResult:
     summary: CrawlSummary
     columns: list[ColumnReport] = field(default_factory=list)
     store_dir: Path | None = None
+    pages: list[dict] = field(default_factory=list)   # single pages with the update date they state
 
     @property
     def complete(self) -> bool:

@@ -5,6 +5,8 @@ and copies with another rate or other limits.
 from __future__ import annotations
 
 import copy
+
+from flows.domain.bounds import out_of_bounds
 import re
 import tomllib
 from dataclasses import replace
@@ -234,8 +236,9 @@ def make_config(preset: str, base_url: str, *, name: str | None = None, columns:
 def with_rate(config: CrawlConfig, rate: float | None) -> CrawlConfig:
     if rate is None:
         return config
-    if rate <= 0:
-        raise ConfigError(f"--rate 应为正数（每秒请求数），实为 {rate!r}")
+    problem = out_of_bounds("rate", rate)
+    if problem:
+        raise ConfigError(f"--rate {problem}，实为 {rate!r}")
     return replace(config, politeness=replace(config.politeness, rate=float(rate)))
 
 

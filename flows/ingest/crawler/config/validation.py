@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from flows.domain.bounds import out_of_bounds
+
 from .model import Column, ConfigError, Limits
 
 
@@ -44,6 +46,10 @@ def _build_dataclass(cls, data: dict, where: str, section: str):
                 raise ConfigError(f"{where}: {dotted} 应为字符串或字符串列表，实为 {value!r}")
         elif isinstance(default, str):
             _check_type(where, dotted, value, str, "字符串")
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            problem = out_of_bounds(key, value)
+            if problem:
+                raise ConfigError(f"{where}: {dotted} {problem}，实为 {value!r}")
         kwargs[key] = value
     return cls(**kwargs)
 
@@ -55,7 +61,7 @@ LIMIT_FLAGS = {"max_items_per_column": "--max-items", "column_time_budget": "--c
 def _check_limits(limits: Limits, where: str, prefix: str, names: dict[str, str] | None = None) -> None:
     for key in LIMIT_FLAGS:
         value = getattr(limits, key)
-        if value <= 0:
+        problem = out_of_bounds(key, value)
+        if problem:
             label = (names or {}).get(key, f"{prefix}{key}")
-            what = "正整数（条）" if key == "max_items_per_column" else "正数（秒）"
-            raise ConfigError(f"{where}: {label} 应为{what}，实为 {value!r}")
+            raise ConfigError(f"{where}: {label} {problem}，实为 {value!r}")
