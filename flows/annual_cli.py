@@ -82,6 +82,7 @@ def annual_command(
     warehouse: Path = typer.Option(None, help=WAREHOUSE_HELP),
     files: list[Path] = typer.Option([], "--file", help="另行收到的年度报告文件（.html/.docx/.txt），可多次给出"),
     no_crawl: bool = typer.Option(False, "--no-crawl", help="不采集门户，只审查 --file 给出的文件"),
+    force: bool = typer.Option(False, "--force", help="输出文件夹中有不是 zwgk 写的或改过的文件时也替换（原文件夹移到 .history/，不删除）"),
     notify_success: bool = typer.Option(False, "--notify-success", help="未发现问题也发送通知"),
     ephemeral: bool = typer.Option(False, "--ephemeral", help=EPHEMERAL_HELP),
 ) -> None:
@@ -108,7 +109,7 @@ def annual_command(
             summary = annual_report_review(county=cfg.slug, year=year, config=str(config),
                                            out_dir=str(out_or_default(out)),
                                            warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files],
-                                           crawl=not no_crawl, notify_success=notify_success or None)
+                                           crawl=not no_crawl, notify_success=notify_success or None, force=force)
     except WarehouseBusy as exc:  # another command holds the warehouse: one line, exit 2
         _fail(str(exc))
     except RunFailed as exc:

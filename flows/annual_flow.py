@@ -53,7 +53,7 @@ def previous_year(today: date | None = None) -> int:
 @flow(name="annual_report_review", flow_run_name="{county}-{year}-annual", log_prints=True)
 def annual_report_review(county: str = "huarong", year: int | None = None, config: str | None = None,
                          out_dir: str | None = None, warehouse: str | None = None, files: list[str] | None = None,
-                         crawl: bool = True, notify_success: bool | None = None) -> dict:
+                         crawl: bool = True, notify_success: bool | None = None, force: bool = False) -> dict:
     """Review one county's annual reports for one year (default: last year); returns run.json."""
     logger = get_run_logger()
     config_path = str(config or DEFAULT_CONFIG)
@@ -88,7 +88,7 @@ def annual_report_review(county: str = "huarong", year: int | None = None, confi
                        "notes": review["notes"], "crawl": (collected or {}).get("crawl"), "alert": alert,
                        "outputs": outputs, "out_dir": final, "load_id": review["load_id"]}
             step = "publish"
-            annual_steps.publish(staged, summary, out_root, cfg.slug, year)
+            annual_steps.publish(staged, summary, out_root, cfg.slug, year, force=force)
         except Exception as exc:
             shutil.rmtree(staged, ignore_errors=True)
             failure = RunFailed(step, exc)

@@ -25,6 +25,7 @@ from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import parse_period, parse_period_range
 from flows.domain.rules_config import blocking_overrides
 from flows.domain.settings import settings
+from flows.steps.ownership import check_ours
 from flows.steps.runlock import warehouse_lock
 
 
@@ -130,10 +131,12 @@ def notify_task(summary: dict, county_slug: str, period: str, urls: list[str], n
 
 
 @task(name="publish", cache_policy=NO_CACHE, task_run_name="publish-{county_slug}-{period}")
-def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, period: str) -> dict:
-    """Complete run.json (finished_at) and swap the staged outputs into place."""
+def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, period: str,
+                 force: bool = False) -> dict:
+    """Complete run.json (finished_at) and swap the staged outputs into place (the previous version to
+    .history/; refused over files zwgk did not write unless ``force``: flows/steps/ownership.py)."""
     summary = {**summary, "finished_at": pipeline.now_iso()}
-    pipeline.finalize(staged, summary, out_root, county_slug, period)
+    pipeline.finalize(staged, summary, out_root, county_slug, period, force=force)
     return summary
 
 
@@ -177,6 +180,8 @@ def half_yearly_bulletin(
     warehouse: str | None = None,
     notify_success: bool | None = None,
     recrawl: bool = False,
+    force: bool = False,
+    partial_ok: bool = False,
 ) -> dict:
     """Produce one county's bulletin for one period; returns the run summary (run.json). The portal is
     crawled again only when its last crawl is older than ``[crawl] max_age`` (or incomplete), or ``recrawl``.
@@ -184,11 +189,12 @@ def half_yearly_bulletin(
     Holds the warehouse for the whole run (flows/steps/runlock.py): a second run on it is refused with the
     name of this one instead of failing in a task."""
     with warehouse_lock(warehouse or settings().warehouse, f"zwgk run {county} {period or ''}".strip()):
-        return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl)
+        return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl, force, partial_ok)
 
 
 def _bulletin(county: str, period: str | None, config: str | None, out_dir: str | None, warehouse: str | None,
-              notify_success: bool | None, recrawl: bool = False) -> dict:
+              notify_success: bool | None, recrawl: bool = False, force: bool = False,
+              partial_ok: bool = False) -> dict:
     logger = get_run_logger()
     config_path = str(config or DEFAULT_CONFIG)
     cfg = load_config(config_path)
@@ -205,8 +211,12 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
     cache_dir = cache_root / "validation"
 
     staged = pipeline.staging_dir(out_root, cfg.slug, code)
-    step = "ingest"
+    step = "check_outputs"
     try:
+        final = pipeline.final_dir(out_root, cfg.slug, code)
+        if final.exists() and not force:  # a folder with the office's files: refused before anything runs
+            check_ours(final)
+        step = "ingest"
         ingested = ingest_task(config_path, warehouse, code)
         crawled = None
         if cfg.crawls:
@@ -226,6 +236,8 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         key = fingerprint_task(warehouse, cfg.slug, code, blocking, settings)
         step = "validate"
         validation = validate_cached(warehouse, cfg.slug, code, blocking, settings, key, cache_dir)
+        # a period that has not ended: a draft, or (--partial-ok) a bulletin saying 截至 which day
+        validation = pipeline.with_period_check(validation, code, partial_ok)
         step = "render"
         # quote(): big dicts handed over as they are (Prefect would otherwise visit every element of them)
         summary = render_task(config_path, warehouse, cfg.slug, code, quote(validation), str(staged),
@@ -235,7 +247,7 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         step = "notify"
         summary["alert"] = notify_task(quote(summary), cfg.slug, code, cfg.alert_urls, notify_success)
         step = "publish"
-        summary = publish_task(str(staged), quote(summary), out_root, cfg.slug, code)
+        summary = publish_task(str(staged), quote(summary), out_root, cfg.slug, code, force)
     except Exception as exc:
         shutil.rmtree(staged, ignore_errors=True)
         failure = RunFailed(step, exc)

@@ -14,6 +14,7 @@ from flows.commands.common import (EPHEMERAL_HELP, EXIT_FOUND, INPUT_ERRORS, LAT
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import PeriodError, parse_period
 from flows.domain.settings import settings
+from flows.steps.ownership import NotOurs, check_ours
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 
@@ -29,6 +30,8 @@ def run_command(
     wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
     recrawl: Annotated[bool, typer.Option("--recrawl", help="无论上次采集多久以前，都重新采集门户（[crawl] max_age）")] = False,
     ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
+    partial_ok: Annotated[bool, typer.Option("--partial-ok", help="期间尚未结束时也出正式稿（注明统计截至当日）；默认为草稿")] = False,
+    force: Annotated[bool, typer.Option("--force", help="输出文件夹中有不是 zwgk 写的或改过的文件时也替换（原文件夹移到 .history/，不删除）")] = False,
 ) -> None:
     """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
     out = out_or_default(out)
@@ -49,14 +52,22 @@ def run_command(
     except INPUT_ERRORS as exc:
         fail(str(exc))
     use_server(ephemeral)
-    summary = _run_flow(cfg, config, period, out, warehouse_or_default(warehouse), notify_success, wait, recrawl)
+    if not force and not period.startswith("latest"):  # refused before anything runs (flows/steps/ownership.py)
+        final = out / cfg.slug / period
+        try:
+            if final.exists():
+                check_ours(final)
+        except NotOurs as exc:
+            fail(str(exc))
+    summary = _run_flow(cfg, config, period, out, warehouse_or_default(warehouse), notify_success, wait, recrawl,
+                        force, partial_ok)
     _print_run(summary)
     if summary["status"] == "draft" and not draft_ok:
         raise typer.Exit(EXIT_FOUND)
 
 
 def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify_success: bool, wait: float,
-              recrawl: bool = False) -> dict:
+              recrawl: bool = False, force: bool = False, partial_ok: bool = False) -> dict:
     """Run the flow holding the warehouse; a failure is one line on the terminal (its traceback is in the
     log file): exit 2 for what the office can fix (input, config, period, a busy warehouse), else 1."""
     try:
@@ -70,7 +81,8 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
                 with foreground_run():
                     return half_yearly_bulletin(county=cfg.slug, period=period, config=str(config),
                                                 out_dir=str(out), warehouse=str(warehouse),
-                                                notify_success=notify_success or None, recrawl=recrawl)
+                                                notify_success=notify_success or None, recrawl=recrawl,
+                                                force=force, partial_ok=partial_ok)
             except RunFailed as exc:
                 cause = exc.__cause__
                 if isinstance(cause, INPUT_ERRORS):
@@ -140,6 +152,8 @@ def backfill_command(
     warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
     wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
     ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
+    partial_ok: Annotated[bool, typer.Option("--partial-ok", help="期间尚未结束时也出正式稿（注明统计截至当日）；默认为草稿")] = False,
+    force: Annotated[bool, typer.Option("--force", help="输出文件夹中有不是 zwgk 写的或改过的文件时也替换（原文件夹移到 .history/，不删除）")] = False,
 ) -> None:
     """Run the bulletin flow for every period of a range, oldest first, and report each period."""
     from flows.domain.periods import parse_period_range

@@ -272,9 +272,11 @@ def notify(review: dict, out_dir: str | None, urls: list[str], notify_success: b
             "errors": result.errors}
 
 
-def publish(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, year: int) -> Path:
-    """Write run.json and replace ``out_root/county/<year>-annual`` by the staged folder (as for bulletins)."""
+def publish(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, year: int, *,
+            force: bool = False) -> Path:
+    """Write run.json and replace ``out_root/county/<year>-annual`` by the staged folder (as for bulletins:
+    the previous version to .history/, refused over files zwgk did not write unless ``force``)."""
     from flows.steps.pipeline import publish_folder, write_json
 
     write_json(Path(staged) / "run.json", summary)
-    return publish_folder(staged, out_root, county_slug, folder_name(year))
+    return publish_folder(staged, out_root, county_slug, folder_name(year), force=force)

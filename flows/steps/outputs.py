@@ -105,24 +105,58 @@ def staging_folder(out_root: str | Path, county_slug: str, name: str) -> Path:
     return staged
 
 
-def publish_dir(staged: str | Path, out_root: str | Path, county_slug: str, period: str) -> Path:
-    """Replace ``out_root/county/period`` by the staged folder."""
-    return publish_folder(staged, out_root, county_slug, parse_period(period).code)
+def publish_dir(staged: str | Path, out_root: str | Path, county_slug: str, period: str, *,
+                force: bool = False) -> Path:
+    """Replace ``out_root/county/period`` by the staged folder (``publish_folder``)."""
+    return publish_folder(staged, out_root, county_slug, parse_period(period).code, force=force)
 
 
-def publish_folder(staged: str | Path, out_root: str | Path, county_slug: str, name: str) -> Path:
-    """Replace ``out_root/county/name`` by the staged folder (rename; the old one is removed after).
+def publish_folder(staged: str | Path, out_root: str | Path, county_slug: str, name: str, *,
+                   force: bool = False) -> Path:
+    """Replace ``out_root/county/name`` by the staged folder. zwgk owns only what it wrote
+    (flows/steps/ownership.py): the staged folder gets its manifest; a folder already there is replaced
+    only when it holds nothing but what its manifest lists, unchanged (else ``NotOurs``, unless
+    ``force``), and it is moved to ``out_root/.history/`` (the last versions kept), never deleted.
     Both must lie inside ``out_root``."""
+    from flows.steps.ownership import check_ours, keep_history, write_manifest
+
     final = _inside(out_root, Path(out_root) / county_slug / name)
     staged = _inside(out_root, staged)
+    if final.exists() and not force:
+        check_ours(final)
+    write_manifest(staged)
     old = None
     if final.exists():
         old = final.with_name(f".{final.name}.old.{os.getpid()}")
         final.rename(old)
     staged.rename(final)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        keep_history(old, out_root, county_slug, name)
     return final
+
+
+def period_check(period: str, partial_ok: bool, today=None) -> dict | None:
+    """A check for a period that has not ended (issue 21; docs/reliability.md, "Periods not yet ended"):
+    blocking — the bulletin is a draft — unless ``partial_ok``, then a warning saying 截至 which day.
+    None for an ended period."""
+    p = parse_period(period)
+    today = today or datetime.now(TZ).date()
+    if p.end < today:
+        return None
+    as_of = f"{today.year}年{today.month}月{today.day}日"
+    message = (f"{p.label}尚未结束（统计截至{as_of}）：数据不完整，本通报按截至当日的数据统计"
+               + ("。" if partial_ok else "，为草稿；期满后重新运行，或加 --partial-ok 出截至当日的通报"))
+    return {"name": "period_ended", "success": False, "observed": today.isoformat(), "expected": p.end.isoformat(),
+            "severity": "warning" if partial_ok else "error", "blocking": not partial_ok, "code": "period_not_ended",
+            "messages": [message], "findings": [{"code": "period_not_ended", "message": message}]}
+
+
+def with_period_check(validation: dict, period: str, partial_ok: bool, today=None) -> dict:
+    """``validation`` with the period check added when the period has not ended."""
+    check = period_check(period, partial_ok, today)
+    if check is None:
+        return validation
+    return {**validation, "checks": [*validation["checks"], check]}
 
 
 def now_iso() -> str:
@@ -182,10 +216,11 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     return summary
 
 
-def finalize(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, period: str) -> Path:
+def finalize(staged: str | Path, summary: dict, out_root: str | Path, county_slug: str, period: str, *,
+             force: bool = False) -> Path:
     """Write the final run.json into the staged folder, then swap it into place."""
     write_json(Path(staged) / "run.json", summary)
-    return publish_dir(staged, out_root, county_slug, period)
+    return publish_dir(staged, out_root, county_slug, period, force=force)
 
 
 def final_dir(out_root: str | Path, county_slug: str, period: str) -> Path:

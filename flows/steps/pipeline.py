@@ -133,7 +133,8 @@ def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict 
 
 # The steps moved to their own modules; their names stay importable from here (flows, tests, the CLI).
 from flows.steps.outputs import (  # noqa: E402,F401
-    TZ, LEGACY_STAGING_AGE, current_umask, final_dir, finalize, now_iso, publish_dir, publish_folder,
+    TZ, LEGACY_STAGING_AGE, current_umask, final_dir, finalize, now_iso, period_check, publish_dir, publish_folder,
+    with_period_check,
     remove_stale_staging, render_outputs, run_summary, staging_dir, staging_folder, write_json,
 )
 from flows.steps.runs import (  # noqa: E402,F401

@@ -31,6 +31,10 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse; the message names it."""
 
 
+class CrawlStoreBusy(WarehouseBusy):
+    """Another crawl uses the same crawl store (two crawls would resume each other at twice the rate)."""
+
+
 def lock_path(warehouse: str | Path) -> Path:
     path = Path(warehouse).resolve()
     return path.with_name(path.name + ".lock")
@@ -49,8 +53,10 @@ def holder(warehouse: str | Path) -> str:
 
 @contextmanager
 def warehouse_lock(warehouse: str | Path, what: str, wait: float = 0,
-                   on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the warehouse for the duration of the block; WarehouseBusy after ``wait`` seconds."""
+                   on_wait: Callable[[str], None] | None = None, *, noun: str = "仓库",
+                   busy: type[WarehouseBusy] = WarehouseBusy) -> Iterator[None]:
+    """Hold the warehouse (or, with ``noun``/``busy``, another file such as a crawl store's index) for
+    the duration of the block; ``busy`` after ``wait`` seconds."""
     if str(warehouse) == ":memory:":
         yield
         return
@@ -80,12 +86,12 @@ def warehouse_lock(warehouse: str | Path, what: str, wait: float = 0,
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     waited = f"等待 {wait:g} 秒后" if wait > 0 else ""
-                    raise WarehouseBusy(
-                        f"仓库 {warehouse} 正被{holder(warehouse)}使用；{waited}仍未释放。"
+                    raise busy(
+                        f"{noun} {warehouse} 正被{holder(warehouse)}使用；{waited}仍未释放。"
                         f"请等它结束后再运行（或用 --wait 秒数 排队等待）"
                     ) from None
                 if not told and on_wait is not None:
-                    on_wait(f"仓库 {warehouse} 正被{holder(warehouse)}使用，最多等待 {wait:g} 秒……")
+                    on_wait(f"{noun} {warehouse} 正被{holder(warehouse)}使用，最多等待 {wait:g} 秒……")
                     told = True
                 time.sleep(0.2)
         os.ftruncate(fd, 0)

@@ -160,3 +160,47 @@ def test_annual_takes_the_warehouse_lock_and_says_who_holds_it(prefect_harness, 
     assert f"进程 {holder.pid}" in proc.stderr and "zwgk run huarong 2021H1" in proc.stderr
     assert "Conflicting lock" not in proc.stderr + proc.stdout and "Traceback" not in proc.stderr
     assert not (tmp_path / "out" / "huarong" / "2020-annual").exists()
+
+
+def test_a_period_not_yet_ended_is_a_draft_unless_partial_ok():
+    """--period 2026H2 on 2026-12-06: a draft saying 截至 which day; --partial-ok makes it a warning (issue 21)."""
+    from datetime import date
+
+    validation = {"checks": [{"name": "x", "success": True, "blocking": True}]}
+    today = date(2026, 12, 6)
+    check = pipeline.with_period_check(validation, "2026H2", False, today)["checks"][-1]
+    assert check["blocking"] and not check["success"] and "统计截至2026年12月6日" in check["messages"][0]
+    assert "--partial-ok" in check["messages"][0]
+    warned = pipeline.with_period_check(validation, "2026H2", True, today)["checks"][-1]
+    assert not warned["blocking"] and "截至2026年12月6日" in warned["messages"][0]
+    assert pipeline.with_period_check(validation, "2026H1", False, today) is validation  # ended: no check
+    assert pipeline.with_period_check(validation, "2026-12", False, today)["checks"][-1]["blocking"]
+
+
+def test_a_run_of_the_current_half_year_comes_out_a_draft(prefect_harness, tmp_path, seed_path):
+    """The seed relabelled as the half-year we are in: draft, with the reason in 数据质量说明; final with
+    --partial-ok, saying 截至 which day."""
+    from datetime import date
+
+    from flows.county_flow import half_yearly_bulletin
+    from flows.domain.periods import parse_period
+
+    today = date.today()
+    current = parse_period(f"{today.year}H{1 if today.month <= 6 else 2}")
+    text = seed_path.read_text(encoding="utf-8").replace("2021年上半年", current.label).replace("2021年", f"{today.year}年")
+    (tmp_path / "seed.txt").write_text(text, encoding="utf-8")
+    reg = (ROOT / "data" / "registry" / "huarong.csv").read_text(encoding="utf-8")
+    (tmp_path / "reg.csv").write_text(reg, encoding="utf-8")
+    cfg = tmp_path / "county.toml"
+    cfg.write_text('county = "华容县"\nslug = "huarong"\nregistry = "reg.csv"\n[[sources]]\npath = "seed.txt"\n',
+                   encoding="utf-8")
+    kw = dict(county="huarong", period=current.code, config=str(cfg), out_dir=str(tmp_path / "out"),
+              warehouse=str(tmp_path / "wh.duckdb"))
+    draft = half_yearly_bulletin(**kw)
+    assert draft["status"] == "draft"
+    assert any(c["name"] == "period_ended" and c["blocking"] for c in draft["checks"])
+    md = (tmp_path / "out" / "huarong" / current.code / "bulletin.md").read_text(encoding="utf-8")
+    assert "尚未结束" in md and f"统计截至{today.year}年{today.month}月{today.day}日" in md
+    partial = half_yearly_bulletin(**kw, partial_ok=True)
+    assert not any(c["name"] == "period_ended" and c["blocking"] for c in partial["checks"])
+    assert any(c["name"] == "period_ended" for c in partial["checks"])

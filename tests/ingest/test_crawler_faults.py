@@ -495,3 +495,28 @@ def test_the_time_budget_stops_a_slow_crawl_whatever_the_rate(tmp_path):
     col = column(res, "甲")
     assert requests <= 2 and not col.complete and col.incomplete == "time_budget"
     assert "用时达到上限" in col.reason
+
+
+def test_one_crawl_per_store_a_second_is_told_so(tmp_path):
+    """Two crawls on one store would resume each other at twice the rate: the second stops at once,
+    naming the first (issue 21)."""
+    import subprocess
+
+    from flows.steps.runlock import CrawlStoreBusy
+
+    root = Path(__file__).resolve().parents[2]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time; from flows.steps.runlock import warehouse_lock\n"
+         f"with warehouse_lock({str(tmp_path / 'index.sqlite')!r}, 'zwgk crawl 甲'):\n"
+         "    print('held', flush=True); time.sleep(60)"],
+        cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with serve({"/col/index.htm": Resp(200, listing([("/a/1.html", "一")]))}) as srv:
+            with pytest.raises(CrawlStoreBusy, match=f"采集存储 .* 正被进程 {holder.pid}（zwgk crawl 甲"):
+                crawl(config(srv, [("甲", "/col/index.htm")]), tmp_path)
+            hits = len(srv.log)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert hits == 0  # not one request sent

@@ -124,7 +124,12 @@ def crawl_command(
         store_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         _fail(f"{store_dir}: 无法创建采集存储目录（{exc.strerror or exc}）——请用 --store 指定可写的目录")
-    result = crawl(cfg, store_dir, since=since_date, full=full, registry=reg, progress=progress)
+    from flows.steps.runlock import CrawlStoreBusy
+
+    try:
+        result = crawl(cfg, store_dir, since=since_date, full=full, registry=reg, progress=progress)
+    except CrawlStoreBusy as exc:  # another crawl on this store: one line, exit 2
+        _fail(str(exc))
     _print_summary(result)
     if export is not None:
         n = export_jsonl(result.items, export)

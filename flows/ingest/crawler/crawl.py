@@ -59,6 +59,18 @@ def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = No
     requests/second. ``on_article(url, result)`` is called after each article fetch (tests use it
     to interrupt a crawl). Running ``crawl`` again after an interruption resumes it.
     """
+    from flows.steps.runlock import CrawlStoreBusy, warehouse_lock
+
+    # one crawl per store at a time: a second would "resume" the first and double the request rate
+    Path(store_dir).mkdir(parents=True, exist_ok=True)
+    with warehouse_lock(Path(store_dir) / "index.sqlite", f"zwgk crawl {config.name}", noun="采集存储",
+                        busy=CrawlStoreBusy):
+        return _crawl(config, store_dir, since=since, full=full, registry=registry, rate=rate,
+                      progress=progress, on_article=on_article)
+
+
+def _crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None, full: bool, registry,
+           rate: float | None, progress: bool, on_article) -> CrawlResult:
     t0 = time.monotonic()
     config = with_rate(config, rate)
     store = CrawlStore(store_dir)
