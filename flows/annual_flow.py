@@ -53,7 +53,8 @@ def previous_year(today: date | None = None) -> int:
 @flow(name="annual_report_review", flow_run_name="{county}-{year}-annual", log_prints=True)
 def annual_report_review(county: str = "huarong", year: int | None = None, config: str | None = None,
                          out_dir: str | None = None, warehouse: str | None = None, files: list[str] | None = None,
-                         crawl: bool = True, notify_success: bool | None = None, force: bool = False) -> dict:
+                         crawl: bool = True, notify_success: bool | None = None, force: bool = False,
+                         busy_wait: float = 0) -> dict:
     """Review one county's annual reports for one year (default: last year); returns run.json."""
     logger = get_run_logger()
     config_path = str(config or DEFAULT_CONFIG)
@@ -70,7 +71,7 @@ def annual_report_review(county: str = "huarong", year: int | None = None, confi
     review: dict = {"county": cfg.county, "year": year}
     # the review loads into the warehouse: it takes the warehouse like every writing command
     # (flows/steps/runlock.py); a run holding it makes this one stop with one line (exit 2)
-    with warehouse_lock(warehouse, f"zwgk annual {cfg.slug} {year}"):
+    with warehouse_lock(warehouse, f"zwgk annual {cfg.slug} {year}", wait=busy_wait, on_wait=logger.warning):
         try:
             collected = collect_task(config_path, warehouse, cfg.slug, year) if crawl and cfg.crawls else {}
             step = "review"

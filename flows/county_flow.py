@@ -26,7 +26,7 @@ from flows.domain.periods import parse_period, parse_period_range
 from flows.domain.rules_config import blocking_overrides
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
-from flows.steps.runlock import warehouse_lock
+from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 
 
@@ -182,14 +182,40 @@ def half_yearly_bulletin(
     recrawl: bool = False,
     force: bool = False,
     partial_ok: bool = False,
+    busy_wait: float = 0,
 ) -> dict:
     """Produce one county's bulletin for one period; returns the run summary (run.json). The portal is
     crawled again only when its last crawl is older than ``[crawl] max_age`` (or incomplete), or ``recrawl``.
 
     Holds the warehouse for the whole run (flows/steps/runlock.py): a second run on it is refused with the
     name of this one instead of failing in a task."""
-    with warehouse_lock(warehouse or settings().warehouse, f"zwgk run {county} {period or ''}".strip()):
-        return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl, force, partial_ok)
+    logger = get_run_logger()
+    what = f"zwgk run {county} {period or ''}".strip()
+    try:
+        with warehouse_lock(warehouse or settings().warehouse, what, wait=busy_wait, on_wait=logger.warning):
+            return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl, force, partial_ok)
+    except WarehouseBusy as exc:  # a scheduled run that waited busy_wait in vain: recorded and alerted
+        _busy(exc, county, period, config, warehouse, notify_success)
+        raise
+
+
+def _busy(exc: WarehouseBusy, county: str, period: str | None, config: str | None, warehouse: str | None,
+          notify_success: bool | None) -> None:
+    """A run the busy warehouse kept out (docs/reliability.md, "A scheduled run is never lost"): kept
+    beside the warehouse for ``zwgk runs`` (flows/steps/runs.py ``record_run_later``) and alerted."""
+    logger = get_run_logger()
+    cfg = load_config(str(config or DEFAULT_CONFIG))
+    code = resolve_period(period, cfg.default_period)
+    now = pipeline.now_iso()
+    failed = {"county": cfg.county, "period": code, "period_label": parse_period(code).label, "status": "failed",
+              "error": f"仓库被占用，本次运行未进行：{exc}", "checks": [], "out_dir": None}
+    alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls,
+                            cfg.notify_success if notify_success is None else notify_success)
+    kept = pipeline.record_run_later(warehouse or settings().warehouse, {
+        "run_id": uuid.uuid4().hex, "flow_run_id": str(flow_run.id) if flow_run.id else None,
+        "county_slug": cfg.slug, "county": cfg.county, "period": code, "status": "failed",
+        "error": failed["error"], "alert": alert, "started_at": now, "finished_at": now})
+    logger.error("运行失败：%s（已记入 %s，并已通知）", failed["error"], kept)
 
 
 def _bulletin(county: str, period: str | None, config: str | None, out_dir: str | None, warehouse: str | None,

@@ -19,20 +19,25 @@ DEFAULT_TZ = "Asia/Shanghai"
 ANNUAL_CRON = "0 8 1 2 *"
 
 
-def deployment_parameters(cfg: CountyConfig, config: Path, period: str, out: Path, warehouse: Path) -> dict:
+BUSY_WAIT = 3600.0  # a scheduled run waits up to an hour for a run holding the warehouse, then is recorded
+
+
+def deployment_parameters(cfg: CountyConfig, config: Path, period: str, out: Path, warehouse: Path,
+                          busy_wait: float = BUSY_WAIT) -> dict:
     return {"county": cfg.slug, "period": period, "config": str(Path(config).resolve()),
-            "out_dir": str(out), "warehouse": str(warehouse)}
+            "out_dir": str(out), "warehouse": str(warehouse), "busy_wait": busy_wait}
 
 
-def annual_parameters(cfg: CountyConfig, config: Path, out: Path, warehouse: Path) -> dict:
+def annual_parameters(cfg: CountyConfig, config: Path, out: Path, warehouse: Path,
+                      busy_wait: float = BUSY_WAIT) -> dict:
     """The annual review's parameters: no year, so each run reviews the year just ended."""
     return {"county": cfg.slug, "config": str(Path(config).resolve()), "out_dir": str(out),
-            "warehouse": str(warehouse)}
+            "warehouse": str(warehouse), "busy_wait": busy_wait}
 
 
 def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
                 name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path,
-                annual_cron: str | None = ANNUAL_CRON) -> list:
+                annual_cron: str | None = ANNUAL_CRON, busy_wait: float = BUSY_WAIT) -> list:
     """The deployments to serve: the half-yearly bulletin and (unless annual_cron is None) the annual review."""
     from prefect.schedules import Cron
 
@@ -41,7 +46,7 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
     out_list = [half_yearly_bulletin.to_deployment(
         name=f"{name}-{cfg.slug}",
         schedules=[Cron(cron, timezone=timezone)],
-        parameters=deployment_parameters(cfg, config, period, out, warehouse),
+        parameters=deployment_parameters(cfg, config, period, out, warehouse, busy_wait),
         description=f"{cfg.county}政务公开通报：每半年自动生成（{cron}，{timezone}）",
         tags=["zwgk", cfg.slug],
     )]
@@ -51,7 +56,7 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
         out_list.append(annual_report_review.to_deployment(
             name=f"annual-{cfg.slug}",
             schedules=[Cron(annual_cron, timezone=timezone)],
-            parameters=annual_parameters(cfg, config, out, warehouse),
+            parameters=annual_parameters(cfg, config, out, warehouse, busy_wait),
             description=f"{cfg.county}政府信息公开工作年度报告审查：每年审查上一年度（{annual_cron}，{timezone}）",
             tags=["zwgk", cfg.slug, "annual"],
         ))
@@ -60,8 +65,8 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
 
 def serve(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
           name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path,
-          annual_cron: str | None = ANNUAL_CRON) -> None:
+          annual_cron: str | None = ANNUAL_CRON, busy_wait: float = BUSY_WAIT) -> None:
     from prefect import serve as prefect_serve
 
     prefect_serve(*deployments(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period, out=out,
-                               warehouse=warehouse, annual_cron=annual_cron))
+                               warehouse=warehouse, annual_cron=annual_cron, busy_wait=busy_wait))

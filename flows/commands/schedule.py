@@ -20,17 +20,20 @@ def serve_command(
     out: Annotated[Optional[Path], typer.Option(help=OUT_HELP)] = None,
     warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
     annual_cron: Annotated[str, typer.Option(help="年度报告审查的 cron（默认每年2月1日8:00；空字符串则不部署）")] = "0 8 1 2 *",
+    busy_wait: Annotated[float, typer.Option(help="计划运行遇到仓库被占用时最多等待的秒数；仍被占用则记为失败并通知")] = 3600,
 ) -> None:
     """Serve the half-yearly bulletin and the annual-report review on cron schedules (Asia/Shanghai) until stopped."""
     try:
         cfg = load_config(config)
     except INPUT_ERRORS as exc:
         fail(str(exc))
+    if not 0 <= busy_wait <= 86400:
+        fail(f"--busy-wait 应为 0 到 86400 之间的秒数，实为 {busy_wait!r}")
     from flows.schedule import serve
 
     serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
           out=out_or_default(out).resolve(), warehouse=warehouse_or_default(warehouse).resolve(),
-          annual_cron=annual_cron or None)
+          annual_cron=annual_cron or None, busy_wait=busy_wait)
 
 
 def register(app: typer.Typer) -> None:

@@ -138,7 +138,7 @@ from flows.steps.outputs import (  # noqa: E402,F401
     remove_stale_staging, render_outputs, run_summary, staging_dir, staging_folder, write_json,
 )
 from flows.steps.runs import (  # noqa: E402,F401
-    alert_summary, latest_completed, list_runs, notify, record_run,
+    alert_summary, latest_completed, list_runs, notify, record_run, record_run_later,
 )
 from flows.steps.validate import (  # noqa: E402,F401
     fingerprint, frames_for, no_data_message, proofread, validate_period,

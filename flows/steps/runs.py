@@ -44,9 +44,47 @@ def alert_summary(summary: dict) -> dict:
     }
 
 
+def pending_path(warehouse: str | Path) -> Path:
+    """Runs that could not be written into the warehouse (it was busy): ``<warehouse>.runs-pending.jsonl``."""
+    path = Path(warehouse).resolve()
+    return path.with_name(path.name + ".runs-pending.jsonl")
+
+
+def record_run_later(warehouse: str | Path, record: dict) -> Path:
+    """Keep a run the busy warehouse cannot take (a scheduled run that found it held): one JSON line beside
+    it, shown by ``zwgk runs`` and moved into run_history by the next run that records one."""
+    import json
+    import os
+
+    path = pending_path(warehouse)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return path
+
+
+def _pending(warehouse: str | Path) -> list[dict]:
+    import json
+
+    try:
+        lines = pending_path(warehouse).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except ValueError:  # a line cut by a crash: the others still count
+            continue
+    return out
+
+
 def record_run(warehouse: str | Path, record: dict | list[dict]) -> None:
-    """Append one run (or the runs of a region's counties, a list) to run_history, in one transaction."""
-    records = record if isinstance(record, list) else [record]
+    """Append one run (or the runs of a region's counties, a list) to run_history, in one transaction,
+    with any runs kept aside while the warehouse was busy (``record_run_later``)."""
+    pending = _pending(warehouse)
+    records = pending + (record if isinstance(record, list) else [record])
     con = runner.connect(warehouse)
     try:
         with runner.transaction(con):
@@ -62,6 +100,8 @@ def record_run(warehouse: str | Path, record: dict | list[dict]) -> None:
                 })
     finally:
         con.close()
+    if pending:
+        pending_path(warehouse).unlink(missing_ok=True)
 
 
 def _naive(stamp: str | None):
@@ -75,8 +115,11 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
     """Past runs, newest first, as plain JSON-ready dicts (None for missing values, lists, ISO times)."""
     import duckdb
 
+    kept = [_pending_row(r) for r in _pending(warehouse)
+            if (county_slug is None or r.get("county_slug") == county_slug)
+            and (period is None or r.get("period") == parse_period(period).code)]
     if not Path(warehouse).exists():
-        return []
+        return kept[:limit]
     try:
         con = runner.connect(warehouse, read_only=True)  # reading the history never writes the file
     except duckdb.IOException as exc:
@@ -87,10 +130,23 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
         frame = runner.query(con, "runs", county_slug=county_slug,
                              period=parse_period(period).code if period else None, limit=limit)
     except duckdb.CatalogException:  # a warehouse no run has been recorded in yet
-        return []
+        return kept[:limit]
     finally:
         con.close()
-    return [{k: _json_value(v) for k, v in record.items()} for record in frame.to_dict("records")]
+    rows = [{k: _json_value(v) for k, v in record.items()} for record in frame.to_dict("records")]
+    return sorted(kept + rows, key=lambda r: r.get("started_at") or "", reverse=True)[:limit]
+
+
+def _pending_row(record: dict) -> dict:
+    """A kept-aside run in the shape of a run_history row."""
+    started = _naive(record.get("started_at"))
+    finished = _naive(record.get("finished_at"))
+    return {"run_id": record.get("run_id"), "flow_run_id": record.get("flow_run_id"),
+            "county_slug": record.get("county_slug"), "county": record.get("county"), "period": record.get("period"),
+            "status": record.get("status"), "failed_checks": record.get("failed_checks") or [],
+            "error": record.get("error"), "out_dir": record.get("out_dir"), "alert": record.get("alert"),
+            "started_at": started.isoformat() if started else None,
+            "finished_at": finished.isoformat() if finished else None}
 
 
 def _json_value(value):

@@ -204,3 +204,73 @@ def test_a_run_of_the_current_half_year_comes_out_a_draft(prefect_harness, tmp_p
     partial = half_yearly_bulletin(**kw, partial_ok=True)
     assert not any(c["name"] == "period_ended" and c["blocking"] for c in partial["checks"])
     assert any(c["name"] == "period_ended" for c in partial["checks"])
+
+
+def _holder(wh, seconds: float):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from flows.steps.runlock import warehouse_lock\n"
+         f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1（手动）'):\n"
+         f"    print('held', flush=True); time.sleep({seconds})"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def _seed_config(tmp_path, seed_path, urls=()):
+    (tmp_path / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "reg.csv").write_text((ROOT / "data" / "registry" / "huarong.csv").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    path = tmp_path / "county.toml"
+    listed = ", ".join(json.dumps(u) for u in urls)
+    path.write_text('county = "华容县"\nslug = "huarong"\nregistry = "reg.csv"\ndefault_period = "2021H1"\n'
+                    f'[[sources]]\npath = "seed.txt"\n[alerts]\nurls = [{listed}]\n', encoding="utf-8")
+    return path
+
+
+def test_a_scheduled_run_waits_for_a_busy_warehouse_then_runs(prefect_harness, tmp_path, seed_path):
+    """`zwgk serve` fires while a manual run holds the warehouse: the scheduled run waits and runs once the
+    lock frees — never dropped (issue 21)."""
+    from prefect_helpers import serve_and_trigger
+
+    config = _seed_config(tmp_path, seed_path)
+    out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
+    holder = _holder(wh, 20)
+    try:
+        args = ["--config", str(config), "--out", str(out), "--warehouse", str(wh), "--name", "busy",
+                "--period", "2021H1", "--busy-wait", "300", "--annual-cron", ""]
+        flow_run = serve_and_trigger(args, "half_yearly_bulletin/busy-huarong", tmp_path / "serve.log", ROOT)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert flow_run is not None and flow_run.state.is_completed(), (tmp_path / "serve.log").read_text()[-3000:]
+    assert (out / "huarong" / "2021H1" / "bulletin.md").exists()
+    assert "正被进程" in (tmp_path / "serve.log").read_text(encoding="utf-8")  # it said it was waiting
+
+
+def test_a_run_kept_out_of_a_busy_warehouse_is_recorded_and_alerted(prefect_harness, tmp_path, seed_path):
+    from receivers import WebhookReceiver
+
+    from flows.county_flow import half_yearly_bulletin
+
+    wh = tmp_path / "wh.duckdb"
+    with WebhookReceiver() as hook:
+        config = _seed_config(tmp_path, seed_path, urls=[hook.url("json", "/zwgk")])
+        holder = _holder(wh, 120)
+        try:
+            with pytest.raises(WarehouseBusy):
+                half_yearly_bulletin(county="huarong", config=str(config), out_dir=str(tmp_path / "out"),
+                                     warehouse=str(wh), busy_wait=0.5)
+            runs = pipeline.list_runs(wh)
+        finally:
+            holder.kill()
+            holder.wait()
+        received = hook.wait_for(1)
+        assert received and "仓库被占用" in json.dumps(json.loads(received[0].body), ensure_ascii=False)
+    assert runs[0]["status"] == "failed" and "仓库被占用" in runs[0]["error"] and runs[0]["period"] == "2021H1"
+    # the next run records it in run_history and empties the side file
+    half_yearly_bulletin(county="huarong", config=str(config), out_dir=str(tmp_path / "out"), warehouse=str(wh))
+    from flows.steps.runs import pending_path
+
+    assert not pending_path(wh).exists()
+    statuses = [r["status"] for r in pipeline.list_runs(wh)]
+    assert sorted(statuses) == ["draft", "failed"]
