@@ -382,6 +382,22 @@ CHECKS = CHECKS + (
     ),
 )
 
+CHECKS = CHECKS + (
+    Check(
+        name="dates_plausible",
+        code="implausible_date",
+        frame="rule_timeliness",
+        severity="warning",
+        description="信息的成文日期、发布日期合乎常理：不早于《政府信息公开条例》施行（2008年5月1日）、成文不晚于发布、"
+                    "发布不在今天之后；不合常理的日期是门户上的笔误，按条列出请核实，不影响其余统计。",
+        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="implausible", value_set=[False]),
+        index_columns=("unit", "title", "doc_date", "publish_date", "url"),
+        message=lambda r: (f"{r['unit'] or '未知单位'}《{r['title']}》的日期不合常理（成文日期{_d(r['doc_date'])}，"
+                           f"发布日期{_d(r['publish_date'])}），未计入时效统计，请核实：{r['url']}"),
+        applies=lambda frames: bool(len(frames.get("rule_timeliness", ()))),
+    ),
+)
+
 CRAWL_STATUS = {"partial": "未读完", "blocked": "被拦截", "missing": "不存在", "error": "读取出错"}
 
 

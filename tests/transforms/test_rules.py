@@ -15,7 +15,6 @@ from flows.domain.registry import load_registry
 from transforms.rule_loaders import load_rule_settings, load_workdays
 from flows.domain.rules_config import RulesConfigError, rules_settings
 from transforms.loaders import load_crawl, load_registry as load_registry_into
-from flows.domain.workdays import CalendarError
 from transforms import runner
 
 
@@ -209,13 +208,29 @@ def test_bad_rule_settings_are_clear_errors():
         rules_settings({"nonsense": {}})
 
 
-def test_a_date_outside_the_calendar_is_a_clear_error(registry_path):
+def test_an_impossible_date_is_a_finding_about_its_item_not_a_stopped_run(registry_path):
+    """成文日期 1999 (before the 条例 took effect), 成文 after 发布, 发布 in the future: each item is a finding
+    naming its URL; the calendar is never asked for 1999 or 2031, and the other items are counted (issue 21)."""
     con = runner.connect(":memory:")
     load_registry_into(con, load_registry(registry_path, "华容县"), "huarong")
     load_crawl(con, county_slug="huarong", crawl_id="c9", items=[
-        item("/x", "司法局/规范性文件", "normative", "司法局", "2031-02-01", "2031-01-10")], summary={}, columns=[])
-    with pytest.raises(CalendarError, match="2031"):
-        load_workdays(con, "huarong", "2031H1")
+        item("/old", "司法局/规范性文件", "normative", "司法局", "2021-03-01", "1999-03-01"),
+        item("/after", "司法局/规范性文件", "normative", "司法局", "2021-03-01", "2021-05-01"),
+        item("/future", "司法局/规范性文件", "normative", "司法局", "2031-02-01", "2031-01-10"),
+        item("/ok", "司法局/规范性文件", "normative", "司法局", "2021-03-01", "2021-02-20")],
+        summary={}, columns=COLUMNS)
+    load_rule_settings(con, "huarong", rules_settings({}))
+    for period in ("2021H1", "2031H1"):
+        load_workdays(con, "huarong", period)  # no CalendarError for 1999 or 2031
+        runner.run_marts(con, "huarong", period)
+    frame = frames_for(con, "huarong", "2021H1")["rule_timeliness"].set_index("url")
+    assert sorted(frame.index[frame["implausible"]]) == ["/after", "/old"] and not frame["late"].any()
+    assert frame.loc["/ok", "working_days"] > 0
+    findings = [f.message for f in validate(frames_for(con, "huarong", "2021H1")).findings
+                if f.code == "implausible_date"]
+    assert len(findings) == 2 and any("1999年3月1日" in m and "/old" in m for m in findings)
+    future = frames_for(con, "huarong", "2031H1")["rule_timeliness"]
+    assert list(future.loc[future["implausible"], "url"]) == ["/future"]
     con.close()
 
 

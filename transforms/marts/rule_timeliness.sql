@@ -25,6 +25,15 @@ items AS (
     WHERE i.doc_date IS NOT NULL
 ),
 
+dated AS (
+    -- a date no document can have: formed before the 条例 took effect (2008-05-01), after it was
+    -- published, or published in the future — a typo on the portal, reported as the item's own finding
+    -- (check dates_plausible), never a stopped run
+    SELECT i.*, (i.doc_date < DATE '2008-05-01' OR i.doc_date > i.publish_date
+                 OR i.publish_date > current_date) AS implausible
+    FROM items i
+),
+
 final AS (
     SELECT i.county_slug, i.period, i.url, i.title, i.unit, i.unit_id, i.category, i."column",
            i.column_type, i.doc_date, i.publish_date, i.doc_number,
@@ -32,11 +41,12 @@ final AS (
            p.workday_no - d.workday_no AS working_days,
            due.day AS due_date,
            l.n AS limit_days,
-           p.workday_no - d.workday_no > l.n AS late
-    FROM items i
+           coalesce(NOT i.implausible AND p.workday_no - d.workday_no > l.n, false) AS late,
+           i.implausible
+    FROM dated i
     JOIN limit_days l ON l.county_slug = i.county_slug
-    JOIN stg_workdays d ON d.day = i.doc_date
-    JOIN stg_workdays p ON p.day = i.publish_date
+    LEFT JOIN stg_workdays d ON d.day = i.doc_date AND NOT i.implausible
+    LEFT JOIN stg_workdays p ON p.day = i.publish_date AND NOT i.implausible
     LEFT JOIN stg_workdays due ON due.is_workday AND due.workday_no = d.workday_no + l.n
 )
 
