@@ -42,7 +42,7 @@ from flows.domain.settings import PROJECT_ROOT, settings  # noqa: F401  (PROJECT
 DEFAULT_CONFIG = settings().default_config  # under the project root: the same from any current directory
 SOURCE_KINDS = ("bulletin", "unit_report")
 MAX_CONFIG_BYTES = 1024 * 1024
-SLUG = re.compile(r"[a-z0-9_-]+")  # a folder name under --out: never "..", "/", or anything that climbs out
+SLUG = re.compile(r"[a-z0-9_-]{1,64}")  # a folder name under --out: never "..", "/", never too long for a file name
 RANKING_METHODS = ("ordinal", "competition")
 COUNTS_SOURCES = ("auto", "crawl", "reported")
 
@@ -212,7 +212,8 @@ def load_config(path: str | Path) -> CountyConfig:
         default_period = _default_period(str(default_period), path)
     slug = need("slug")
     if not SLUG.fullmatch(slug):
-        raise ConfigError(f"{path}: slug 只能由小写字母、数字、- 和 _ 组成（用作输出文件夹名），实为 {slug!r}")
+        raise ConfigError(f"{path}: slug 只能由小写字母、数字、- 和 _ 组成、最长 64 个字符（用作输出文件夹名），"
+                          f"实为 {slug[:80]!r}{'…' if len(slug) > 80 else ''}")
     return CountyConfig(
         path=path.resolve(), county=need("county"), slug=slug, registry=rel(data.get("registry")),
         default_period=default_period, issuer=data.get("issuer", ""), sources=sources, ranking=ranking,

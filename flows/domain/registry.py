@@ -24,6 +24,9 @@ from datetime import date
 from pathlib import Path
 
 REQUIRED_COLUMNS = ("unit_id", "unit", "category", "display_order")
+# the bulletin's attachment tables: a typo (其他类) would add a table of its own, so it is refused
+CATEGORIES = ("县直部门", "乡镇")
+MAX_DISPLAY_ORDER = 1_000_000_000  # a 30-digit order would overflow the warehouse's INTEGER
 OPTIONAL_COLUMNS = ("short_name", "aliases", "valid_from", "valid_to", "successor_of", "note")
 COUNTY_PREFIXES = ("县",)
 
@@ -146,10 +149,18 @@ def load_registry(path: str | Path, county: str = "") -> Registry:
                 raise RegistryError(f"{path}: 第{row_no}行 {col} 不能为空")
         try:
             order = int(rec["display_order"])
+            if not -MAX_DISPLAY_ORDER <= order <= MAX_DISPLAY_ORDER:
+                raise ValueError(order)
         except ValueError:
             raise RegistryError(
-                f"{path}: 第{row_no}行 display_order 应为整数，实为 {rec['display_order']!r}"
+                f"{path}: 第{row_no}行 display_order 应为 ±{MAX_DISPLAY_ORDER:,} 以内的整数，"
+                f"实为 {rec['display_order'][:40]!r}"
             ) from None
+        if rec["category"] not in CATEGORIES:
+            raise RegistryError(
+                f"{path}: 第{row_no}行 category 应为 {'、'.join(CATEGORIES)} 之一（每个类别是通报的一张附件表），"
+                f"实为 {rec['category'][:40]!r}"
+            )
         if rec["unit_id"] in ids:
             raise RegistryError(f"{path}: 第{row_no}行 unit_id {rec['unit_id']} 与第{ids[rec['unit_id']]}行重复")
         ids[rec["unit_id"]] = row_no

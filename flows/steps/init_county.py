@@ -128,7 +128,8 @@ def init_county(*, county: str, slug: str, preset: str | None, start: str, out_d
     from flows.domain.registry import load_registry
 
     if not SLUG.fullmatch(slug or ""):
-        raise ConfigError(f"--slug 只能由小写字母、数字、- 和 _ 组成（用作文件名和输出文件夹名），实为 {slug!r}")
+        raise ConfigError(f"--slug 只能由小写字母、数字、- 和 _ 组成、最长 64 个字符（用作文件名和输出文件夹名），"
+                          f"实为 {slug[:80]!r}")
     if not county.strip():
         raise ConfigError("--county 不能为空")
     out = Path(out_dir)

@@ -66,3 +66,27 @@ def test_duplicate_id_and_bad_date(tmp_path):
         load_registry(_write(tmp_path, "unit_id,unit,category,display_order\nD1,a,县直部门,1\nD1,b,县直部门,2\n"))
     with pytest.raises(RegistryError, match="valid_from"):
         load_registry(_write(tmp_path, "unit_id,unit,category,display_order,valid_from\nD1,a,县直部门,1,2021/1/1\n"))
+
+
+def test_a_category_typo_or_a_huge_display_order_is_refused_naming_the_row(tmp_path):
+    """其他类 would silently add a third attachment table; a 30-digit display_order overflows the warehouse (issue 21)."""
+    from flows.domain.registry import RegistryError, load_registry
+
+    head = "unit_id,unit,short_name,category,display_order,aliases\n"
+    typo = tmp_path / "typo.csv"
+    typo.write_text(head + "D01,财政局,财政局,县直部门,10,\nD02,档案馆,档案馆,其他类,20,\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"第3行 category 应为 县直部门、乡镇 之一.*其他类"):
+        load_registry(typo, "华容县")
+    huge = tmp_path / "huge.csv"
+    huge.write_text(head + "D01,财政局,财政局,县直部门," + "9" * 30 + ",\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="第2行 display_order 应为"):
+        load_registry(huge, "华容县")
+
+
+def test_a_slug_too_long_for_a_file_name_is_refused(tmp_path):
+    from flows.domain.config import ConfigError, load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text(f'county = "华容县"\nslug = "{"a" * 300}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="最长 64 个字符"):
+        load_config(path)
