@@ -40,6 +40,9 @@ WIDTH_PX = 1200
 BASE_PX = 200  # title, axis and margins
 BAR_PX = 40  # one unit, one bar (36 departments → 1640 px = 208 mm: one A4 page with its caption)
 PAIR_PX = 52  # one unit, two bars (this period and the previous one)
+# a chart never grows past this many units (≈ 4 A4 pages): a larger table's chart shows the units ranked
+# first, and says so in its title; the attachment tables list every unit
+MAX_CHART_UNITS = 120
 CURRENT_COLOUR = "#b22222"  # the red of official documents
 PREVIOUS_COLOUR = "#9e9e9e"
 
@@ -125,9 +128,10 @@ def units_chart(table: dict, period_label: str, county: str, path: Path) -> dict
     """Items per unit, sorted, largest on top: one bar per unit of the table."""
     rows = [r for r in table["rows"] if r.get("count") is not None]
     rows.sort(key=lambda r: (-r["count"], r.get("rank") or 0))
+    rows, cut = rows[:MAX_CHART_UNITS], len(rows) > MAX_CHART_UNITS
     labels = [r.get("short_name") or r["unit"] for r in rows]
     counts = [r["count"] for r in rows]
-    title = f"{county}{table['category']}{period_label}信息公开条数"
+    title = f"{county}{table['category']}{period_label}信息公开条数" + (f"（前{MAX_CHART_UNITS}名）" if cut else "")
     label_font, note_font, title_font = _fonts()
     fig = _figure(len(rows), "units")
     ax = _axes(fig)
@@ -153,10 +157,12 @@ def change_chart(table: dict, period_label: str, comparison: dict, county: str, 
     """This period beside the previous one, per unit, with the change written at the end of each pair."""
     rows = [r for r in table["rows"] if r.get("count") is not None or r.get("previous") is not None]
     rows.sort(key=lambda r: (-(r.get("count") or 0), r.get("rank") or 0))
+    rows, cut = rows[:MAX_CHART_UNITS], len(rows) > MAX_CHART_UNITS
     labels = [r.get("short_name") or r["unit"] for r in rows]
     current = [r.get("count") or 0 for r in rows]
     previous = [r.get("previous") or 0 for r in rows]
-    title = f"{county}{table['category']}{period_label}与{comparison['label']}信息公开条数对比"
+    title = (f"{county}{table['category']}{period_label}与{comparison['label']}信息公开条数对比"
+             + (f"（前{MAX_CHART_UNITS}名）" if cut else ""))
     label_font, note_font, title_font = _fonts()
     fig = _figure(len(rows), "change")
     ax = _axes(fig)

@@ -27,6 +27,9 @@ REQUIRED_COLUMNS = ("unit_id", "unit", "category", "display_order")
 # the bulletin's attachment tables: a typo (其他类) would add a table of its own, so it is refused
 CATEGORIES = ("县直部门", "乡镇")
 MAX_DISPLAY_ORDER = 1_000_000_000  # a 30-digit order would overflow the warehouse's INTEGER
+# a county has some 50–200 units; a registry far beyond that is a wrong file (a 100,000-row one took
+# 13.7 GB in the ranking queries): refused before anything is loaded
+MAX_UNITS = 5000
 OPTIONAL_COLUMNS = ("short_name", "aliases", "valid_from", "valid_to", "successor_of", "note")
 COUNTY_PREFIXES = ("县",)
 
@@ -144,6 +147,9 @@ def load_registry(path: str | Path, county: str = "") -> Registry:
         rec = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(rec.values()):
             continue
+        if len(units) >= MAX_UNITS:
+            raise RegistryError(f"{path}: 第{row_no}行：单位名册超过 {MAX_UNITS} 个单位的上限——"
+                                "一个县的名册应为几十到几百个单位，请检查是否选错了文件")
         for col in REQUIRED_COLUMNS:
             if not rec.get(col):
                 raise RegistryError(f"{path}: 第{row_no}行 {col} 不能为空")

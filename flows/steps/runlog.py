@@ -34,6 +34,31 @@ class _TerminalFilter(logging.Filter):
         return True
 
 
+class SafeFileHandler(RotatingFileHandler):
+    """The log file, which can never make logging recurse: when a record cannot be written (disk full, a
+    read-only folder), it says so once on stderr, in one line naming the file, and stops writing —
+    instead of logging's "--- Logging error ---" traceback for every record, each of which Prefect would
+    log again (tests/flows/test_reliability.py)."""
+
+    broken: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.broken is not None:
+            return
+        super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        import sys
+
+        if self.broken is None:
+            exc = sys.exc_info()[1]
+            self.broken = str(exc)
+            try:
+                sys.stderr.write(f"警告：无法写入日志文件 {self.baseFilename}（{exc}），此后的日志不再写入该文件\n")
+            except Exception:  # noqa: BLE001 - stderr itself may be gone
+                pass
+
+
 def route_logs(warehouse: str | Path) -> Path:
     """Send the process's log records to the log file and keep tracebacks off the terminal.
 
@@ -43,7 +68,7 @@ def route_logs(warehouse: str | Path) -> Path:
     root = logging.getLogger()
     if key not in _installed:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")
+        handler = SafeFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.setLevel(logging.INFO)
         _installed[key] = handler

@@ -90,3 +90,13 @@ def test_a_slug_too_long_for_a_file_name_is_refused(tmp_path):
     path.write_text(f'county = "华容县"\nslug = "{"a" * 300}"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="最长 64 个字符"):
         load_config(path)
+
+
+def test_a_registry_of_a_hundred_thousand_rows_is_refused_at_once(tmp_path):
+    from flows.domain.registry import MAX_UNITS, RegistryError, load_registry
+
+    path = tmp_path / "huge.csv"
+    rows = "".join(f"D{i},单位{i},单位{i},县直部门,{i},\n" for i in range(100_000))
+    path.write_text("unit_id,unit,short_name,category,display_order,aliases\n" + rows, encoding="utf-8")
+    with pytest.raises(RegistryError, match=f"第{MAX_UNITS + 2}行：单位名册超过 {MAX_UNITS} 个单位的上限"):
+        load_registry(path, "华容县")

@@ -274,3 +274,24 @@ def test_a_run_kept_out_of_a_busy_warehouse_is_recorded_and_alerted(prefect_harn
     assert not pending_path(wh).exists()
     statuses = [r["status"] for r in pipeline.list_runs(wh)]
     assert sorted(statuses) == ["draft", "failed"]
+
+
+def test_a_log_file_that_cannot_be_written_never_makes_logging_recurse(tmp_path, capsys):
+    """Disk full under the warehouse: one line on stderr naming the log file, then silence — not 25,000
+    lines of "Logging error" ending in RecursionError (issue 21)."""
+    import logging
+
+    from flows.steps.runlog import SafeFileHandler
+
+    handler = SafeFileHandler(tmp_path / "zwgk.log", encoding="utf-8")
+    handler.stream = open("/dev/full", "w", encoding="utf-8")  # every write fails with ENOSPC
+    logger = logging.getLogger("zwgk.test.full")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        for i in range(200):
+            logger.error("记录 %s", i)
+    finally:
+        logger.removeHandler(handler)
+    err = capsys.readouterr().err
+    assert err.count("无法写入日志文件") == 1 and "Logging error" not in err and "zwgk.log" in err

@@ -424,3 +424,18 @@ def test_cjk_font_installed_after_matplotlib_cached_its_font_list(monkeypatch):
     monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
     assert charts_module._known_cjk_font() is None
     assert charts_module.cjk_font().name in charts_module.CJK_FAMILIES
+
+
+def test_a_chart_has_a_bounded_size_whatever_the_number_of_units(tmp_path):
+    """500 units in a category: the chart shows the first MAX_CHART_UNITS and says so; its size is that of
+    MAX_CHART_UNITS units, not 500 (issue 21). The attachment tables still list every unit."""
+    from PIL import Image
+
+    from reports.charts import MAX_CHART_UNITS, figure_px, units_chart
+
+    rows = [{"unit": f"单位{i}", "short_name": f"单位{i}", "count": 1000 - i, "rank": i + 1} for i in range(500)]
+    chart = units_chart({"category": "县直部门", "rows": rows}, "2021年上半年", "华容县", tmp_path / "c.png")
+    assert (chart["width"], chart["height"]) == figure_px(MAX_CHART_UNITS, "units")
+    assert chart["title"].endswith(f"（前{MAX_CHART_UNITS}名）")
+    with Image.open(tmp_path / "c.png") as img:
+        assert img.height <= figure_px(MAX_CHART_UNITS, "units")[1] * 2

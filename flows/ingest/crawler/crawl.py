@@ -101,6 +101,8 @@ def _crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None, fu
                 reports = [f.result() for f in futures]
         pages = single_pages(config, fetcher)
         items = build_items(config, store, registry=registry, since=since, crawl_id=crawl_id)
+        if resuming:  # columns finished before the interruption were not walked again: count from the store
+            _recount_outcomes(store, crawl_id, summary)
         summary.requests = int(counters.get("requests"))
         summary.retries = int(counters.get("retries"))
         summary.rate_limited = int(counters.get("rate_limited"))
@@ -117,6 +119,16 @@ def _crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None, fu
         fetcher.close()
         store.close()
     return CrawlResult(items=items, summary=summary, columns=reports, store_dir=Path(store_dir), pages=pages)
+
+
+def _recount_outcomes(store: CrawlStore, crawl_id: str, summary: CrawlSummary) -> None:
+    """A resumed crawl's missing, external and robots counts: every such URL this crawl recorded, before
+    and after the interruption (the report otherwise showed 0 for the columns finished before it)."""
+    from collections import Counter
+
+    seen = Counter(r.outcome for r in store.responses() if r.crawl_id == crawl_id)
+    for outcome, field in (("missing", "missing"), ("external", "external"), ("robots", "skipped_robots")):
+        setattr(summary, field, max(getattr(summary, field), seen.get(outcome, 0)))
 
 
 def single_pages(config: CrawlConfig, fetcher: Fetcher) -> list[dict]:
