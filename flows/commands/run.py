@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -16,6 +19,8 @@ from flows.domain.periods import PeriodError, parse_period
 from flows.domain.settings import settings
 from flows.steps.ownership import NotOurs, check_ours
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
+
+TZ = ZoneInfo("Asia/Shanghai")  # run_history's times (flows/steps/outputs.py TZ)
 
 
 def run_command(
@@ -70,6 +75,7 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
               recrawl: bool = False, force: bool = False, partial_ok: bool = False) -> dict:
     """Run the flow holding the warehouse; a failure is one line on the terminal (its traceback is in the
     log file): exit 2 for what the office can fix (input, config, period, a busy warehouse), else 1."""
+    started = datetime.now(TZ).replace(tzinfo=None, microsecond=0)
     try:
         with warehouse_lock(warehouse, f"zwgk run {cfg.slug} {period}", wait=wait, on_wait=say):
             from flows.county_flow import RunFailed, half_yearly_bulletin
@@ -94,9 +100,33 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
                 import logging
 
                 logging.getLogger("zwgk").error("运行失败", exc_info=exc)
+                published = published_since(warehouse, cfg.slug, started)
+                if published is not None:  # the bulletin is out and recorded: Prefect's bookkeeping failed after
+                    say(f"警告：通报已发布并已记入运行记录，但 Prefect 记录运行状态时出错（{type(exc).__name__}: {exc}；"
+                        f"详细信息见 {log}）")
+                    return published
                 fail(f"运行失败：{type(exc).__name__}: {exc}（详细信息见 {log}）", 1)
     except WarehouseBusy as exc:
         fail(str(exc))
+
+
+def published_since(warehouse: Path, county_slug: str, started: datetime) -> dict | None:
+    """The run.json of a run of this county recorded as final or draft since ``started``, when its outputs
+    are in place: the run did its work although the command saw an error afterwards."""
+    from flows.steps.pipeline import list_runs
+
+    try:
+        runs = list_runs(warehouse, county_slug, None, 5)
+    except Exception:  # noqa: BLE001 - the warehouse itself may be what failed
+        return None
+    for r in runs:
+        if r.get("status") in ("final", "draft") and (r.get("started_at") or "") >= started.isoformat() \
+                and r.get("out_dir"):
+            try:
+                return json.loads((Path(r["out_dir"]) / "run.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+    return None
 
 
 def _print_checks(summary: dict) -> None:

@@ -295,3 +295,29 @@ def test_a_log_file_that_cannot_be_written_never_makes_logging_recurse(tmp_path,
         logger.removeHandler(handler)
     err = capsys.readouterr().err
     assert err.count("无法写入日志文件") == 1 and "Logging error" not in err and "zwgk.log" in err
+
+
+def test_the_exit_code_says_the_bulletin_was_published_when_prefect_fails_afterwards(
+        prefect_harness, tmp_path, seed_path, monkeypatch):
+    """The flow publishes and records the run, then Prefect's bookkeeping fails (its server stopped): the
+    command says the bulletin is out, warns about the bookkeeping, and exits as for the run — not 运行失败 /
+    exit 1 (issue 21)."""
+    import httpx
+    from typer.testing import CliRunner
+
+    import flows.county_flow as county_flow
+    from flows.cli import app
+
+    config = _seed_config(tmp_path, seed_path)
+    real = county_flow.half_yearly_bulletin
+
+    def publishes_then_fails(**kw):
+        real(**kw)
+        raise httpx.ConnectError("All connection attempts failed")
+
+    monkeypatch.setattr(county_flow, "half_yearly_bulletin", publishes_then_fails)
+    result = CliRunner().invoke(app, ["run", "--config", str(config), "--period", "2021H1", "--out", str(tmp_path / "out"),
+                                      "--warehouse", str(tmp_path / "wh.duckdb")])
+    assert result.exit_code == 3, result.output  # the seed's bulletin is a draft: exit 3, as without the error
+    assert "通报已发布并已记入运行记录" in result.output and "ConnectError" in result.output
+    assert "运行失败" not in result.output and (tmp_path / "out" / "huarong" / "2021H1" / "bulletin.md").exists()
