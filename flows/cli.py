@@ -16,7 +16,7 @@ import sys
 import typer
 
 from flows import prefect_env  # noqa: F401
-from flows.commands import check, county, inspect, run, schedule, server, warehouse
+from flows.commands import check, county, doctor, inspect, run, schedule, server, warehouse
 from flows.commands.common import (EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, INPUT_ERRORS,  # noqa: F401
                                    LATEST_KINDS, WAIT_HELP, console, err, fail, styled, use_server)
 from flows.commands.run import _print_run  # noqa: F401  (re-exported: tests print a run summary)
@@ -62,6 +62,7 @@ _register_annual(app)
 _register_crawl(app)
 county.register(app)
 inspect.register(app)
+doctor.register(app)
 schedule.register(app)
 _register_region(app)
 server.register(app)

@@ -43,7 +43,19 @@ def ingest_task(config_path: str, warehouse: str, period: str) -> dict:
     return pipeline.ingest_config(load_config(config_path), warehouse, period)
 
 
-@task(name="crawl", cache_policy=NO_CACHE, task_run_name="crawl-{county_slug}", retries=2, retry_delay_seconds=[30, 120])
+def _worth_retrying(task, task_run, state) -> bool:
+    """A damaged crawl store or an unreadable config is not fixed by waiting: no retry for those."""
+    from transforms.errors import StoreDamaged
+
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:  # noqa: BLE001 - a result that cannot be read: retry as before
+        return True
+    return not isinstance(exc, (StoreDamaged, ValueError))
+
+
+@task(name="crawl", cache_policy=NO_CACHE, task_run_name="crawl-{county_slug}", retries=2,
+      retry_delay_seconds=[30, 120], retry_condition_fn=_worth_retrying)
 def crawl_task(config_path: str, warehouse: str, county_slug: str) -> dict:
     """Network task: retried with backoff (the crawler itself retries each request on 5xx/timeouts).
     Writes the county's own crawl store only (never the warehouse): counties crawl in parallel."""

@@ -45,6 +45,7 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
         (0, ["栏目列表页（column_list）", "预设 empirecms", "共22条，共2页，当前第2页"]),
     "inspect tests/fixtures/real_portal/other_wanzai_article_1.html --json":
         (0, ['"kind": "article"', '"索引号": "014742224A/2023-0043406"', '"发布机构": "万载县统计局"']),
+    "doctor": (0, ["正常 仓库", "正常 输出目录"]),
     "server start": (0, ["Prefect 服务器已在运行：http://127.0.0.1:"]),
     "server status": (0, ["Prefect 服务器运行中：http://127.0.0.1:"]),
     "server stop": (0, ["已停止 Prefect 服务器"]),
@@ -53,6 +54,7 @@ NETWORK = "needs the network (a real portal)"
 OFFICE_FILES = "needs files the office has, not in the repository"
 FOREVER = "serves schedules until stopped (tests/reports/test_annual_outputs.py, tests/prefect_helpers.py)"
 NOT_RUN = {
+    "doctor --warehouse /srv/zwgk/warehouse.duckdb": "a path on the office's server (tests/flows/test_doctor.py)",
     "run --period 2026H2 --partial-ok": "depends on today's date (tests/flows/test_reliability.py runs the current half-year)",
     "run --period 2021H1 --force": "needs an output folder the office changed (tests/flows/test_ownership.py)",
     "init --county 青溪县 --slug qingxi --start http://www.qingxi.gov.cn/zwgk/index.html "

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.errors import StoreDamaged
+
 SQL_DIR = Path(__file__).resolve().parent
 LAYERS = ("staging", "marts")
 MODEL_LAYERS = ("raw", "staging", "marts", "region")
@@ -149,6 +151,12 @@ def scalar(con: duckdb.DuckDBPyConnection, statement: str, params=None):
     return rows[0][0] if rows else None
 
 
+def _damaged(path, what: str, exc: Exception) -> StoreDamaged:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreDamaged(f"{path}: {what}无法读取（{first[:200]}）——文件已损坏或不是 zwgk 的{what}。"
+                        "运行 zwgk doctor 查看；重建办法见 docs/reliability.md“损坏的仓库或采集存储”")
+
+
 def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_limit: str | None = None,
             threads: int | None = None, schema: bool = True, check_memory: bool = False
             ) -> duckdb.DuckDBPyConnection:
@@ -164,7 +172,12 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_li
         config["memory_limit"] = str(memory_limit).replace(" ", "") if check_memory else memory_limit
     if threads:
         config["threads"] = int(threads)
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():  # held by another process: the callers name it (runlock.holder)
+            raise
+        raise _damaged(path, "仓库", exc) from None
     if schema and not read_only:
         ensure_schema(con)
     return con
@@ -174,8 +187,14 @@ def connect_crawl_index(path: str | Path) -> sqlite3.Connection:
     """Open a crawl store's index (SQLite: one file per county, written by the crawl's threads under
     the store's lock, autocommit; ``crawl_store/begin.sql`` opens a transaction) with its schema."""
     con = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-    con.executescript(sql("crawl_store/settings"))
-    con.executescript(sql("crawl_store/schema"))
+    try:
+        con.executescript(sql("crawl_store/settings"))
+        con.executescript(sql("crawl_store/schema"))
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        con.close()
+        if "locked" in str(exc):
+            raise
+        raise _damaged(path, "采集存储", exc) from None
     return con
 
 

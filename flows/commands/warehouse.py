@@ -15,6 +15,7 @@ from flows.commands.common import (INPUT_ERRORS, WAIT_HELP, WAREHOUSE_HELP, cons
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import parse_period
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
+from transforms.errors import StoreDamaged
 
 
 def ingest_command(
@@ -121,8 +122,10 @@ def transform_command(
                 n = runner.run_all(con)
             finally:
                 con.close()
-    except WarehouseBusy as exc:
+    except (WarehouseBusy, StoreDamaged) as exc:
         fail(str(exc))
+    except OSError as exc:  # a read-only folder, a full disk: one line naming the file
+        fail(f"{exc.filename or warehouse}: 无法写入仓库（{exc.strerror or exc}）——请检查磁盘空间和目录权限，或用 --warehouse 指定")
     console.print(f"已重建 {n} 个县·期间的汇总表。")
 
 

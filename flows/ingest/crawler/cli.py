@@ -125,10 +125,11 @@ def crawl_command(
     except OSError as exc:
         _fail(f"{store_dir}: 无法创建采集存储目录（{exc.strerror or exc}）——请用 --store 指定可写的目录")
     from flows.steps.runlock import CrawlStoreBusy
+    from transforms.errors import StoreDamaged
 
     try:
         result = crawl(cfg, store_dir, since=since_date, full=full, registry=reg, progress=progress)
-    except CrawlStoreBusy as exc:  # another crawl on this store: one line, exit 2
+    except (CrawlStoreBusy, StoreDamaged) as exc:  # another crawl on this store, or a damaged index: one line
         _fail(str(exc))
     _print_summary(result)
     if export is not None:

@@ -1,0 +1,59 @@
+"""A damaged warehouse or crawl store is named in one line, by every command and by ``zwgk doctor``, with
+the way to rebuild (issue 21; docs/reliability.md "损坏的仓库或采集存储"). Real ``zwgk`` processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _zwgk(*args, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ZWGK_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _damaged_warehouse(path: Path, how: str) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(200000)")
+    con.close()
+    data = bytearray(path.read_bytes())
+    if how == "header":
+        data[:4096] = os.urandom(4096)
+    else:
+        data = data[: len(data) // 3]
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_warehouse_is_one_line_everywhere_and_doctor_says_how_to_rebuild(tmp_path):
+    for how in ("header", "truncated"):
+        home = tmp_path / how
+        home.mkdir()
+        wh = home / "warehouse.duckdb"
+        _damaged_warehouse(wh, how)
+        for args in (["runs"], ["transform"]):
+            proc = _zwgk(*args, home=home)
+            assert proc.returncode == 2, (args, proc.stdout, proc.stderr[-2000:])
+            line = proc.stderr.strip()
+            assert len(line.splitlines()) == 1 and str(wh) in line and "zwgk doctor" in line, line
+            assert "另一个" not in line and "Traceback" not in proc.stderr  # never "used by another process"
+        doctor = _zwgk("doctor", home=home)
+        assert doctor.returncode == 3 and "有问题" in doctor.stdout and "zwgk ingest" in doctor.stdout
+
+
+def test_a_damaged_crawl_store_is_one_line_and_doctor_finds_it(tmp_path):
+    store = tmp_path / "crawl" / "huarong"
+    store.mkdir(parents=True)
+    (store / "index.sqlite").write_bytes(b"this is not a database " * 100)
+    proc = _zwgk("crawl", "--config", ROOT / "data" / "portals" / "huarong.toml", "--store", tmp_path / "crawl",
+                 home=tmp_path)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr[-2000:]
+    assert "index.sqlite" in proc.stderr and "采集存储无法读取" in proc.stderr
+    doctor = _zwgk("doctor", home=tmp_path)
+    assert doctor.returncode == 3 and "采集存储" in doctor.stdout and "有问题" in doctor.stdout
