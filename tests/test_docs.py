@@ -46,6 +46,7 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
     "inspect tests/fixtures/real_portal/other_wanzai_article_1.html --json":
         (0, ['"kind": "article"', '"索引号": "014742224A/2023-0043406"', '"发布机构": "万载县统计局"']),
     "doctor": (0, ["正常 仓库", "正常 输出目录"]),
+    "vacuum": (0, ["已整理", "MB →"]),
     "server start": (0, ["Prefect 服务器已在运行：http://127.0.0.1:"]),
     "server status": (0, ["Prefect 服务器运行中：http://127.0.0.1:"]),
     "server stop": (0, ["已停止 Prefect 服务器"]),
@@ -54,6 +55,7 @@ NETWORK = "needs the network (a real portal)"
 OFFICE_FILES = "needs files the office has, not in the repository"
 FOREVER = "serves schedules until stopped (tests/reports/test_annual_outputs.py, tests/prefect_helpers.py)"
 NOT_RUN = {
+    "vacuum --warehouse /srv/zwgk/warehouse.duckdb --keep-crawls 2": "a path on the office's server (tests/transforms/test_retention.py)",
     "doctor --warehouse /srv/zwgk/warehouse.duckdb": "a path on the office's server (tests/flows/test_doctor.py)",
     "run --period 2026H2 --partial-ok": "depends on today's date (tests/flows/test_reliability.py runs the current half-year)",
     "run --period 2021H1 --force": "needs an output folder the office changed (tests/flows/test_ownership.py)",

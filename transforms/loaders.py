@@ -218,3 +218,18 @@ def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: st
         con.unregister("incoming_items")
         con.unregister("incoming_columns")
     return len(rows)
+
+
+def prune_crawls(con: duckdb.DuckDBPyConnection, county_slug: str, keep_crawls: int = 1) -> int:
+    """Delete the county's crawled items a newer crawl supersedes, and old crawls' column lists, keeping the
+    newest ``keep_crawls`` crawls whole (docs/reliability.md, "Retention"); one transaction. Returns the
+    number of items deleted. What the marts read does not change."""
+    params = {"county_slug": county_slug, "keep_crawls": max(1, int(keep_crawls))}
+    before = scalar(con, "SELECT count(*) FROM raw_crawled_items WHERE county_slug = $county_slug",
+                    {"county_slug": county_slug})
+    with transaction(con):
+        execute(con, sql("load/prune_superseded_items"), params)
+        execute(con, sql("load/prune_old_crawl_columns"), params)
+    after = scalar(con, "SELECT count(*) FROM raw_crawled_items WHERE county_slug = $county_slug",
+                   {"county_slug": county_slug})
+    return int(before) - int(after)

@@ -129,7 +129,31 @@ def transform_command(
     console.print(f"已重建 {n} 个县·期间的汇总表。")
 
 
+def vacuum_command(
+    warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
+    keep_crawls: Annotated[int, typer.Option(help="每个县完整保留最近几次采集（更早的采集只保留后来没有再采到的条目）")] = 1,
+    wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
+) -> None:
+    """Prune superseded crawl items of every county and give the freed space back to the disk."""
+    from flows.steps.retention import vacuum
+
+    warehouse = warehouse_or_default(warehouse)
+    if not 1 <= keep_crawls <= 1000:
+        fail(f"--keep-crawls 应为 1 到 1000 之间的整数，实为 {keep_crawls!r}")
+    try:
+        with warehouse_lock(warehouse, "zwgk vacuum", wait=wait, on_wait=say):
+            done = vacuum(warehouse, keep_crawls)
+    except (WarehouseBusy, StoreDamaged, FileNotFoundError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or warehouse}: 无法整理仓库（{exc.strerror or exc}）——请检查磁盘空间（需要约一份仓库大小的空余）和目录权限")
+    pruned = sum(done["pruned_items"].values())
+    console.print(f"已整理 {warehouse}：删去被新采集取代的条目 {pruned} 条；"
+                  f"{done['before_bytes'] / 1e6:.1f} MB → {done['after_bytes'] / 1e6:.1f} MB", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
+    app.command("vacuum", short_help="删去被新采集取代的条目，整理仓库文件，释放磁盘空间")(vacuum_command)
     app.command("ingest", short_help="导入往期通报或单位报送表到仓库")(ingest_command)
     app.command("transform", short_help="重建仓库中所有县、期间的汇总表")(transform_command)
     app.command("runs", short_help="列出历次运行及其结果")(runs_command)

@@ -82,6 +82,10 @@ class CountyConfig:
     # by default, 0 = always crawl); `zwgk run --recrawl` crawls regardless
     crawl_max_age: float = 6 * 3600
     tolerance: int = 0  # [reconciliation] tolerance: |crawled − reported| allowed per unit
+    # [retention] (docs/reliability.md "Retention"): crawls kept whole in the warehouse (older crawls keep only
+    # the items no newer crawl has), and the item files (crawl/<slug>/items/*.jsonl) kept per county
+    keep_crawls: int = 1
+    keep_item_files: int = 3
     rules: dict = field(default_factory=dict)  # [rules]: flows/domain/rules_config.py (defaults filled in)
     counts_source: str = "auto"  # [counts] source: auto (reported when loaded, else the crawl) | crawl | reported
     raw: dict = field(default_factory=dict)
@@ -195,6 +199,14 @@ def load_config(path: str | Path) -> CountyConfig:
     if not isinstance(tolerance, int) or tolerance < 0:
         raise ConfigError(f"{path}: reconciliation.tolerance 应为非负整数，实为 {tolerance!r}")
     rate, crawl_limits, crawl_max_age = _crawl_settings(crawl, path)
+    retention = table("retention")
+    for key in retention:
+        if key not in ("keep_crawls", "item_files"):
+            raise ConfigError(f"{path}: [retention] 中未知的键 {key!r}；可用的键：keep_crawls, item_files")
+    keep = {k: retention.get(k, d) for k, d in (("keep_crawls", 1), ("item_files", 3))}
+    for key, value in keep.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            raise ConfigError(f"{path}: retention.{key} 应为 1 到 1000 之间的整数，实为 {value!r}")
     from flows.domain.rules_config import RulesConfigError, rules_settings
 
     try:
@@ -221,7 +233,8 @@ def load_config(path: str | Path) -> CountyConfig:
         notify_success=bool(alerts.get("notify_success", False)),
         crawl_config=rel(crawl.get("config")), crawl_demo=bool(crawl.get("demo", False)),
         crawl_store=rel(crawl.get("store")), crawl_rate=rate, crawl_limits=crawl_limits,
-        crawl_max_age=crawl_max_age, tolerance=tolerance,
+        crawl_max_age=crawl_max_age, tolerance=tolerance, keep_crawls=keep["keep_crawls"],
+        keep_item_files=keep["item_files"],
         rules=rules, counts_source=counts_source,
         raw=data,
     )

@@ -21,6 +21,7 @@ from flows.domain.registry import load_registry
 from transforms.loaders import LoadResult, load_parsed
 from transforms.loaders import load_county as load_county_into
 from transforms.loaders import load_crawl as load_crawl_into
+from transforms.loaders import prune_crawls
 from transforms.loaders import load_registry as load_registry_into
 from transforms import runner
 
@@ -255,7 +256,19 @@ def load_crawled(config: CountyConfig, warehouse: str | Path, crawled: dict) -> 
     try:
         loaded = load_crawl_into(con, county_slug=config.slug, crawl_id=crawled["crawl_id"], items=items,
                                  summary=crawled["summary"], portal=crawled["portal"], columns=crawled["columns"])
+        # retention: what a newer crawl supersedes is never read again (docs/reliability.md "Retention")
+        pruned = prune_crawls(con, config.slug, config.keep_crawls)
     finally:
         con.close()
+    prune_item_files(Path(crawled["items_file"]).parent, config.keep_item_files)
     out = {k: v for k, v in crawled.items() if k not in {"items_file", "portal"}}
-    return {"crawl_id": out.pop("crawl_id"), "items": out.pop("items"), "loaded": loaded, **out}
+    return {"crawl_id": out.pop("crawl_id"), "items": out.pop("items"), "loaded": loaded, "pruned": pruned, **out}
+
+
+def prune_item_files(folder: str | Path, keep: int) -> list[Path]:
+    """Keep the newest ``keep`` item files (``<crawl_id>.jsonl``) of a crawl store; remove the older ones."""
+    files = sorted(Path(folder).glob("*.jsonl"), key=lambda p: (p.stat().st_mtime, p.name))
+    stale = files[:-max(1, keep)]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
