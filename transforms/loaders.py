@@ -225,11 +225,9 @@ def prune_crawls(con: duckdb.DuckDBPyConnection, county_slug: str, keep_crawls: 
     newest ``keep_crawls`` crawls whole (docs/reliability.md, "Retention"); one transaction. Returns the
     number of items deleted. What the marts read does not change."""
     params = {"county_slug": county_slug, "keep_crawls": max(1, int(keep_crawls))}
-    before = scalar(con, "SELECT count(*) FROM raw_crawled_items WHERE county_slug = $county_slug",
-                    {"county_slug": county_slug})
+    before = scalar(con, sql("queries/crawled_item_count"), {"county_slug": county_slug})
     with transaction(con):
         execute(con, sql("load/prune_superseded_items"), params)
         execute(con, sql("load/prune_old_crawl_columns"), params)
-    after = scalar(con, "SELECT count(*) FROM raw_crawled_items WHERE county_slug = $county_slug",
-                   {"county_slug": county_slug})
+    after = scalar(con, sql("queries/crawled_item_count"), {"county_slug": county_slug})
     return int(before) - int(after)

@@ -33,13 +33,13 @@ from pathlib import Path
 
 import duckdb
 
-from transforms.errors import StoreDamaged
+from transforms.errors import StoreDamaged, WarehouseInUse
 
 SQL_DIR = Path(__file__).resolve().parent
 LAYERS = ("staging", "marts")
 MODEL_LAYERS = ("raw", "staging", "marts", "region")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLACEHOLDER = re.compile(r"\{(table|view|column|folder|columns|order|model)\}")
+_PLACEHOLDER = re.compile(r"\{(table|view|column|folder|columns|order|model|path|alias)\}")
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
 
 
@@ -97,6 +97,12 @@ def template(name: str, **fill) -> str:
             return quoted(value, True)
         if key == "folder":
             return _identifier(value, table=True)
+        if key == "path":  # a file path, as a SQL string literal
+            return "'" + str(value).replace("'", "''") + "'"
+        if key == "alias":
+            if value not in ("src", "fresh"):
+                raise ValueError(f"templates/{name}.sql: alias must be src or fresh, not {value!r}")
+            return value
         if key == "column":
             return quoted(value, False)
         if key == "order":
@@ -176,7 +182,7 @@ def connect(path: str | Path = ":memory:", *, read_only: bool = False, memory_li
         con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():  # held by another process: the callers name it (runlock.holder)
-            raise
+            raise WarehouseInUse(str(exc)) from exc
         raise _damaged(path, "仓库", exc) from None
     if schema and not read_only:
         ensure_schema(con)
@@ -446,3 +452,49 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params):
     """Run ``queries/<name>.sql`` with named parameters; returns a pandas DataFrame."""
     text = sql(f"queries/{name}")
     return con.execute(text, _bind(text, params)).df()
+
+
+def read_every_table(con: duckdb.DuckDBPyConnection, path: str | Path) -> tuple[int, int]:
+    """(tables, rows), every model table read to its end; ``StoreDamaged`` for a damaged block (zwgk doctor)."""
+    tables = rows = 0
+    try:
+        for (name,) in execute(con, sql("queries/base_tables")):
+            if name in known_tables():
+                rows += execute(con, template("count_table", table=name))[0][0]
+                tables += 1
+    except duckdb.Error as exc:
+        raise _damaged(path, "仓库", exc) from None
+    return tables, rows
+
+
+def compact(path: str | Path) -> None:
+    """Rewrite a warehouse into a fresh file, swapped in by one rename (the caller holds the lock)."""
+    path = Path(path)
+    fresh = path.with_name(path.name + ".vacuum.tmp")
+    fresh.unlink(missing_ok=True)
+    con = connect(path, schema=False)
+    try:
+        execute(con, sql("load/checkpoint"))
+    finally:
+        con.close()
+    con = duckdb.connect(":memory:")
+    try:
+        execute(con, template("attach_path", path=str(path), alias="src"))
+        execute(con, template("attach_path", path=str(fresh), alias="fresh"))
+        execute(con, sql("load/copy_database"))
+    finally:
+        con.close()
+    fresh.replace(path)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+
+
+def check_crawl_index(path: str | Path) -> str:
+    """SQLite's integrity check of a crawl index (read-only): "ok" or the fault; ``StoreDamaged`` if no database."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute(sql("crawl_store/integrity_check")).fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, "采集存储", exc) from None

@@ -17,11 +17,9 @@ REBUILD_STORE = "把 index.sqlite 移开，下次采集会重建索引并重新�
 
 
 def check_warehouse(path: Path) -> tuple[bool, str]:
-    """(ok, what was found): the file opens read-only and every table can be read to its end."""
-    import duckdb
-
+    """(ok, what was found): the file opens read-only and every table reads to its end."""
     from transforms import runner
-    from transforms.errors import StoreDamaged
+    from transforms.errors import StoreDamaged, WarehouseInUse
 
     if not path.exists():
         return True, "尚未创建（第一次运行时创建）"
@@ -29,35 +27,27 @@ def check_warehouse(path: Path) -> tuple[bool, str]:
         con = runner.connect(path, read_only=True, schema=False)
     except StoreDamaged as exc:
         return False, f"{exc}；{REBUILD_WAREHOUSE}"
-    except duckdb.IOException:
+    except WarehouseInUse:
         from flows.steps.runlock import holder
 
         return True, f"正被{holder(path)}使用，稍后再查"
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
-        rows = 0
-        for table in tables:  # reads every block: a damaged one fails its checksum here
-            rows += con.execute(f'SELECT count(*) FROM "{table.replace(chr(34), "")}"').fetchone()[0]
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0][:200]
-        return False, f"{path}: 读取表时出错（{first}）——文件已损坏；{REBUILD_WAREHOUSE}"
+        tables, rows = runner.read_every_table(con, path)
+    except StoreDamaged as exc:
+        return False, f"{exc}；{REBUILD_WAREHOUSE}"
     finally:
         con.close()
-    return True, f"可读：{len(tables)} 张表，{rows} 行"
+    return True, f"可读：{tables} 张表，{rows} 行"
 
 
 def check_store(index: Path) -> tuple[bool, str]:
-    import sqlite3
+    from transforms import runner
+    from transforms.errors import StoreDamaged
 
     try:
-        con = sqlite3.connect(f"file:{index}?mode=ro", uri=True, timeout=5)
-        try:
-            result = con.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        return False, f"{index}: 采集存储无法读取（{exc}）；{REBUILD_STORE}"
+        result = runner.check_crawl_index(index)
+    except StoreDamaged as exc:
+        return False, f"{exc}；{REBUILD_STORE}"
     if result != "ok":
         return False, f"{index}: 采集存储已损坏（{result[:200]}）；{REBUILD_STORE}"
     return True, "可读"

@@ -115,6 +115,8 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
     """Past runs, newest first, as plain JSON-ready dicts (None for missing values, lists, ISO times)."""
     import duckdb
 
+    from transforms.errors import WarehouseInUse
+
     kept = [_pending_row(r) for r in _pending(warehouse)
             if (county_slug is None or r.get("county_slug") == county_slug)
             and (period is None or r.get("period") == parse_period(period).code)]
@@ -122,7 +124,7 @@ def list_runs(warehouse: str | Path, county_slug: str | None = None, period: str
         return kept[:limit]
     try:
         con = runner.connect(warehouse, read_only=True)  # reading the history never writes the file
-    except duckdb.IOException as exc:
+    except WarehouseInUse as exc:
         from flows.steps.runlock import WarehouseBusy, holder
 
         raise WarehouseBusy(f"仓库 {warehouse} 正被{holder(warehouse)}使用，暂时无法读取运行记录（{exc}）") from None

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
+from transforms import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,8 +20,7 @@ def _zwgk(*args, home: Path) -> subprocess.CompletedProcess:
 
 
 def _damaged_warehouse(path: Path, how: str) -> None:
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(200000)")
+    con = runner.connect(path)  # a real warehouse, then damaged
     con.close()
     data = bytearray(path.read_bytes())
     if how == "header":

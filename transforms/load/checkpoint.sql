@@ -1,0 +1,2 @@
+-- Write the log into the file (before zwgk vacuum copies it).
+CHECKPOINT
