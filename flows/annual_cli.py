@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from flows.commands.common import OUT_HELP, WAREHOUSE_HELP, out_or_default, warehouse_or_default
-from flows.steps.runlock import WarehouseBusy, warehouse_lock
+from flows.steps.runlock import FolderNotWritable, WarehouseBusy, warehouse_lock
 from flows.domain.config import DEFAULT_CONFIG
 from flows.ingest.annual_model import COLUMN_LABELS, COLUMNS, ROW_LABELS, AnnualReportError
 
@@ -110,7 +110,7 @@ def annual_command(
                                            out_dir=str(out_or_default(out)),
                                            warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files],
                                            crawl=not no_crawl, notify_success=notify_success or None, force=force)
-    except WarehouseBusy as exc:  # another command holds the warehouse: one line, exit 2
+    except (WarehouseBusy, FolderNotWritable) as exc:  # another command holds the warehouse, or its folder is read-only
         _fail(str(exc))
     except RunFailed as exc:
         from flows.commands.common import INPUT_ERRORS

@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import sys
 
-import typer
+# A Python started without UTF-8 (PYTHONUTF8=0 LC_ALL=C) would fail on the first Chinese character it prints:
+# the terminal streams are made UTF-8 (unknown characters replaced) before any console is created.
+for _stream in (sys.stdout, sys.stderr):
+    if (getattr(_stream, "encoding", "") or "").lower().replace("-", "") != "utf8" and hasattr(_stream, "reconfigure"):
+        _stream.reconfigure(encoding="utf-8", errors="replace")
 
-from flows import prefect_env  # noqa: F401
+import typer  # noqa: E402
+
+from flows import prefect_env  # noqa: F401,E402
 from flows.commands import check, county, doctor, inspect, run, schedule, server, warehouse
 from flows.commands.common import (EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, INPUT_ERRORS,  # noqa: F401
                                    LATEST_KINDS, WAIT_HELP, console, err, fail, styled, use_server)

@@ -20,7 +20,7 @@ from flows.domain.settings import settings
 from flows.ingest.annual_model import AnnualReportError
 from flows.ingest.bulletin_model import BulletinParseError
 from flows.steps.ownership import NotOurs
-from flows.steps.runlock import WarehouseBusy
+from flows.steps.runlock import FolderNotWritable, WarehouseBusy
 from transforms.errors import StoreDamaged
 
 EXIT_FOUND = 3
@@ -32,7 +32,7 @@ console = Console(soft_wrap=True, markup=False)
 err = Console(stderr=True, soft_wrap=True, markup=False)
 
 INPUT_ERRORS = (BulletinParseError, AnnualReportError, ConfigError, PeriodError, RegistryError, FileNotFoundError,
-                LookupError, WarehouseBusy, NotOurs, StoreDamaged)
+                LookupError, WarehouseBusy, NotOurs, StoreDamaged, FolderNotWritable)
 LATEST_KINDS = ("", "half", "year", "quarter", "month")
 WAIT_HELP = "仓库正被另一运行占用时最多等待的秒数（默认不等，直接退出）"
 EPHEMERAL_HELP = "用 Prefect 的临时服务器（每条命令启动一次，慢），不用本项目的 Prefect 服务器（zwgk server）"

@@ -18,7 +18,7 @@ from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import PeriodError, parse_period
 from flows.domain.settings import settings
 from flows.steps.ownership import NotOurs, check_ours
-from flows.steps.runlock import WarehouseBusy, warehouse_lock
+from flows.steps.runlock import FolderNotWritable, WarehouseBusy, warehouse_lock
 
 TZ = ZoneInfo("Asia/Shanghai")  # run_history's times (flows/steps/outputs.py TZ)
 
@@ -105,9 +105,30 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
                     say(f"警告：通报已发布并已记入运行记录，但 Prefect 记录运行状态时出错（{type(exc).__name__}: {exc}；"
                         f"详细信息见 {log}）")
                     return published
+                if _prefect_unreachable(exc):
+                    fail(f"无法连接 Prefect 服务器（{_api_url()}：{type(exc).__name__}）——运行 zwgk server status 查看，"
+                         f"zwgk server start 重新启动，或加 --ephemeral 用临时服务器（详细信息见 {log}）", 1)
                 fail(f"运行失败：{type(exc).__name__}: {exc}（详细信息见 {log}）", 1)
-    except WarehouseBusy as exc:
+    except (WarehouseBusy, FolderNotWritable) as exc:
         fail(str(exc))
+
+
+def _prefect_unreachable(exc: BaseException) -> bool:
+    """An error that says the Prefect API cannot be reached (httpx's connect/timeout errors, wherever raised)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if type(exc).__module__.split(".")[0] in ("httpx", "httpcore") and any(
+                word in type(exc).__name__ for word in ("Connect", "Timeout", "Network", "RemoteProtocol")):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _api_url() -> str:
+    import os
+
+    return os.environ.get("PREFECT_API_URL") or "Prefect API"
 
 
 def published_since(warehouse: Path, county_slug: str, started: datetime) -> dict | None:
@@ -203,7 +224,7 @@ def backfill_command(
             route_logs(warehouse)
             results = backfill(county=cfg.slug, periods=f"{codes[0]}..{codes[-1]}", config=str(config),
                                out_dir=str(out), warehouse=str(warehouse))
-    except WarehouseBusy as exc:
+    except (WarehouseBusy, FolderNotWritable) as exc:
         fail(str(exc))
     table = Table("期间", "结果", "输出目录 / 原因")
     labels = {"final": styled("[green]正式稿[/]"), "draft": styled("[yellow]草稿[/]"), "failed": styled("[red]失败[/]")}

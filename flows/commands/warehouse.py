@@ -14,7 +14,7 @@ from flows.commands.common import (INPUT_ERRORS, WAIT_HELP, WAREHOUSE_HELP, cons
                                    warehouse_or_default)
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import parse_period
-from flows.steps.runlock import WarehouseBusy, warehouse_lock
+from flows.steps.runlock import FolderNotWritable, WarehouseBusy, warehouse_lock
 from transforms.errors import StoreDamaged
 
 
@@ -122,7 +122,7 @@ def transform_command(
                 n = runner.run_all(con)
             finally:
                 con.close()
-    except (WarehouseBusy, StoreDamaged) as exc:
+    except (WarehouseBusy, StoreDamaged, FolderNotWritable) as exc:
         fail(str(exc))
     except OSError as exc:  # a read-only folder, a full disk: one line naming the file
         fail(f"{exc.filename or warehouse}: 无法写入仓库（{exc.strerror or exc}）——请检查磁盘空间和目录权限，或用 --warehouse 指定")
@@ -143,7 +143,7 @@ def vacuum_command(
     try:
         with warehouse_lock(warehouse, "zwgk vacuum", wait=wait, on_wait=say):
             done = vacuum(warehouse, keep_crawls)
-    except (WarehouseBusy, StoreDamaged, FileNotFoundError) as exc:
+    except (WarehouseBusy, StoreDamaged, FolderNotWritable, FileNotFoundError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"{exc.filename or warehouse}: 无法整理仓库（{exc.strerror or exc}）——请检查磁盘空间（需要约一份仓库大小的空余）和目录权限")

@@ -159,6 +159,25 @@ def with_period_check(validation: dict, period: str, partial_ok: bool, today=Non
     return {**validation, "checks": [*validation["checks"], check]}
 
 
+class DocsCopyFailed(OSError):
+    """The Data Docs could not be copied into the outputs: the message names the first file and the count."""
+
+
+def copy_docs(source: Path, target: Path) -> None:
+    """Copy a Data Docs folder; a failure is one line naming the first file that failed and how many did
+    (shutil.Error's own text lists every file: 14 KB for one "line")."""
+    try:
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    except shutil.Error as exc:
+        failures = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+        first = failures[0] if failures else ("", "", str(exc))
+        raise DocsCopyFailed(f"数据文档（Data Docs）复制失败：{first[0]} → {first[1]}（{str(first[2])[:200]}）"
+                             f"，共 {len(failures) or 1} 个文件未能复制——请检查 {target.parent} 的磁盘空间和权限") from None
+    except OSError as exc:
+        raise DocsCopyFailed(f"数据文档（Data Docs）复制失败：{exc.filename or source}（{exc.strerror or exc}）"
+                             f"——请检查 {target.parent} 的磁盘空间和权限") from None
+
+
 def now_iso() -> str:
     return datetime.now(TZ).isoformat(timespec="seconds")
 
@@ -191,7 +210,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     docs_src = validation.get("docs_dir")
     if docs_src and Path(docs_src).is_dir() and not Path(docs_src).resolve().is_relative_to(out_dir):
         # Data Docs built (or cached) elsewhere: copy them into this run's outputs.
-        shutil.copytree(docs_src, out_dir / "validation", dirs_exist_ok=True)
+        copy_docs(Path(docs_src), out_dir / "validation")
         validation = {**validation, "docs_index": str(out_dir / "validation" / "index.html")}
     docs = validation.get("docs_index")
     docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs

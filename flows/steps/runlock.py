@@ -31,6 +31,10 @@ class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse; the message names it."""
 
 
+class FolderNotWritable(ValueError):
+    """The warehouse's (or crawl store's) folder cannot be written: read-only, or the disk is full."""
+
+
 class CrawlStoreBusy(WarehouseBusy):
     """Another crawl uses the same crawl store (two crawls would resume each other at twice the rate)."""
 
@@ -74,8 +78,12 @@ def warehouse_lock(warehouse: str | Path, what: str, wait: float = 0,
             with _guard:
                 _held[key] -= 1
         return
-    Path(key).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        Path(key).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:  # a read-only folder, a full disk: one line, before anything is done
+        raise FolderNotWritable(f"{Path(key).parent}: 无法写入（{exc.strerror or exc}）——{noun}所在的目录须可写；"
+                                "请修改权限，或用 --warehouse / ZWGK_HOME 换一个目录") from None
     try:
         deadline = time.monotonic() + max(wait, 0)
         told = False

@@ -19,12 +19,17 @@ def log_file_for(warehouse: str | Path) -> Path:
     return log_dir(warehouse) / "zwgk.log"
 
 
+_BOOKKEEPING = ("prefect.events", "prefect._internal", "prefect.client", "prefect.utilities.services")
+
+
 class _TerminalFilter(logging.Filter):
     """On the terminal: below ERROR only, and without tracebacks (the log file has them: it is the
     root logger's first handler, so it has already written the record when this filter runs)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.ERROR:
+            return False
+        if record.name.startswith(_BOOKKEEPING):  # Prefect's own API chatter (a stopped server: ~40 lines)
             return False
         if record.name.startswith(("prefect.flow_runs", "prefect.task_runs")) and any(
                 state in record.getMessage() for state in ("Failed(", "Crashed(")):
@@ -67,8 +72,14 @@ def route_logs(warehouse: str | Path) -> Path:
     key = str(path)
     root = logging.getLogger()
     if key not in _installed:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = SafeFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = SafeFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8")
+        except OSError as exc:  # a read-only folder: the run goes on without its log file, and says so once
+            import sys
+
+            sys.stderr.write(f"警告：无法写入日志文件 {path}（{exc.strerror or exc}），本次运行不写日志文件\n")
+            return path
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.setLevel(logging.INFO)
         _installed[key] = handler

@@ -56,3 +56,24 @@ def test_a_damaged_crawl_store_is_one_line_and_doctor_finds_it(tmp_path):
     assert "index.sqlite" in proc.stderr and "采集存储无法读取" in proc.stderr
     doctor = _zwgk("doctor", home=tmp_path)
     assert doctor.returncode == 3 and "采集存储" in doctor.stdout and "有问题" in doctor.stdout
+
+
+def test_a_warehouse_folder_that_cannot_be_written_is_one_line(tmp_path):
+    """The warehouse's folder cannot be made (a file stands where it should be; for root, whom a read-only
+    mode does not stop, the same OSError path): one line naming the folder, exit 2, no traceback (issue 21)."""
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("", encoding="utf-8")
+    for args in (["transform"], ["vacuum"], ["run", "--period", "2021H1"]):
+        proc = _zwgk(*args, "--warehouse", blocker / "wh.duckdb", home=tmp_path)
+        assert proc.returncode == 2, (args, proc.stderr[-2000:])
+        assert "无法写入" in proc.stderr and "Traceback" not in proc.stderr
+        assert len([ln for ln in proc.stderr.splitlines() if ln.startswith("错误")]) == 1
+
+
+def test_a_python_without_utf8_prints_chinese_instead_of_a_traceback(tmp_path):
+    env = {**os.environ, "ZWGK_HOME": str(tmp_path), "PYTHONUTF8": "0", "LC_ALL": "C", "LANG": "C"}
+    env.pop("PYTHONIOENCODING", None)
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "runs"], cwd=ROOT, env=env, capture_output=True,
+                          timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+    assert "还没有运行记录" in proc.stdout.decode("utf-8")

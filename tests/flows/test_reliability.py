@@ -321,3 +321,43 @@ def test_the_exit_code_says_the_bulletin_was_published_when_prefect_fails_afterw
     assert result.exit_code == 3, result.output  # the seed's bulletin is a draft: exit 3, as without the error
     assert "通报已发布并已记入运行记录" in result.output and "ConnectError" in result.output
     assert "运行失败" not in result.output and (tmp_path / "out" / "huarong" / "2021H1" / "bulletin.md").exists()
+
+
+def test_a_failed_data_docs_copy_is_one_short_line(tmp_path):
+    """shutil.Error lists every file it could not copy; the message names the first and the count (issue 21)."""
+    from flows.steps.outputs import DocsCopyFailed, copy_docs
+
+    src = tmp_path / "docs"
+    for i in range(300):
+        (src / "validations" / f"v{i}").mkdir(parents=True)
+        (src / "validations" / f"v{i}" / "result.html").write_text("<html></html>", encoding="utf-8")
+        # where each folder should go, a file stands: every folder's copy fails (even for root)
+        blocker = tmp_path / "out" / "validation" / "validations" / f"v{i}"
+        blocker.parent.mkdir(parents=True, exist_ok=True)
+        blocker.write_text("", encoding="utf-8")
+    with pytest.raises(DocsCopyFailed) as failed:
+        copy_docs(src, tmp_path / "out" / "validation")
+    message = str(failed.value)
+    assert len(message) < 600 and "共 300 个文件未能复制" in message and "\n" not in message
+
+
+def test_prefect_unreachable_is_named_in_one_line(tmp_path, seed_path, monkeypatch):
+    """The Prefect server gone before the run could record anything: one line saying so and what to do,
+    never a bare ConnectError (issue 21)."""
+    import httpx
+    from typer.testing import CliRunner
+
+    import flows.county_flow as county_flow
+    from flows.cli import app
+
+    config = _seed_config(tmp_path, seed_path)
+
+    def unreachable(**kw):
+        raise httpx.ConnectError("All connection attempts failed")
+
+    monkeypatch.setattr(county_flow, "half_yearly_bulletin", unreachable)
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    result = CliRunner().invoke(app, ["run", "--config", str(config), "--period", "2021H1", "--out",
+                                      str(tmp_path / "out"), "--warehouse", str(tmp_path / "wh.duckdb")])
+    assert result.exit_code == 1
+    assert "无法连接 Prefect 服务器（http://127.0.0.1:9/api" in result.output and "zwgk server start" in result.output
