@@ -247,6 +247,27 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
     add("ingest_period_mismatch", ["ingest", "seed.txt", "--config", "ok.toml", "--period", "2021H2"], 2,
         ("不一致",), what="`ingest --period` 与文件不符")
 
+    # --- issue 21: numbers, names and files that used to pass or fail deep inside ------------------------------
+    add("crawl_rate_nan", ["run", "--config", _county_config(root, "rate_nan.toml", 'slug = "x"\n[crawl]\nrate = nan\n')],
+        2, ("crawl.rate", "nan"), what="`[crawl] rate = nan`（不限速）")
+    add("crawl_max_age_inf", ["run", "--config", _county_config(root, "age_inf.toml",
+                                                                'slug = "x"\n[crawl]\nmax_age = inf\n')],
+        2, ("crawl.max_age",), what="`[crawl] max_age = inf`（永不重新采集）")
+    add("slug_300_chars", ["run", "--config", _county_config(root, "long_slug.toml", f'slug = "{"a" * 300}"\n')], 2,
+        ("最长 64 个字符",), what="300 个字符的 slug")
+    head = "unit_id,unit,short_name,category,display_order,aliases\n"
+    _write(root, "typo.csv", head + "D01,财政局,财政局,县直部门,10,\nD02,档案馆,档案馆,其他类,20,\n")
+    _write(root, "huge_order.csv", head + "D01,财政局,财政局,县直部门," + "9" * 30 + ",\n")
+    add("registry_category_typo", ["ingest", "seed.txt", "--config",
+                                   _county_config(root, "typo.toml", 'slug = "x"\nregistry = "typo.csv"\n')], 2,
+        ("typo.csv", "第3行 category", "其他类"), what="名册类别笔误（其他类）")
+    add("registry_huge_display_order", ["ingest", "seed.txt", "--config",
+                                        _county_config(root, "order.toml", 'slug = "x"\nregistry = "huge_order.csv"\n')],
+        2, ("huge_order.csv", "display_order"), what="名册 display_order 为 30 位数")
+    _write(root, "damaged.duckdb", lambda: b"not a duckdb file " * 4096)
+    add("damaged_warehouse", ["runs", "--warehouse", "damaged.duckdb"], 2, ("damaged.duckdb", "仓库无法读取", "zwgk doctor"),
+        what="损坏的仓库文件（`zwgk runs`）")
+
     # --- zwgk runs after failed runs -------------------------------------------------------------------------
     if not dry:
         _runs_warehouse(root / "runs.duckdb")
