@@ -145,13 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         if s["missed"] or s["wrong"]:
             print(f"{name}: missed {s['missed']}, wrongly flagged {s['wrong']}")
     if args.publish:
-        doc = DOC_PAGE.read_text(encoding="utf-8")
-        if BEGIN in doc and END in doc:
-            head, rest = doc.split(BEGIN, 1)
-            doc = head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        else:
-            doc += f"\n{BEGIN}\n{text}\n{END}\n"
-        DOC_PAGE.write_text(doc, encoding="utf-8")
+        from bench.publish import replace_block
+
+        replace_block(DOC_PAGE, BEGIN, END, text)
     return 0 if all(s["precision"] >= 0.95 and s["recall"] >= 0.95 for s in scores.values()) else 1
 
 

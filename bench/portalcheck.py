@@ -174,13 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     text = table(outcomes, portal_count(chosen))
     print(text)
     if args.publish:
-        doc = DOC_PAGE.read_text(encoding="utf-8")
-        if BEGIN in doc and END in doc:
-            head, rest = doc.split(BEGIN, 1)
-            doc = head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1]
-        else:
-            doc += f"\n{BEGIN}\n{text}\n{END}\n"
-        DOC_PAGE.write_text(doc, encoding="utf-8")
+        from bench.publish import replace_block
+
+        replace_block(DOC_PAGE, BEGIN, END, text)
     t = totals(outcomes)
     ok = t["kind"] == t["pages"] and t["lists_ok"] == t["lists"] and t["pagers_ok"] == t["pagers"] and (
         not t["meta_total"] or t["meta_right"] >= 0.98 * t["meta_total"])

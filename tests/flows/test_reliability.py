@@ -60,13 +60,8 @@ def test_staging_of_dead_runs_removed_live_ones_kept(tmp_path):
 
 def test_one_writer_per_warehouse(tmp_path):
     wh = tmp_path / "wh.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from flows.steps.runlock import warehouse_lock\n"
-         f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1'):\n"
-         "    print('held', flush=True); time.sleep(60)"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    holder = _holder(wh, 60, "zwgk run huarong 2021H1")
     try:
-        assert holder.stdout.readline().strip() == "held"
         waited = []
         with pytest.raises(WarehouseBusy) as busy:
             with warehouse_lock(wh, "zwgk ingest", wait=0.5, on_wait=waited.append):
@@ -142,13 +137,8 @@ def test_annual_takes_the_warehouse_lock_and_says_who_holds_it(prefect_harness, 
     from prefect.settings import PREFECT_API_URL
 
     wh = tmp_path / "wh.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from flows.steps.runlock import warehouse_lock\n"
-         f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1'):\n"
-         "    print('held', flush=True); time.sleep(120)"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    holder = _holder(wh, 120, "zwgk run huarong 2021H1")
     try:
-        assert holder.stdout.readline().strip() == "held"
         proc = subprocess.run([sys.executable, "-m", "flows.cli", "annual", "--year", "2020", "--no-crawl",
                                "--warehouse", str(wh), "--out", str(tmp_path / "out")], cwd=ROOT,
                               capture_output=True, text=True, timeout=300,
@@ -206,10 +196,11 @@ def test_a_run_of_the_current_half_year_comes_out_a_draft(prefect_harness, tmp_p
     assert any(c["name"] == "period_ended" for c in partial["checks"])
 
 
-def _holder(wh, seconds: float):
+def _holder(wh, seconds: float, what: str = "zwgk run huarong 2021H1（手动）"):
+    """A process holding the warehouse for ``seconds`` (started and holding when this returns)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from flows.steps.runlock import warehouse_lock\n"
-         f"with warehouse_lock({str(wh)!r}, 'zwgk run huarong 2021H1（手动）'):\n"
+         f"with warehouse_lock({str(wh)!r}, {what!r}):\n"
          f"    print('held', flush=True); time.sleep({seconds})"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.stdout.readline().strip() == "held"

@@ -11,7 +11,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import CrawlConfig
 from ..dates import find_dates, iso, parse_date
-from .markup import DOC_NUMBER, NON_ARTICLE_EXT, SPACE_CHARS, _SPACE_RUN, parse_html, pasted_text, shown_text
+from .markup import (DOC_NUMBER, NON_ARTICLE_EXT, SPACE_CHARS, _SPACE_RUN, parse_html, pasted_text, shown_text,
+                     value_after)
 
 
 def _is_empty_paragraph(node, text: str) -> bool:
@@ -141,15 +142,9 @@ def extract_metadata(scope, labels: dict[str, str]) -> dict[str, str]:
         if m_whole:
             fld = norm_labels.get(_norm_label(m_whole.group(1)))
             if fld and fld not in found and fld != "ignore":
-                sib = node.next
-                while sib is not None and not sib.is_element_node:
-                    if sib.is_text_node and sib.text(strip=True):
-                        break
-                    sib = sib.next
-                if sib is not None:
-                    value = sib.text(deep=True, separator=" ").strip()
-                    if value and not whole.match(value):
-                        found[fld] = value
+                value = value_after(node)
+                if value and not whole.match(value):
+                    found[fld] = value
             continue
         hits = list(with_colon.finditer(text))
         if not hits:

@@ -51,3 +51,14 @@ def pasted_text(node) -> str:
 
 def is_article_link(url: str) -> bool:
     return not NON_ARTICLE_EXT.search(urlsplit(url).path)
+
+
+def value_after(node) -> str:
+    """The text after a label cell (``<td>索引号：</td><td>值</td>``): the next element, or the next text that
+    is not blank; "" when there is none."""
+    sib = node.next
+    while sib is not None and not sib.is_element_node:
+        if sib.is_text_node and sib.text(strip=True):
+            break
+        sib = sib.next
+    return sib.text(deep=True, separator=" ").strip() if sib is not None else ""

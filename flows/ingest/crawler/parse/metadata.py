@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..dates import iso, parse_date
-from .markup import DATE_IN_TEXT
+from .markup import DATE_IN_TEXT, value_after
 
 STANDARD = ("title", "发布机构", "发布日期", "成文日期", "索引号", "文号", "主题分类")
 
@@ -63,15 +63,9 @@ def _pairs(tree) -> list[tuple[str, str]]:
             continue
         whole = _WHOLE_RE.match(text)
         if whole:
-            sib = node.next
-            while sib is not None and not sib.is_element_node:
-                if sib.is_text_node and sib.text(strip=True):
-                    break
-                sib = sib.next
-            if sib is not None:
-                value = sib.text(deep=True, separator=" ").strip()
-                if value and not _WHOLE_RE.match(value) and not _ANY_LABEL.match(value):
-                    out.append((_norm(whole.group(1)), value))
+            value = value_after(node)
+            if value and not _WHOLE_RE.match(value) and not _ANY_LABEL.match(value):
+                out.append((_norm(whole.group(1)), value))
             continue
         hits = list(_LABEL_RE.finditer(text))
         if not hits:
