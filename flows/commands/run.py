@@ -93,6 +93,9 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
                 cause = exc.__cause__
                 if isinstance(cause, INPUT_ERRORS):
                     fail(f"{cfg.county} {period}：{cause}（在“{exc.task_name}”步骤停止，未发布任何输出）")
+                if _disk_full(exc):
+                    fail(f"磁盘已满：{warehouse.parent} 所在的磁盘没有空间（{exc}）——未发布任何输出；请清理磁盘"
+                         "（zwgk vacuum 可整理仓库）后重试", 1)
                 fail(f"{exc}（未发布任何输出；详细信息见 {log}）", 1)
             except INPUT_ERRORS as exc:
                 fail(str(exc))
@@ -105,12 +108,26 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
                     say(f"警告：通报已发布并已记入运行记录，但 Prefect 记录运行状态时出错（{type(exc).__name__}: {exc}；"
                         f"详细信息见 {log}）")
                     return published
+                if _disk_full(exc):
+                    fail(f"磁盘已满：{warehouse.parent} 所在的磁盘没有空间（{type(exc).__name__}）——未发布任何输出；"
+                         "请清理磁盘（zwgk vacuum 可整理仓库）后重试", 1)
                 if _prefect_unreachable(exc):
                     fail(f"无法连接 Prefect 服务器（{_api_url()}：{type(exc).__name__}）——运行 zwgk server status 查看，"
                          f"zwgk server start 重新启动，或加 --ephemeral 用临时服务器（详细信息见 {log}）", 1)
                 fail(f"运行失败：{type(exc).__name__}: {exc}（详细信息见 {log}）", 1)
     except (WarehouseBusy, FolderNotWritable) as exc:
         fail(str(exc))
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """A full disk, however it surfaced (OSError ENOSPC, DuckDB's "No space left on device" text)."""
+    import errno
+
+    while exc is not None:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _prefect_unreachable(exc: BaseException) -> bool:

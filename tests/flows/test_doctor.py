@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from transforms import runner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +79,37 @@ def test_a_python_without_utf8_prints_chinese_instead_of_a_traceback(tmp_path):
                           timeout=120)
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr
     assert "还没有运行记录" in proc.stdout.decode("utf-8")
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 3 MB tmpfs: the warehouse fills it during the run (needs the right to mount, as root here)."""
+    mnt = tmp_path / "small_disk"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_a_full_disk_is_one_line_without_logging_recursion(prefect_harness, tmp_path, seed_path, full_disk):
+    """The warehouse's disk fills up during a run: one warning that the log cannot be written, one error line
+    saying the disk is full — not 23,000 lines of "Logging error" ending in RecursionError (issue 21)."""
+    from prefect.settings import PREFECT_API_URL
+
+    (tmp_path / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "reg.csv").write_text((ROOT / "data" / "registry" / "huarong.csv").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    config = tmp_path / "county.toml"
+    config.write_text('county = "华容县"\nslug = "huarong"\nregistry = "reg.csv"\n[[sources]]\npath = "seed.txt"\n',
+                      encoding="utf-8")
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--config", str(config), "--period", "2021H1",
+                           "--out", str(tmp_path / "out"), "--warehouse", str(full_disk / "wh.duckdb")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith(("错误", "警告"))]
+    assert any(ln.startswith("错误：磁盘已满") for ln in errors) and len(errors) <= 2
+    assert "Logging error" not in proc.stderr and "RecursionError" not in proc.stderr
+    assert len(proc.stderr.splitlines()) < 30 and not (tmp_path / "out" / "huarong" / "2021H1").exists()
