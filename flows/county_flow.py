@@ -270,10 +270,11 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         step = "transform"
         marts = transform_task(warehouse, cfg.slug, code, cfg.rules)
         step = "fingerprint"
-        settings, blocking = run_settings(cfg)
-        key = fingerprint_task(warehouse, cfg.slug, code, blocking, settings)
+        # (not "settings": that name is the work-directory settings object this function also uses)
+        check_settings, blocking = run_settings(cfg)
+        key = fingerprint_task(warehouse, cfg.slug, code, blocking, check_settings)
         step = "validate"
-        validation = validate_cached(warehouse, cfg.slug, code, blocking, settings, key, cache_dir)
+        validation = validate_cached(warehouse, cfg.slug, code, blocking, check_settings, key, cache_dir)
         # a period that has not ended: a draft, or (--partial-ok) a bulletin saying 截至 which day
         validation = pipeline.with_period_check(validation, code, partial_ok)
         step = "render"

@@ -352,3 +352,15 @@ def test_prefect_unreachable_is_named_in_one_line(tmp_path, seed_path, monkeypat
                                       str(tmp_path / "out"), "--warehouse", str(tmp_path / "wh.duckdb")])
     assert result.exit_code == 1
     assert "无法连接 Prefect 服务器（http://127.0.0.1:9/api" in result.output and "zwgk server start" in result.output
+
+
+def test_a_run_with_the_default_warehouse_and_output_folder(prefect_harness, tmp_path, seed_path, monkeypatch):
+    """The flow called with no warehouse and no output folder takes them from the settings (a deployment
+    whose parameters leave them out) — it used to stop on UnboundLocalError (issue 23's known bug)."""
+    from flows.county_flow import half_yearly_bulletin
+    from flows.domain.settings import settings
+
+    monkeypatch.setenv("ZWGK_HOME", str(tmp_path / "home"))
+    summary = half_yearly_bulletin(county="huarong", config=str(_seed_config(tmp_path, seed_path)))
+    assert summary["status"] == "draft" and Path(summary["out_dir"]).is_relative_to(settings().out)
+    assert settings().warehouse.exists()
