@@ -30,6 +30,19 @@ console = Console(soft_wrap=True, markup=False)  # data is never parsed as marku
 err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
+def region_period(period: str) -> str:
+    """A period code; ``latest`` (``latest:quarter`` …) is the latest ended one, as for one county."""
+    from flows.domain.periods import PeriodError, parse_period
+    from flows.steps.runs import latest_completed
+
+    if period.startswith("latest"):
+        kind = period.partition(":")[2] or "half"
+        if kind not in ("half", "year", "quarter", "month"):
+            raise PeriodError(f"无法识别的期间“{period}”：应为 latest、latest:year、latest:quarter 或 latest:month")
+        return latest_completed(kind).code
+    return parse_period(period).code
+
+
 def run_region_command(
     region: Annotated[Path, typer.Option(help="区域配置（TOML），列出各县级配置")],
     period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取区域配置")] = None,
@@ -53,7 +66,7 @@ def run_region_command(
     if not (period or cfg.default_period):
         _fail(f"{region}: 未指定期间（--period），区域配置中也没有 default_period")
     try:
-        code = parse_period(period or cfg.default_period).code
+        code = region_period(period or cfg.default_period)
     except input_errors() as exc:
         _fail(str(exc))
     try:

@@ -30,9 +30,14 @@ def input_errors() -> tuple[type[BaseException], ...]:
     from flows.domain.config import ConfigError
     from flows.domain.periods import PeriodError
     from flows.domain.registry import RegistryError
+    from flows.ingest.annual_model import AnnualReportError
     from flows.ingest.bulletin_model import BulletinParseError
+    from flows.steps.ownership import NotOurs
+    from flows.steps.runlock import FolderNotWritable, WarehouseBusy
+    from transforms.errors import StoreDamaged
 
-    return (BulletinParseError, ConfigError, PeriodError, RegistryError, FileNotFoundError, LookupError)
+    return (BulletinParseError, AnnualReportError, ConfigError, PeriodError, RegistryError, FileNotFoundError,
+            LookupError, WarehouseBusy, NotOurs, StoreDamaged, FolderNotWritable)
 
 
 def error_kind(exc: BaseException) -> str:

@@ -388,3 +388,20 @@ def test_checks_once_over_the_region_equal_each_county_alone(tmp_path):
     assert all(row.get("county_slug", counties[2].slug) == counties[2].slug
                for e in entries for r in e["result"]["results"]
                for row in (r["result"].get("unexpected_index_list") or []))
+
+
+def test_the_region_command_resolves_latest_and_counts_a_busy_warehouse_as_input(monkeypatch):
+    """`zwgk run --region … --period latest` resolves like a county run; a busy warehouse is the office's to
+    fix (exit 2), not an unexpected failure (issue 23's known bugs)."""
+    from flows.domain.periods import PeriodError
+    from flows.region_cli import region_period
+    from flows.steps.region import input_errors
+    from flows.steps.runlock import WarehouseBusy
+    from flows.steps.runs import latest_completed
+
+    assert region_period("latest") == latest_completed("half").code
+    assert region_period("latest:quarter") == latest_completed("quarter").code
+    assert region_period("2021H1") == "2021H1"
+    with pytest.raises(PeriodError):
+        region_period("latest:week")
+    assert issubclass(WarehouseBusy, input_errors())
