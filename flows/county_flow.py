@@ -26,6 +26,7 @@ from flows.domain.periods import parse_period, parse_period_range
 from flows.domain.rules_config import blocking_overrides
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
+from flows.steps.busy_retry import BUSY_RETRY_DELAY, retry_note, schedule_retry
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 
@@ -195,6 +196,8 @@ def half_yearly_bulletin(
     force: bool = False,
     partial_ok: bool = False,
     busy_wait: float = 0,
+    busy_retries: int = 0,
+    busy_retry_delay: float = BUSY_RETRY_DELAY,
 ) -> dict:
     """Produce one county's bulletin for one period; returns the run summary (run.json). The portal is
     crawled again only when its last crawl is older than ``[crawl] max_age`` (or incomplete), or ``recrawl``.
@@ -207,20 +210,25 @@ def half_yearly_bulletin(
         with warehouse_lock(warehouse or settings().warehouse, what, wait=busy_wait, on_wait=logger.warning):
             return _bulletin(county, period, config, out_dir, warehouse, notify_success, recrawl, force, partial_ok)
     except WarehouseBusy as exc:  # a scheduled run that waited busy_wait in vain: recorded and alerted
-        _busy(exc, county, period, config, warehouse, notify_success)
+        _busy(exc, county, period, config, warehouse, notify_success, busy_retries, busy_retry_delay)
         raise
 
 
 def _busy(exc: WarehouseBusy, county: str, period: str | None, config: str | None, warehouse: str | None,
-          notify_success: bool | None) -> None:
+          notify_success: bool | None, retries: int = 0, delay: float = BUSY_RETRY_DELAY) -> None:
     """A run the busy warehouse kept out (docs/reliability.md, "A scheduled run is never lost"): kept
-    beside the warehouse for ``zwgk runs`` (flows/steps/runs.py ``record_run_later``) and alerted."""
+    beside the warehouse for ``zwgk runs`` (flows/steps/runs.py ``record_run_later``), alerted, and —
+    when it came from a deployment — scheduled again (flows/steps/busy_retry.py)."""
     logger = get_run_logger()
     cfg = load_config(str(config or DEFAULT_CONFIG))
     code = resolve_period(period, cfg.default_period)
     now = pipeline.now_iso()
+    try:
+        next_try = retry_note(schedule_retry(retries, delay), retries)
+    except Exception as retry_error:  # the retry could not be scheduled: said in the record and the alert
+        next_try = f"自动重试未能安排（{type(retry_error).__name__}: {retry_error}），请在仓库空闲后手动运行"
     failed = {"county": cfg.county, "period": code, "period_label": parse_period(code).label, "status": "failed",
-              "error": f"仓库被占用，本次运行未进行：{exc}", "checks": [], "out_dir": None}
+              "error": f"仓库被占用，本次运行未进行：{exc}；{next_try}", "checks": [], "out_dir": None}
     alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls,
                             cfg.notify_success if notify_success is None else notify_success)
     kept = pipeline.record_run_later(warehouse or settings().warehouse, {

@@ -13,31 +13,37 @@ from pathlib import Path
 
 from flows import prefect_env  # noqa: F401
 from flows.domain.config import CountyConfig
+from flows.steps.busy_retry import BUSY_RETRIES, BUSY_RETRY_DELAY
 
 DEFAULT_CRON = "0 8 5 1,7 *"
 DEFAULT_TZ = "Asia/Shanghai"
 ANNUAL_CRON = "0 8 1 2 *"
 
 
-BUSY_WAIT = 3600.0  # a scheduled run waits up to an hour for a run holding the warehouse, then is recorded
+BUSY_WAIT = 3600.0  # a scheduled run waits up to an hour for a run holding the warehouse, then is recorded,
+# alerted and scheduled again (flows/steps/busy_retry.py: BUSY_RETRIES times, BUSY_RETRY_DELAY apart)
+
+
+def busy_parameters(busy_wait: float = BUSY_WAIT, busy_retries: int = BUSY_RETRIES,
+                    busy_retry_delay: float = BUSY_RETRY_DELAY) -> dict:
+    return {"busy_wait": busy_wait, "busy_retries": busy_retries, "busy_retry_delay": busy_retry_delay}
 
 
 def deployment_parameters(cfg: CountyConfig, config: Path, period: str, out: Path, warehouse: Path,
-                          busy_wait: float = BUSY_WAIT) -> dict:
+                          busy: dict | None = None) -> dict:
     return {"county": cfg.slug, "period": period, "config": str(Path(config).resolve()),
-            "out_dir": str(out), "warehouse": str(warehouse), "busy_wait": busy_wait}
+            "out_dir": str(out), "warehouse": str(warehouse), **(busy or busy_parameters())}
 
 
-def annual_parameters(cfg: CountyConfig, config: Path, out: Path, warehouse: Path,
-                      busy_wait: float = BUSY_WAIT) -> dict:
+def annual_parameters(cfg: CountyConfig, config: Path, out: Path, warehouse: Path, busy: dict | None = None) -> dict:
     """The annual review's parameters: no year, so each run reviews the year just ended."""
     return {"county": cfg.slug, "config": str(Path(config).resolve()), "out_dir": str(out),
-            "warehouse": str(warehouse), "busy_wait": busy_wait}
+            "warehouse": str(warehouse), **(busy or busy_parameters())}
 
 
 def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
                 name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path,
-                annual_cron: str | None = ANNUAL_CRON, busy_wait: float = BUSY_WAIT) -> list:
+                annual_cron: str | None = ANNUAL_CRON, busy: dict | None = None) -> list:
     """The deployments to serve: the half-yearly bulletin and (unless annual_cron is None) the annual review."""
     from prefect.schedules import Cron
 
@@ -46,7 +52,7 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
     out_list = [half_yearly_bulletin.to_deployment(
         name=f"{name}-{cfg.slug}",
         schedules=[Cron(cron, timezone=timezone)],
-        parameters=deployment_parameters(cfg, config, period, out, warehouse, busy_wait),
+        parameters=deployment_parameters(cfg, config, period, out, warehouse, busy),
         description=f"{cfg.county}政务公开通报：每半年自动生成（{cron}，{timezone}）",
         tags=["zwgk", cfg.slug],
     )]
@@ -56,7 +62,7 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
         out_list.append(annual_report_review.to_deployment(
             name=f"annual-{cfg.slug}",
             schedules=[Cron(annual_cron, timezone=timezone)],
-            parameters=annual_parameters(cfg, config, out, warehouse, busy_wait),
+            parameters=annual_parameters(cfg, config, out, warehouse, busy),
             description=f"{cfg.county}政府信息公开工作年度报告审查：每年审查上一年度（{annual_cron}，{timezone}）",
             tags=["zwgk", cfg.slug, "annual"],
         ))
@@ -65,8 +71,8 @@ def deployments(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, ti
 
 def serve(cfg: CountyConfig, *, config: Path, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TZ,
           name: str = "half-yearly", period: str = "latest", out: Path, warehouse: Path,
-          annual_cron: str | None = ANNUAL_CRON, busy_wait: float = BUSY_WAIT) -> None:
+          annual_cron: str | None = ANNUAL_CRON, busy: dict | None = None) -> None:
     from prefect import serve as prefect_serve
 
     prefect_serve(*deployments(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period, out=out,
-                               warehouse=warehouse, annual_cron=annual_cron, busy_wait=busy_wait))
+                               warehouse=warehouse, annual_cron=annual_cron, busy=busy))

@@ -16,9 +16,10 @@ def task_states(flow_run_id) -> dict[str, str]:
     return asyncio.run(read())
 
 
-def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root):
+def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root, then=None):
     """Start `zwgk serve …` against the test harness's API, trigger `deployment` through the API once
-    it is registered (up to 120 s), wait for the flow run and stop the server. Returns the flow run."""
+    it is registered (up to 120 s), wait for the flow run, call ``then(flow_run)`` while the server still
+    serves (its result replaces the flow run returned), and stop the server. Returns the flow run."""
     import os
     import subprocess
     import sys
@@ -27,7 +28,7 @@ def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root):
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL
 
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
     with open(log_path, "w") as log:
         server = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", *serve_args], cwd=root, env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
@@ -39,6 +40,8 @@ def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root):
                     break
                 except Exception:  # the deployment is not registered yet
                     time.sleep(2)
+            if then is not None and flow_run is not None:
+                flow_run = then(flow_run)
         finally:
             server.terminate()
             try:
@@ -46,3 +49,26 @@ def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root):
             except subprocess.TimeoutExpired:
                 server.kill()
     return flow_run
+
+
+def wait_for_flow_run(deployment_id, tag: str, timeout: float = 240):
+    """The first flow run of ``deployment_id`` tagged ``tag`` to reach a final state (None at the timeout)."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
+                                                FlowRunFilterTags)
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+                flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag])))
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [r for r in asyncio.run(read()) if r.state and r.state.is_final()]
+        if done:
+            return done[0]
+        time.sleep(1)
+    return None

@@ -21,6 +21,8 @@ def serve_command(
     warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
     annual_cron: Annotated[str, typer.Option(help="年度报告审查的 cron（默认每年2月1日8:00；空字符串则不部署）")] = "0 8 1 2 *",
     busy_wait: Annotated[float, typer.Option(help="计划运行遇到仓库被占用时最多等待的秒数；仍被占用则记为失败并通知")] = 3600,
+    busy_retries: Annotated[int, typer.Option(help="等待后仍被占用时自动重试的次数")] = 3,
+    busy_retry_delay: Annotated[float, typer.Option(help="自动重试的间隔秒数")] = 3600,
 ) -> None:
     """Serve the half-yearly bulletin and the annual-report review on cron schedules (Asia/Shanghai) until stopped."""
     try:
@@ -29,11 +31,15 @@ def serve_command(
         fail(str(exc))
     if not 0 <= busy_wait <= 86400:
         fail(f"--busy-wait 应为 0 到 86400 之间的秒数，实为 {busy_wait!r}")
-    from flows.schedule import serve
+    if not 0 <= busy_retries <= 24:
+        fail(f"--busy-retries 应为 0 到 24 之间的整数，实为 {busy_retries!r}")
+    if not 1 <= busy_retry_delay <= 86400:
+        fail(f"--busy-retry-delay 应为 1 到 86400 之间的秒数，实为 {busy_retry_delay!r}")
+    from flows.schedule import busy_parameters, serve
 
     serve(cfg, config=config, cron=cron, timezone=timezone, name=name, period=period,
           out=out_or_default(out).resolve(), warehouse=warehouse_or_default(warehouse).resolve(),
-          annual_cron=annual_cron or None, busy_wait=busy_wait)
+          annual_cron=annual_cron or None, busy=busy_parameters(busy_wait, busy_retries, busy_retry_delay))
 
 
 def register(app: typer.Typer) -> None:

@@ -113,3 +113,42 @@ def test_a_full_disk_is_one_line_without_logging_recursion(prefect_harness, tmp_
     assert any(ln.startswith("错误：磁盘已满") for ln in errors) and len(errors) <= 2
     assert "Logging error" not in proc.stderr and "RecursionError" not in proc.stderr
     assert len(proc.stderr.splitlines()) < 30 and not (tmp_path / "out" / "huarong" / "2021H1").exists()
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder on a filesystem mounted read-only, holding a real warehouse (root ignores a read-only mode,
+    not a read-only mount; needs the right to mount, as root here)."""
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mnt)], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        (mnt / "with_warehouse").mkdir()
+        (mnt / "empty").mkdir()
+        runner.connect(mnt / "with_warehouse" / "wh.duckdb").close()
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(mnt)], capture_output=True, text=True)
+        if remount.returncode != 0:
+            pytest.skip(f"cannot remount read-only here: {remount.stderr.strip()}")
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+@pytest.mark.parametrize("folder", ["empty", "with_warehouse"])
+def test_a_read_only_warehouse_folder_is_one_line_from_every_writing_command(tmp_path, read_only_folder, folder):
+    """A warehouse folder on a read-only filesystem: run, ingest, transform, annual and vacuum each stop
+    with one line naming the folder, exit 2, no traceback (issue 21: 33–109 lines before)."""
+    warehouse = read_only_folder / folder / "wh.duckdb"
+    before = sorted(p.name for p in (read_only_folder / folder).iterdir())
+    for args in (["run", "--period", "2021H1"], ["ingest", ROOT / "data" / "bulletins" / "huarong_2021H1.txt"],
+                 ["transform"], ["annual", "--year", "2025"],
+                 ["vacuum"]):
+        proc = _zwgk(*args, "--warehouse", warehouse, home=tmp_path)
+        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("错误")]
+        assert proc.returncode == 2, (args, proc.stdout[-1000:], proc.stderr[-2000:])
+        assert "Traceback" not in proc.stderr and len(errors) == 1, (args, proc.stderr[-2000:])
+        assert str(warehouse.parent) in errors[0] and "无法写入" in errors[0], (args, errors)
+    assert sorted(p.name for p in (read_only_folder / folder).iterdir()) == before

@@ -238,6 +238,50 @@ def test_a_scheduled_run_waits_for_a_busy_warehouse_then_runs(prefect_harness, t
     assert "正被进程" in (tmp_path / "serve.log").read_text(encoding="utf-8")  # it said it was waiting
 
 
+def test_a_scheduled_run_that_waited_in_vain_is_recorded_alerted_and_retried_by_the_schedule(
+        prefect_harness, tmp_path, seed_path):
+    """`zwgk serve` fires while a run holds the warehouse past --busy-wait: the scheduled run fails, is
+    recorded in `zwgk runs` and alerted, and its deployment runs it again --busy-retry-delay later — after
+    the lock freed, that retry publishes the bulletin (issue 21)."""
+    from prefect_helpers import serve_and_trigger, wait_for_flow_run
+    from receivers import WebhookReceiver
+
+    out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
+    with WebhookReceiver() as hook:
+        config = _seed_config(tmp_path, seed_path, urls=[hook.url("json", "/zwgk")])
+        holder = _holder(wh, 600)
+        seen = {}
+
+        def release_then_wait_for_the_retry(first):
+            seen["first"] = first
+            seen["runs_while_busy"] = pipeline.list_runs(wh)  # the side file: the warehouse is still held
+            holder.kill()
+            holder.wait()
+            return wait_for_flow_run(first.deployment_id, "busy-retry")
+
+        try:
+            args = ["--config", str(config), "--out", str(out), "--warehouse", str(wh), "--name", "retry",
+                    "--period", "2021H1", "--busy-wait", "1", "--busy-retries", "2", "--busy-retry-delay", "2",
+                    "--annual-cron", ""]
+            retried = serve_and_trigger(args, "half_yearly_bulletin/retry-huarong", tmp_path / "serve.log", ROOT,
+                                        then=release_then_wait_for_the_retry)
+        finally:
+            holder.kill()
+            holder.wait()
+        alerts = [json.dumps(json.loads(r.body), ensure_ascii=False) for r in hook.wait_for(1)]
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert seen["first"].state.is_failed(), log[-3000:]
+    kept = seen["runs_while_busy"]
+    assert [r["status"] for r in kept] == ["failed"] and "已安排于" in kept[0]["error"], kept
+    assert "还可重试 1 次" in kept[0]["error"]
+    assert any("仓库被占用" in a and "自动重试" in a for a in alerts), alerts
+    assert retried is not None and retried.state.is_completed(), log[-3000:]
+    assert retried.parameters["busy_retries"] == 1  # one retry fewer than the deployment's 2
+    assert (out / "huarong" / "2021H1" / "bulletin.md").exists()
+    statuses = sorted(r["status"] for r in pipeline.list_runs(wh))
+    assert statuses == ["draft", "failed"], statuses  # the failed try and the retry's bulletin, both recorded
+
+
 def test_a_run_kept_out_of_a_busy_warehouse_is_recorded_and_alerted(prefect_harness, tmp_path, seed_path):
     from receivers import WebhookReceiver
 
