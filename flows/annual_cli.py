@@ -106,6 +106,9 @@ def annual_command(
         # the command takes the warehouse before the flow starts (the flow takes it again), so a busy
         # warehouse is one line, not a failed flow run's traceback
         with warehouse_lock(warehouse_or_default(warehouse), f"zwgk annual {cfg.slug} {year or ''}".strip()):
+            from flows.steps.runlog import route_logs
+
+            route_logs(warehouse_or_default(warehouse))  # tracebacks to the log file, not the terminal
             summary = annual_report_review(county=cfg.slug, year=year, config=str(config),
                                            out_dir=str(out_or_default(out)),
                                            warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files],

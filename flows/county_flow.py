@@ -295,6 +295,11 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         summary["alert"] = notify_task(quote(summary), cfg.slug, code, cfg.alert_urls, notify_success)
         step = "publish"
         summary = publish_task(str(staged), quote(summary), out_root, cfg.slug, code, force)
+    except KeyboardInterrupt:  # Ctrl-C: nothing half-written stays, and `zwgk runs` says the run was stopped
+        shutil.rmtree(staged, ignore_errors=True)
+        pipeline.record_run(warehouse, {**record, "status": "failed", "error": f"在“{step}”步骤被中断（Ctrl-C），未发布任何输出",
+                                        "alert": "not_needed", "finished_at": pipeline.now_iso()})
+        raise
     except Exception as exc:
         shutil.rmtree(staged, ignore_errors=True)
         failure = RunFailed(step, exc)

@@ -264,6 +264,11 @@ def build_corpus(root: str | Path, dry: bool = False) -> list[Case]:
     add("registry_huge_display_order", ["ingest", "seed.txt", "--config",
                                         _county_config(root, "order.toml", 'slug = "x"\nregistry = "huge_order.csv"\n')],
         2, ("huge_order.csv", "display_order"), what="名册 display_order 为 30 位数")
+    add("config_key_typo", ["run", "--config", _county_config(root, "key_typo.toml", 'slug = "x"\nregisty = "r.csv"\n')],
+        2, ("key_typo.toml", "'registy'", "'registry'"), what="配置键笔误（registy），原先静默按无名册运行")
+    add("config_table_key_typo", ["run", "--config", _county_config(root, "crawl_typo.toml",
+                                                                    'slug = "x"\n[crawl]\nmaxage = "1 day"\n')],
+        2, ("[crawl]", "'maxage'", "'max_age'"), what="[crawl] 中的键笔误（maxage），原先静默用默认值")
     _write(root, "damaged.duckdb", lambda: b"not a duckdb file " * 4096)
     add("damaged_warehouse", ["runs", "--warehouse", "damaged.duckdb"], 2, ("damaged.duckdb", "仓库无法读取", "zwgk doctor"),
         what="损坏的仓库文件（`zwgk runs`）")

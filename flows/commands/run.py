@@ -99,6 +99,8 @@ def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify
                 fail(f"{exc}（未发布任何输出；详细信息见 {log}）", 1)
             except INPUT_ERRORS as exc:
                 fail(str(exc))
+            except KeyboardInterrupt:
+                fail("已中断（Ctrl-C）：未发布任何输出，已记入运行记录（zwgk runs）", 130)
             except Exception as exc:  # noqa: BLE001 - one line here, the traceback is in the log
                 import logging
 

@@ -100,6 +100,44 @@ class CountyConfig:
         return [s for s in self.sources if s.period is None or parse_period(s.period).code == code]
 
 
+# Every key a county TOML may hold (README, "Configuration"): a misspelt key is refused with the nearest
+# name instead of silently leaving its setting at the default. [rules] is checked by rules_config.
+KNOWN_KEYS = {
+    "": {"county", "slug", "registry", "default_period", "issuer", "sources", "counts", "crawl", "reconciliation",
+         "retention", "ranking", "checks", "rules", "alerts", "annual"},
+    "sources": {"path", "kind", "period"},
+    "counts": {"source"},
+    "crawl": {"demo", "config", "store", "rate", "max_items_per_column", "column_time_budget", "crawl_time_budget",
+              "max_age"},
+    "reconciliation": {"tolerance"},
+    "retention": {"keep_crawls", "item_files"},
+    "ranking": {"method"},
+    "checks": {"blocking"},
+    "alerts": {"urls", "notify_success"},
+    "annual": {"deadline_department", "deadline_township", "deadline_county", "county_units", "columns"},
+}
+
+
+def _unknown_keys(data: dict, path: Path) -> None:
+    import difflib
+
+    def refuse(key: str, known: set, where: str) -> None:
+        near = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"；是否应为 {near[0]!r}？" if near else f"；可用的键：{', '.join(sorted(known))}"
+        raise ConfigError(f"{path}: {where}有未知的键 {key!r}{hint}")
+
+    for key in data:
+        if key not in KNOWN_KEYS[""]:
+            refuse(key, KNOWN_KEYS[""], "顶层")
+    for table, known in KNOWN_KEYS.items():
+        value = data.get(table) if table else None
+        items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        for i, item in enumerate(items, start=1):
+            for key in (item if isinstance(item, dict) else {}):
+                if key not in known:
+                    refuse(key, known, f"[[{table}]] 第{i}项" if isinstance(value, list) else f"[{table}] ")
+
+
 def _read_toml(path: Path) -> dict:
     try:
         if path.is_dir():
@@ -145,6 +183,7 @@ def load_config(path: str | Path) -> CountyConfig:
     """A county job from its TOML file; relative paths in it resolve against the file's folder."""
     path = Path(path)
     data = _read_toml(path)
+    _unknown_keys(data, path)
     base = path.resolve().parent
 
     def table(key: str, parent: dict | None = None, name: str | None = None) -> dict:
@@ -200,9 +239,6 @@ def load_config(path: str | Path) -> CountyConfig:
         raise ConfigError(f"{path}: reconciliation.tolerance 应为非负整数，实为 {tolerance!r}")
     rate, crawl_limits, crawl_max_age = _crawl_settings(crawl, path)
     retention = table("retention")
-    for key in retention:
-        if key not in ("keep_crawls", "item_files"):
-            raise ConfigError(f"{path}: [retention] 中未知的键 {key!r}；可用的键：keep_crawls, item_files")
     keep = {k: retention.get(k, d) for k, d in (("keep_crawls", 1), ("item_files", 3))}
     for key, value in keep.items():
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:

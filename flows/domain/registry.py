@@ -121,17 +121,30 @@ def _parse_date(text: str, path: Path, row: int, column: str) -> date | None:
 MAX_REGISTRY_BYTES = 20 * 1024 * 1024
 
 
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a BOM), else GB18030: Excel on a Chinese Windows saves "CSV" in GBK, which
+    GB18030 contains. A file that is neither raises UnicodeDecodeError (from the UTF-8 attempt)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as first:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise first from None
+
+
 def load_registry(path: str | Path, county: str = "") -> Registry:
     """Read and validate a registry CSV. Errors name the file, the row and what was expected."""
     path = Path(path)
     try:
         if path.exists() and (not path.is_file() or path.stat().st_size > MAX_REGISTRY_BYTES):
             raise RegistryError(f"{path}: 不是单位名册文件（应为不超过 20 MB 的 UTF-8 CSV 文件）")
-        text = path.read_text(encoding="utf-8-sig")
+        text = _decode(path.read_bytes())
     except FileNotFoundError:
         raise RegistryError(f"{path}: 单位名册文件不存在") from None
     except UnicodeDecodeError as exc:
-        raise RegistryError(f"{path}: 单位名册应为 UTF-8 编码的 CSV（{exc}）") from None
+        raise RegistryError(f"{path}: 单位名册应为 UTF-8（或 Excel 另存的 GBK）编码的 CSV"
+                            f"（第 {exc.start} 字节起无法解码）") from None
     except OSError as exc:
         raise RegistryError(f"{path}: 无法读取单位名册（{exc.strerror or exc}）") from None
     reader = csv.DictReader(text.splitlines())

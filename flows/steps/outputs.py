@@ -97,10 +97,16 @@ def staging_folder(out_root: str | Path, county_slug: str, name: str) -> Path:
     """A fresh folder beside the final ``out_root/county/name`` (same filesystem, so the swap is a rename),
     named with this process's id so a later run can tell it is stale if this one is killed; mode from
     the umask. Stale staging folders of killed runs are removed first."""
+    from flows.steps.runlock import FolderNotWritable
+
     parent = _inside(out_root, Path(out_root) / county_slug)
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(parent)
-    staged = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(parent)
+        staged = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", dir=parent))
+    except OSError as exc:  # a read-only or full output folder: one line, before anything is rendered
+        raise FolderNotWritable(f"{getattr(exc, 'filename', None) or parent}: 无法写入（{exc.strerror or exc}）——"
+                                "输出目录须可写；请修改权限，或用 --out / ZWGK_HOME 换一个目录") from None
     os.chmod(staged, 0o777 & ~current_umask())  # mkdtemp makes it 0700; the outputs are for the office
     return staged
 

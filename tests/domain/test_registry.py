@@ -100,3 +100,21 @@ def test_a_registry_of_a_hundred_thousand_rows_is_refused_at_once(tmp_path):
     path.write_text("unit_id,unit,short_name,category,display_order,aliases\n" + rows, encoding="utf-8")
     with pytest.raises(RegistryError, match=f"第{MAX_UNITS + 2}行：单位名册超过 {MAX_UNITS} 个单位的上限"):
         load_registry(path, "华容县")
+
+
+def test_a_registry_saved_by_excel_in_gbk_reads_like_the_utf8_one(tmp_path, registry_path):
+    """Excel on a Chinese Windows saves "CSV" in GBK: the same units, not a refusal (probe of issue 21)."""
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(registry_path.read_text(encoding="utf-8").encode("gbk"))
+    assert gbk.read_bytes() != registry_path.read_bytes()
+    utf8, excel = load_registry(registry_path), load_registry(gbk)
+    assert [(u.unit_id, u.unit, u.category) for u in excel.units] == [(u.unit_id, u.unit, u.category)
+                                                                     for u in utf8.units]
+    assert len(excel.units) > 40
+
+
+def test_a_registry_in_neither_encoding_names_the_file_and_both_encodings(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"unit_id,unit\n\x81\x20\xff\xfe\n")
+    with pytest.raises(RegistryError, match=r"bad\.csv.*UTF-8（或 Excel 另存的 GBK）"):
+        load_registry(bad)

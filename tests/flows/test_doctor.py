@@ -152,3 +152,15 @@ def test_a_read_only_warehouse_folder_is_one_line_from_every_writing_command(tmp
         assert "Traceback" not in proc.stderr and len(errors) == 1, (args, proc.stderr[-2000:])
         assert str(warehouse.parent) in errors[0] and "无法写入" in errors[0], (args, errors)
     assert sorted(p.name for p in (read_only_folder / folder).iterdir()) == before
+
+
+def test_a_read_only_output_folder_is_one_line_before_anything_is_rendered(tmp_path, read_only_folder):
+    """`--out` on a read-only filesystem: run and annual say so in one line naming the folder, exit 2 (they
+    used to stop with 运行失败：OSError, or a flow traceback on the terminal)."""
+    out = read_only_folder / "empty" / "out"
+    for args in (["run", "--period", "2021H1"], ["annual", "--year", "2025", "--no-crawl"]):
+        proc = _zwgk(*args, "--out", out, "--warehouse", tmp_path / "wh.duckdb", home=tmp_path)
+        errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("错误")]
+        assert proc.returncode == 2, (args, proc.stdout[-1000:], proc.stderr[-2000:])
+        assert "Traceback" not in proc.stderr and len(errors) == 1, (args, proc.stderr[-2000:])
+        assert str(out) in errors[0] and "输出目录须可写" in errors[0], (args, errors)

@@ -93,3 +93,30 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_ctrl_c_during_render_is_one_line_recorded_and_leaves_nothing(prefect_harness, tmp_path, seed_path):
+    """Ctrl-C (SIGINT) while the bulletin renders: exit 130 with one line, the staging folder removed, the
+    run in `zwgk runs` as stopped — not a silent exit with a half-written folder left (probe of issue 21)."""
+    config, env = _config(tmp_path, seed_path), _env()
+    county = tmp_path / "out" / "huarong"
+    victim = subprocess.Popen(_args(config, tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, staged = time.monotonic() + 300, None
+    while time.monotonic() < deadline and victim.poll() is None and staged is None:
+        staged = next((d for d in county.glob(".2021H1.*") if (d / "bulletin.md").exists()), None)
+        time.sleep(0.02)
+    assert staged is not None, "the run never reached render"
+    victim.send_signal(signal.SIGINT)
+    out, err = victim.communicate(timeout=120)
+    assert victim.returncode == 130, out + err
+    errors = [line for line in err.splitlines() if line.startswith("错误")]
+    assert errors == ["错误：已中断（Ctrl-C）：未发布任何输出，已记入运行记录（zwgk runs）"], err[-2000:]
+    assert "Traceback" not in out + err
+    assert not staged.exists() and not (county / "2021H1").exists(), list(county.iterdir())
+    con = runner.connect(tmp_path / "wh.duckdb")
+    try:
+        stopped = con.execute("SELECT status, error FROM run_history").fetchall()
+    finally:
+        con.close()
+    assert len(stopped) == 1 and stopped[0][0] == "failed" and "中断" in stopped[0][1], stopped
