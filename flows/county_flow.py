@@ -26,7 +26,7 @@ from flows.domain.periods import parse_period, parse_period_range
 from flows.domain.rules_config import blocking_overrides
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
-from flows.steps.busy_retry import BUSY_RETRY_DELAY, retry_note, schedule_retry
+from flows.schedule import BUSY_RETRY_DELAY, retry_note, schedule_retry
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 
@@ -218,7 +218,7 @@ def _busy(exc: WarehouseBusy, county: str, period: str | None, config: str | Non
           notify_success: bool | None, retries: int = 0, delay: float = BUSY_RETRY_DELAY) -> None:
     """A run the busy warehouse kept out (docs/reliability.md, "A scheduled run is never lost"): kept
     beside the warehouse for ``zwgk runs`` (flows/steps/runs.py ``record_run_later``), alerted, and —
-    when it came from a deployment — scheduled again (flows/steps/busy_retry.py)."""
+    when it came from a deployment — scheduled again (flows/schedule.py)."""
     logger = get_run_logger()
     cfg = load_config(str(config or DEFAULT_CONFIG))
     code = resolve_period(period, cfg.default_period)

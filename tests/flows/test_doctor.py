@@ -15,6 +15,15 @@ from transforms import runner
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _no_prefect_server_left(tmp_path):
+    """`zwgk run` and `zwgk annual` start a Prefect server in ZWGK_HOME when none runs (README, "Prefect"):
+    stop it once the test is done, so no test leaves a server behind."""
+    yield
+    if (tmp_path / "prefect").exists():
+        _zwgk("server", "stop", home=tmp_path)
+
+
 def _zwgk(*args, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "ZWGK_HOME": str(home)}
     return subprocess.run([sys.executable, "-m", "flows.cli", *map(str, args)], cwd=ROOT, env=env,
