@@ -1,7 +1,7 @@
 """The ``zwgk`` command line: one Typer app, every sub-command reachable from ``zwgk --help``.
 
-The commands live in flows/commands/ (one module per command group); the crawl, annual and region
-commands beside their flows (flows/ingest/crawler/cli.py, flows/annual_cli.py, flows/region_cli.py).
+The commands live in flows/commands/, one module per command group, each with ``register(app)``; the
+crawl command's module, flows/ingest/crawler/cli.py, sits with the crawler.
 Default paths come from the settings object (flows/domain/settings.py): inputs under the project's
 data/, everything made under the work directory var/ (or $ZWGK_HOME), flags first.
 
@@ -22,7 +22,7 @@ for _stream in (sys.stdout, sys.stderr):
 import typer  # noqa: E402
 
 from flows import prefect_env  # noqa: F401,E402
-from flows.commands import check, county, doctor, inspect, run, schedule, server, warehouse
+from flows.commands import annual, check, county, doctor, inspect, region, run, schedule, server, warehouse
 from flows.commands.common import (EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, INPUT_ERRORS,  # noqa: F401
                                    LATEST_KINDS, WAIT_HELP, console, err, fail, styled, use_server)
 from flows.commands.run import _print_run  # noqa: F401  (re-exported: tests print a run summary)
@@ -45,32 +45,16 @@ def _register_crawl(app: typer.Typer) -> None:
     app.command("crawl", short_help="采集门户网站各公开栏目的信息（按配置或预设模板）")(crawl_command)
 
 
-def _register_annual(app: typer.Typer) -> None:
-    from flows.annual_cli import annual_command
-
-    app.command("annual", short_help="审查各单位政府信息公开工作年度报告（每年1月）")(annual_command)
-
-
-def _register_region(app: typer.Typer) -> None:
-    """Every command of flows/region_cli.py's app joins this one under its own name (``zwgk run-region``);
-    ``zwgk run --region FILE`` runs the same command."""
-    from flows import region_cli
-
-    for info in region_cli.app.registered_commands:
-        app.command(info.name, short_help=info.short_help or "区域：在 Dask 上运行区域配置中的每个县，再出区域通报",
-                    help=info.help)(info.callback)
-
-
 check.register(app)
 run.register(app)
 warehouse.register(app)
-_register_annual(app)
+annual.register(app)
 _register_crawl(app)
 county.register(app)
 inspect.register(app)
 doctor.register(app)
 schedule.register(app)
-_register_region(app)
+region.register(app)
 server.register(app)
 
 

@@ -25,6 +25,18 @@ SESSION_HOME = Path(tempfile.mkdtemp(prefix="zwgk_home_"))
 os.environ["ZWGK_HOME"] = str(SESSION_HOME)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Spread over processes by pytest-xdist (`make test`: ``-n auto --dist loadgroup``), tests go one by one,
+    except those sharing an expensive fixture: a module's tests that use a module-scoped fixture stay on one
+    worker (the fixture is built once, not once per worker), and so do the tests of the session's default run."""
+    for item in items:
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {}) or {}
+        if "default_run" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("default_run"))
+        elif any(d and d[-1].scope == "module" for d in defs.values()):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_zwgk_home():
     """The session's work directory; at the end, the project's Prefect server a `zwgk run` subprocess without

@@ -228,3 +228,19 @@ def test_tests_mirror_the_rooms():
     assert top == ["test_bad_inputs.py", "test_docs.py", "test_layout.py"], top  # whole-product tests only
     for room in TEST_ROOMS - {"domain", "alerts", "flows"}:
         assert (ROOT / room).is_dir() or (ROOT / "flows" / room).is_dir(), room
+
+
+def test_flows_top_level_holds_flows_only_and_every_command_is_a_module_with_register():
+    """The top of flows/ holds the flows and their wiring (≤ 8 modules); every command module in
+    flows/commands/ has ``register(app)`` and flows/cli.py calls it (issue 23)."""
+    import ast
+
+    top = sorted(p.name for p in (ROOT / "flows").glob("*.py"))
+    assert len(top) <= 8, top
+    cli = (ROOT / "flows" / "cli.py").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "flows" / "commands").glob("*.py")):
+        if path.name in ("__init__.py", "common.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert any(isinstance(n, ast.FunctionDef) and n.name == "register" for n in tree.body), path.name
+        assert f"{path.stem}.register(app)" in cli, path.name

@@ -36,7 +36,7 @@ def check_command(
     except INPUT_ERRORS as exc:
         _refuse(file, str(exc), as_json)
     if report["kind"] == "annual_report":
-        from flows.annual_cli import print_annual_report
+        from flows.commands.annual import print_annual_report
 
         return print_annual_report(report, as_json=as_json)
     if as_json:

@@ -41,7 +41,7 @@ def run_command(
     """Run the bulletin flow for one county and period (Prefect): ingest, transform, validate, render."""
     out = out_or_default(out)
     if region is not None:
-        from flows.region_cli import run_region_command
+        from flows.commands.region import run_region_command
 
         return run_region_command(region=region, period=period, out=out,
                                   work=work if work is not None else settings().work, ephemeral=ephemeral)

@@ -145,8 +145,11 @@ def test_compose_truncates_one_huge_message():
     checks = [{"name": "x", "message": "数" * 5000, "blocking": True}]
     title, body = compose_alert(draft_summary(failed_checks=checks))
     assert wecom_bytes(title, body) <= MAX_MESSAGE_BYTES
-    assert "…（共1项，余见报告）" in body or "…" in body
-    assert "数数数" in body  # part of the message is still shown
+    shown = body.split("\n")
+    cut = next(line for line in shown if line.startswith("1. 数"))
+    assert cut.endswith("…（阻断，x）") and len(cut) < 5000  # the one message is cut, its check still named
+    assert "数数数" in cut  # part of the message is still shown
+    assert shown[-1] == "请核实上述数据，修正后重新运行。"  # the lines after it are kept whole
 
 
 def test_compose_respects_smaller_budget():

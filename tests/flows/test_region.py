@@ -244,7 +244,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
 
     from flows.county_flow import half_yearly_bulletin
     from flows.region_flow import region_bulletin
-    from flows.region_cli import app
+    from flows.cli import app
 
     # bulletin.pdf (LibreOffice, seconds per county) is not what this test is about: skip it on both sides.
     monkeypatch.setenv("ZWGK_SOFFICE", str(tmp_path / "no-soffice"))
@@ -315,7 +315,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     rows_before = {m: _parquet_rows(parquet, m) for m in region_runner.MARTS}
     broken = counties[2]
     broken.bulletin.write_text("这不是通报\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["--region", str(region), "--period", PERIOD, "--out", str(out),
+    result = CliRunner().invoke(app, ["run-region", "--region", str(region), "--period", PERIOD, "--out", str(out),
                                       "--work", str(work)])
     assert result.exit_code == 2, result.output  # an input could not be read
     assert "未完成" in result.output and "BulletinParseError" in result.output
@@ -394,7 +394,7 @@ def test_the_region_command_resolves_latest_and_counts_a_busy_warehouse_as_input
     """`zwgk run --region … --period latest` resolves like a county run; a busy warehouse is the office's to
     fix (exit 2), not an unexpected failure (issue 23's known bugs)."""
     from flows.domain.periods import PeriodError
-    from flows.region_cli import region_period
+    from flows.commands.region import region_period
     from flows.steps.region import input_errors
     from flows.steps.runlock import WarehouseBusy
     from flows.steps.runs import latest_completed

@@ -125,10 +125,19 @@ def test_validate_cache_is_local_and_checked(prefect_harness, tmp_path, seed_pat
     assert any(p.name.startswith("zwgk-validate-") for p in results.iterdir())
     import shutil
 
+    from prefect_helpers import task_states
+
+    def validate_state() -> str:  # the validate task of the newest run: Completed (ran) or Cached
+        newest = pipeline.list_runs(tmp_path / "wh.duckdb")[0]
+        return task_states(newest["flow_run_id"])["validate"]
+
+    run()
+    assert validate_state() == "Cached"  # unchanged inputs, Data Docs in place: the cached result is used
     shutil.rmtree(tmp_path / "out" / ".cache" / "validation")
     summary = run()
+    assert validate_state() == "Completed"  # the Data Docs it pointed at are gone: the checks ran again
     index = Path(summary["out_dir"]) / summary["outputs"]["validation"]
-    assert index.is_file()
+    assert index.is_file() and "Expectation" in index.read_text(encoding="utf-8")
 
 
 def test_annual_takes_the_warehouse_lock_and_says_who_holds_it(prefect_harness, tmp_path):

@@ -360,7 +360,7 @@ def test_cli_exit_codes_and_export_report(tmp_path):
             r = runner.invoke(_cli(), common + [opt, value])
             assert r.exit_code == 2 and opt in r.output and "Traceback" not in r.output
         r = runner.invoke(_cli(), ["crawl", "--config", str(tmp_path)])  # a directory
-        assert r.exit_code == 2 and "是目录" in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+        assert r.exit_code == 2 and "是目录" in r.output and (r.exception is None or isinstance(r.exception, SystemExit))
         (tmp_path / "file").write_text("x", encoding="utf-8")
         r = runner.invoke(_cli(), ["crawl", "--config", str(path), "--store", str(tmp_path / "file")])
         assert r.exit_code == 2 and "无法创建采集存储目录" in r.output

@@ -1,4 +1,5 @@
-"""`zwgk check REPORT` for annual reports and `zwgk annual` (registered from flows/cli.py)."""
+"""``zwgk annual`` (the annual-report review, flows/annual_flow.py) and the annual-report part of
+``zwgk check REPORT``."""
 
 from __future__ import annotations
 
@@ -6,23 +7,15 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
-from flows.commands.common import OUT_HELP, WAREHOUSE_HELP, out_or_default, warehouse_or_default
+from flows.commands.common import (EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, OUT_HELP, WAREHOUSE_HELP, console, err,
+                                   fail, out_or_default, use_server, warehouse_or_default)
 from flows.steps.runlock import FolderNotWritable, WarehouseBusy, warehouse_lock
 from flows.domain.config import DEFAULT_CONFIG
 from flows.ingest.annual_model import COLUMN_LABELS, COLUMNS, ROW_LABELS, AnnualReportError
 
-EXIT_FOUND, EXIT_BAD_INPUT = 3, 2
-console = Console(soft_wrap=True, markup=False)  # data is never parsed as markup (docs/reliability.md)
-err = Console(stderr=True, soft_wrap=True, markup=False)
 FORMAT_NAMES = {"2019": "2019年试行格式", "2021": "2021年格式", None: "未识别"}
-
-
-def _fail(message: str) -> None:
-    err.print(Text("错误", style="bold red") + f"：{message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None:
@@ -34,7 +27,7 @@ def check_annual_report(file: Path, *, as_json: bool, docs: Path | None) -> None
         if as_json:
             print(json.dumps({"kind": "annual_report", "file": str(file), "error": str(exc), "findings": []},
                              ensure_ascii=False, indent=2))
-        _fail(str(exc))
+        fail(str(exc))
     print_annual_report(report, as_json=as_json)
 
 
@@ -72,9 +65,6 @@ def _print(report: dict) -> None:
         console.print(f"核查报告：{report['validation']}", highlight=False)
 
 
-EPHEMERAL_HELP = "用 Prefect 的临时服务器（每条命令启动一次），不用本项目的 Prefect 服务器"
-
-
 def annual_command(
     config: Path = typer.Option(DEFAULT_CONFIG, help="县级配置（TOML）"),
     year: int = typer.Option(None, help="审查哪一年度的报告（默认：上一年）"),
@@ -87,8 +77,6 @@ def annual_command(
     ephemeral: bool = typer.Option(False, "--ephemeral", help=EPHEMERAL_HELP),
 ) -> None:
     """Review every unit's annual disclosure report for a year (Prefect flow annual_report_review)."""
-    from flows.commands.common import use_server
-
     use_server(ephemeral)
     from flows.county_flow import RunFailed
     from flows.domain.config import ConfigError, load_config
@@ -99,7 +87,7 @@ def annual_command(
 
         annual_settings(cfg)
     except ConfigError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     from flows.annual_flow import annual_report_review
 
     try:
@@ -114,14 +102,13 @@ def annual_command(
                                            warehouse=str(warehouse_or_default(warehouse)), files=[str(f) for f in files],
                                            crawl=not no_crawl, notify_success=notify_success or None, force=force)
     except (WarehouseBusy, FolderNotWritable) as exc:  # another command holds the warehouse, or its folder is read-only
-        _fail(str(exc))
+        fail(str(exc))
     except RunFailed as exc:
         from flows.commands.common import INPUT_ERRORS
 
         if isinstance(exc.__cause__, INPUT_ERRORS):
-            _fail(str(exc))
-        err.print(Text("错误", style="bold red") + f"：{exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+            fail(str(exc))
+        fail(str(exc), 1)
     _print_review(summary)
     raise typer.Exit(EXIT_FOUND if summary["status"] == "findings" else 0)
 
@@ -142,3 +129,7 @@ def _print_review(summary: dict) -> None:
     console.print(f"输出目录：{summary['out_dir']}", highlight=False)
     for name, rel in summary["outputs"].items():
         console.print(f"  {name}: {Path(summary['out_dir']) / rel}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("annual", short_help="审查各单位政府信息公开工作年度报告（每年1月）")(annual_command)

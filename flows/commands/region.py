@@ -1,9 +1,10 @@
 """``zwgk run --region FILE`` — the region flow from the command line.
 
-``run_region_command`` is a typer command function (options as in ``zwgk run``); flows/cli.py
-wires it as ``zwgk run --region FILE --period P``. It can also run on its own::
+``run_region_command`` is a typer command function (options as in ``zwgk run``), registered as
+``zwgk run-region``; ``zwgk run --region FILE --period P`` (flows/commands/run.py) calls it too. It can also
+run on its own::
 
-    python -m flows.region_cli --region data/regions/example.toml --period 2021H1
+    python -m flows.commands.region --region data/regions/example.toml --period 2021H1
 
 Exit codes as ``zwgk run``: 0 every county final and the region checks pass · 3 done, but a
 county's bulletin (or the region bulletin) is a draft · 2 a config or input cannot be read (a
@@ -17,17 +18,11 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
 from flows import prefect_env  # noqa: F401
+from flows.commands.common import EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, console, fail, use_server
 from flows.domain.settings import settings
-
-EXIT_FOUND = 3
-EXIT_BAD_INPUT = 2
-
-console = Console(soft_wrap=True, markup=False)  # data is never parsed as markup (see flows/cli.py)
-err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 def region_period(period: str) -> str:
@@ -46,11 +41,11 @@ def region_period(period: str) -> str:
 def run_region_command(
     region: Annotated[Path, typer.Option(help="区域配置（TOML），列出各县级配置")],
     period: Annotated[Optional[str], typer.Option(help="期间：2021H1、2021、2021Q2、2021-03；默认取区域配置")] = None,
-    out: Annotated[Path, typer.Option(help="输出根目录：各县 <out>/<县>/<期间>/，区域 <out>/<区域>/<期间>/")] = (
-        settings().out),
-    work: Annotated[Path, typer.Option(help="工作目录：各县 DuckDB、区域 DuckDB、Parquet（默认 <work>/parquet）")] = (
-        settings().work),
-    ephemeral: Annotated[bool, typer.Option("--ephemeral", help="用 Prefect 临时服务器（每次启动十余秒），而非本项目的服务器")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        help="输出根目录：各县 <out>/<县>/<期间>/，区域 <out>/<区域>/<期间>/（默认 工作目录/out）")] = None,
+    work: Annotated[Optional[Path], typer.Option(
+        help="工作目录：各县 DuckDB、区域 DuckDB、Parquet（默认 工作目录/work）")] = None,
+    ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
 ) -> None:
     """Run every county of a region on Dask, then the region bulletin (Prefect flow region_bulletin)."""
     from flows.domain.periods import parse_period
@@ -60,23 +55,25 @@ def run_region_command(
     try:
         cfg = load_region_config(region)
     except input_errors() as exc:
-        _fail(str(exc))
-    _use_server(ephemeral)
+        fail(str(exc))
+    use_server(ephemeral)
+    out = out if out is not None else settings().out  # resolved when the command runs (ZWGK_HOME counts)
+    work = work if work is not None else settings().work
     from flows.region_flow import RegionFailed, region_bulletin
     if not (period or cfg.default_period):
-        _fail(f"{region}: 未指定期间（--period），区域配置中也没有 default_period")
+        fail(f"{region}: 未指定期间（--period），区域配置中也没有 default_period")
     try:
         code = region_period(period or cfg.default_period)
     except input_errors() as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         summary = region_bulletin(region=str(region), period=code, out_dir=str(out), work_dir=str(work))
     except RegionFailed as exc:
         _print_counties(exc.counties)
         kinds = {c.get("error_kind") for c in exc.counties if c["status"] == "failed"}
-        _fail(str(exc), EXIT_BAD_INPUT if kinds == {"input"} else 1)
+        fail(str(exc), EXIT_BAD_INPUT if kinds == {"input"} else 1)
     except input_errors() as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _print_region(summary)
     failed = [c for c in summary["counties"] if c["status"] == "failed"]
     if failed:
@@ -84,22 +81,6 @@ def run_region_command(
         raise typer.Exit(EXIT_BAD_INPUT if kinds == {"input"} else 1)
     if summary["status"] == "draft" or any(c["status"] == "draft" for c in summary["counties"]):
         raise typer.Exit(EXIT_FOUND)
-
-
-def _use_server(ephemeral: bool) -> None:
-    """As ``zwgk run``: the project's Prefect server (started once in the background when not running)
-    unless PREFECT_API_URL is set or --ephemeral asks for Prefect's temporary server."""
-    from flows.prefect_server import use_project_server
-
-    try:
-        use_project_server(ephemeral, say=lambda m: err.print(m, highlight=False))
-    except RuntimeError as exc:
-        _fail(f"{exc}；可改用 --ephemeral（Prefect 临时服务器）", 1)
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    err.print(Text("错误", style="bold red") + f"：{message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 STATUS = {"final": Text("正式", style="green"), "draft": Text("草稿", style="bold red"),
@@ -141,8 +122,10 @@ def _print_region(summary: dict) -> None:
         console.print(f"  {name}: {Path(summary['out_dir']) / rel}", highlight=False)
 
 
-app = typer.Typer(add_completion=False, rich_markup_mode=None)
-app.command("run-region")(run_region_command)
+def register(app: typer.Typer) -> None:
+    """``zwgk run-region``; ``zwgk run --region FILE`` runs the same command."""
+    app.command("run-region", short_help="区域：在 Dask 上运行区域配置中的每个县，再出区域通报")(run_region_command)
+
 
 if __name__ == "__main__":
     typer.run(run_region_command)
