@@ -11,7 +11,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS ?= never
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: help setup system-deps run test check realcheck portalcheck formatcheck bench clean
+.PHONY: help setup system-deps run test test-fast check realcheck portalcheck formatcheck bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -76,8 +76,14 @@ portalcheck: setup ## the saved portal pages of tests/fixtures/real_portal/ thro
 formatcheck: setup ## the formatting rule on the demo and 青溪县 fixture portals, precision and recall (PUBLISH=1: docs/rules.md)
 	$(UV) run --frozen python -m bench.formatcheck $${PUBLISH:+--publish}
 
-test: setup ## the test suite
-	$(UV) run --frozen pytest
+# The suite is spread over the machine's cores (pytest-xdist); tests sharing an expensive fixture stay on one
+# worker (tests/conftest.py). TEST_WORKERS=1 runs it in one process.
+TEST_WORKERS ?= auto
+test: setup ## the whole test suite, over every core
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup
+
+test-fast: setup ## the inner loop: every test but the end-to-end (flow) and slow ones, over every core
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup -m "not flow and not slow"
 
 bench: setup ## benchmarks through the product (SIZES=1e5 for a quick one) → bench/out/, docs/benchmarks.md
 	$(UV) run --frozen python -m bench.run --publish --sizes "$${SIZES:-1e5,1e6,1e7}"

@@ -24,6 +24,12 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 SESSION_HOME = Path(tempfile.mkdtemp(prefix="zwgk_home_"))
 os.environ["ZWGK_HOME"] = str(SESSION_HOME)
 
+# Prefect sets up its logging handlers when it is first imported, on the sys.stderr of that moment. Spread over
+# workers (pytest-xdist), a worker's first import could fall inside a CliRunner.invoke, whose stream is closed
+# afterwards, and every later log record would fail ("I/O operation on closed file"): import it here, once.
+from flows import prefect_env  # noqa: E402,F401
+import prefect  # noqa: E402,F401
+
 
 def pytest_collection_modifyitems(config, items):
     """Spread over processes by pytest-xdist (`make test`: ``-n auto --dist loadgroup``), tests go one by one,

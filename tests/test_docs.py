@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 SEED_LINE = "附件合计 1298 条（县直部门 915 条，乡镇 383 条）；正文原述 1267 条"

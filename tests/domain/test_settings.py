@@ -117,6 +117,7 @@ def test_crawl_store_defaults_to_the_work_directory(tmp_path, monkeypatch):
 
 
 @pytest.mark.flow
+@pytest.mark.slow
 def test_a_default_run_writes_only_into_the_work_directory(default_run):
     """`zwgk run --draft-ok` started outside the checkout with no path flag: the warehouse, crawl store, demo
     portal, log and outputs are in ZWGK_HOME; the checkout (data/ included) is untouched."""

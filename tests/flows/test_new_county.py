@@ -141,7 +141,7 @@ def test_init_without_registry_drafts_one_and_the_served_deployment_runs_latest(
     from prefect_helpers import serve_and_trigger
 
     periods = portal["periods"]
-    generate(portal["root"], periods, as_of=periods[-1].end + timedelta(days=5))
+    truth = generate(portal["root"], periods, as_of=periods[-1].end + timedelta(days=5))
     cfg_dir, printed = _init(tmp_path, portal)
     drafted = (cfg_dir / f"{SLUG}_registry.csv").read_text(encoding="utf-8")
     assert "起草" in printed and "草稿" in drafted
@@ -157,5 +157,10 @@ def test_init_without_registry_drafts_one_and_the_served_deployment_runs_latest(
     assert flow_run.state.is_completed(), flow_run.state
     run = json.loads((out / SLUG / periods[-1].code / "run.json").read_text(encoding="utf-8"))
     assert run["period"] == periods[-1].code and run["counts_source"] == "crawl"
-    assert sum(u["count"] for u in run["units"]) > 0 and run["unknown_publishers"] == []
+    # the drafted registry holds every publisher, the unregistered one too: each unit's count is the ground truth's
+    code = periods[-1].code
+    expected = {**truth["counts"][code], UNKNOWN_PUBLISHER: truth["unknown"][code]}
+    produced = {u["unit"]: u["count"] for u in run["units"]}
+    assert produced and all(produced[name] == expected[name] for name in produced), (produced, expected)
+    assert sum(produced.values()) == sum(expected.values()) > 0 and run["unknown_publishers"] == []
     shutil.rmtree(cfg_dir / "crawl", ignore_errors=True)

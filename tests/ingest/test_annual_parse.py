@@ -81,3 +81,23 @@ def test_recognised_by_headings_without_title(tmp_path):
     f = tmp_path / "r.txt"
     f.write_text(body, encoding="utf-8")
     assert sniff_annual_report(f)
+
+
+def test_the_generator_types_the_national_form_itself_and_agrees_with_the_parser():
+    """The demo generator's form (data/demo/annual.py) is typed from the national form, not imported from the
+    parser (issue 23), so the generated reports check the parser independently; the two spell every row and
+    column the same."""
+    import ast
+    from pathlib import Path
+
+    import data.demo.annual as generator
+    from flows.ingest import annual_model as parser
+
+    source = Path(generator.__file__).read_text(encoding="utf-8")
+    imported = {a.module for a in ast.walk(ast.parse(source)) if isinstance(a, ast.ImportFrom)}
+    assert not any(m and m.startswith("flows.ingest") for m in imported), imported
+    for fmt in ("2019", "2021"):
+        assert [(k, g, label) for k, g, label, _ in generator.table3_rows(fmt)] == \
+            [(k, g, label) for k, g, label, _ in parser.table3_rows(fmt)], fmt
+    assert generator.COLUMN_LABELS == parser.COLUMN_LABELS
+    assert generator.REVIEW_GROUPS == parser.REVIEW_GROUPS and generator.REVIEW_PARTS == parser.REVIEW_PARTS

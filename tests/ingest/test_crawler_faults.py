@@ -386,17 +386,28 @@ def test_county_config_limits_reach_the_crawl_and_run_json_section(tmp_path):
         load_config(county)
 
 
-def test_concurrent_columns_share_one_host_pause(tmp_path):
+def test_concurrent_columns_share_one_host_pause(tmp_path, monkeypatch):
     """A long Retry-After seen by one column stops the others from asking the host too."""
-    hit = threading.Event()
+    from flows.ingest.crawler import fetch as fetch_module
 
-    def limited(req):
-        hit.set()
-        return Resp(429, "", headers={"Retry-After": "600"})
+    paused = threading.Event()
 
-    routes = {"/c1/index.htm": Resp(200, listing([("/a/1.html", "一")])), "/a/1.html": limited,
-              # answered once the 429 has gone out (and a moment for the client to read it)
-              "/c2/index.htm": lambda req: (hit.wait(2), time.sleep(0.3), Resp(200, listing([("/b/1.html", "二")])))[2]}
+    class Signalling(dict):  # the fetcher's host → pause table, telling the test when a pause is recorded
+        def __setitem__(self, key, value):
+            super().__setitem__(key, value)
+            paused.set()
+
+    real_init = fetch_module.Fetcher.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self._paused = Signalling()
+
+    monkeypatch.setattr(fetch_module.Fetcher, "__init__", init)
+    routes = {"/c1/index.htm": Resp(200, listing([("/a/1.html", "一")])),
+              "/a/1.html": Resp(429, "", headers={"Retry-After": "600"}),
+              # answered once the crawler has recorded the host's pause (an event, not a guess at timing)
+              "/c2/index.htm": lambda req: (paused.wait(30), Resp(200, listing([("/b/1.html", "二")])))[1]}
     with serve(routes) as srv:
         res = crawl(config(srv, [("甲", "/c1/index.htm"), ("乙", "/c2/index.htm")], concurrency=2), tmp_path)
         assert srv.hits("/b/1.html") == 0

@@ -8,6 +8,8 @@ import pytest
 
 from bench.realcheck import CORPUS, cases, compare, totals
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`
+
 CASES = cases()
 
 

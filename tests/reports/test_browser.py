@@ -32,7 +32,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio"]
 TIMEOUT = 60.0
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make system-deps)")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (make system-deps)"),
+              pytest.mark.slow]  # not in `make test-fast`
 
 MEASURE = """(() => {
   const vw = window.innerWidth, de = document.documentElement;

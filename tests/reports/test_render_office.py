@@ -32,6 +32,8 @@ from reports.render import render_all
 from reports.xlsx import render_xlsx
 from transforms import runner
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 MM = Mm(1)
