@@ -16,6 +16,19 @@ def task_states(flow_run_id) -> dict[str, str]:
     return asyncio.run(read())
 
 
+def states_of(flow_run_id, task_name: str) -> list[str]:
+    """The state names of every run of one task (by the name before its first '-') in a flow run, oldest first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async def read():
+        async with get_client() as client:
+            tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            return [t for t in tasks if t.name.split("-")[0] == task_name]
+
+    return [t.state.name for t in sorted(asyncio.run(read()), key=lambda t: t.expected_start_time or t.created)]
+
+
 def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root, then=None):
     """Start `zwgk serve …` against the test harness's API, trigger `deployment` through the API once
     it is registered (up to 120 s), wait for the flow run, call ``then(flow_run)`` while the server still
