@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.qingxi_portal import COUNTY, generate, write_registry  # noqa: E402
 
-from flows.ingest.crawler.config import discover_config  # noqa: E402
+from flows.ingest.crawler.discovery import discover_config  # noqa: E402
 from flows.ingest.crawler.crawl import crawl  # noqa: E402
 from data.demo.portal import serve_directory  # noqa: E402
 from flows.domain.periods import parse_period_range  # noqa: E402

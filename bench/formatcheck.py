@@ -106,7 +106,7 @@ def run_qingxi(work: Path) -> dict:
 
     from data.demo.portal import serve_directory
     from flows.domain.periods import parse_period
-    from flows.ingest.crawler.config import discover_config
+    from flows.ingest.crawler.discovery import discover_config
     from flows.ingest.crawler.crawl import crawl
 
     periods = [parse_period(p) for p in ("2021H1", "2021H2", "2022H1", "2022H2")]

@@ -16,10 +16,9 @@ from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is
 from prefect import flow, get_run_logger, task
 
 from flows.steps import annual as annual_steps
-from flows.county_flow import RunFailed
+from flows.county_flow import BUSY_RETRY_DELAY, RunFailed, retry_note, schedule_retry
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.settings import settings
-from flows.schedule import BUSY_RETRY_DELAY, retry_note, schedule_retry
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 
@@ -68,7 +67,7 @@ def annual_report_review(county: str = "huarong", year: int | None = None, confi
     notify_success = cfg.notify_success if notify_success is None else notify_success
     # the review loads into the warehouse: it takes the warehouse like every writing command
     # (flows/steps/runlock.py); a run holding it makes this one stop with one line (exit 2) — or, for a
-    # scheduled run that waited busy_wait in vain, an alert and a retry (flows/schedule.py)
+    # scheduled run that waited busy_wait in vain, an alert and a retry (flows/county_flow.py ``schedule_retry``)
     try:
         with warehouse_lock(warehouse, f"zwgk annual {cfg.slug} {year}", wait=busy_wait, on_wait=logger.warning):
             return _review(cfg, config_path, year, warehouse, str(out_dir or settings().out), files, crawl,

@@ -11,7 +11,7 @@ import hashlib
 import os
 import shutil
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefect is imported)
@@ -26,9 +26,38 @@ from flows.domain.periods import parse_period, parse_period_range
 from flows.domain.rules_config import blocking_overrides
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
-from flows.schedule import BUSY_RETRY_DELAY, retry_note, schedule_retry
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
+
+
+# A scheduled run the busy warehouse kept out is tried again by its schedule (docs/reliability.md, "A scheduled
+# run is never lost"); a run started by hand is not retried: the person who started it is told at once.
+BUSY_RETRIES = 3            # a scheduled run is tried at most this many more times …
+BUSY_RETRY_DELAY = 3600.0   # … this many seconds apart
+
+
+def schedule_retry(retries_left: int, delay: float) -> str | None:
+    """Schedule this deployment's flow run again in ``delay`` seconds; returns when (Asia/Shanghai,
+    ``YYYY-MM-DD HH:MM:SS``), or None when this run did not come from a deployment or no retry is left."""
+    from prefect.runtime import deployment, flow_run
+
+    deployment_id = deployment.id
+    if not deployment_id or retries_left <= 0:
+        return None
+    from prefect.deployments import run_deployment
+
+    when = datetime.now(timezone.utc) + timedelta(seconds=delay)
+    parameters = {**flow_run.parameters, "busy_retries": retries_left - 1}
+    run_deployment(deployment_id, parameters=parameters, scheduled_time=when, timeout=0, as_subflow=False,
+                   tags=["zwgk", "busy-retry"])
+    return when.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def retry_note(when: str | None, retries_left: int) -> str:
+    """The sentence the failed run's record and alert carry about what happens next."""
+    if when:
+        return f"已安排于 {when} 自动重试（此后还可重试 {retries_left - 1} 次）"
+    return "未安排自动重试，请在仓库空闲后手动运行"
 
 
 class RunFailed(RuntimeError):
@@ -218,7 +247,7 @@ def _busy(exc: WarehouseBusy, county: str, period: str | None, config: str | Non
           notify_success: bool | None, retries: int = 0, delay: float = BUSY_RETRY_DELAY) -> None:
     """A run the busy warehouse kept out (docs/reliability.md, "A scheduled run is never lost"): kept
     beside the warehouse for ``zwgk runs`` (flows/steps/runs.py ``record_run_later``), alerted, and —
-    when it came from a deployment — scheduled again (flows/schedule.py)."""
+    when it came from a deployment — scheduled again (``schedule_retry``)."""
     logger = get_run_logger()
     cfg = load_config(str(config or DEFAULT_CONFIG))
     code = resolve_period(period, cfg.default_period)

@@ -9,16 +9,16 @@ Teams with a work pool use ``prefect.yaml`` at the project root instead (``prefe
 A scheduled run the busy warehouse kept out is tried again by its schedule (docs/reliability.md, "A
 scheduled run is never lost"): a flow run started from a deployment that waited ``busy_wait`` in vain asks
 Prefect for one more run of the same deployment ``busy_retry_delay`` seconds later, with the same
-parameters and one retry fewer (``schedule_retry``). A run started by hand (``zwgk run``) is not retried:
+parameters and one retry fewer (flows/county_flow.py ``schedule_retry``). A run started by hand (``zwgk run``) is not retried:
 the person who started it is told at once.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flows import prefect_env  # noqa: F401
+from flows.county_flow import BUSY_RETRIES, BUSY_RETRY_DELAY
 from flows.domain.config import CountyConfig
 
 DEFAULT_CRON = "0 8 5 1,7 *"
@@ -26,36 +26,8 @@ DEFAULT_TZ = "Asia/Shanghai"
 ANNUAL_CRON = "0 8 1 2 *"
 
 
-BUSY_RETRIES = 3            # a scheduled run is tried at most this many more times …
-BUSY_RETRY_DELAY = 3600.0   # … this many seconds apart
-
-
-def schedule_retry(retries_left: int, delay: float) -> str | None:
-    """Schedule this deployment's flow run again in ``delay`` seconds; returns when (Asia/Shanghai,
-    ``YYYY-MM-DD HH:MM:SS``), or None when this run did not come from a deployment or no retry is left."""
-    from prefect.runtime import deployment, flow_run
-
-    deployment_id = deployment.id
-    if not deployment_id or retries_left <= 0:
-        return None
-    from prefect.deployments import run_deployment
-
-    when = datetime.now(timezone.utc) + timedelta(seconds=delay)
-    parameters = {**flow_run.parameters, "busy_retries": retries_left - 1}
-    run_deployment(deployment_id, parameters=parameters, scheduled_time=when, timeout=0, as_subflow=False,
-                   tags=["zwgk", "busy-retry"])
-    return when.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def retry_note(when: str | None, retries_left: int) -> str:
-    """The sentence the failed run's record and alert carry about what happens next."""
-    if when:
-        return f"已安排于 {when} 自动重试（此后还可重试 {retries_left - 1} 次）"
-    return "未安排自动重试，请在仓库空闲后手动运行"
-
-
 BUSY_WAIT = 3600.0  # a scheduled run waits up to an hour for a run holding the warehouse, then is recorded,
-# alerted and scheduled again (schedule_retry: BUSY_RETRIES times, BUSY_RETRY_DELAY apart)
+# alerted and scheduled again (county_flow.schedule_retry: BUSY_RETRIES times, BUSY_RETRY_DELAY apart)
 
 
 def busy_parameters(busy_wait: float = BUSY_WAIT, busy_retries: int = BUSY_RETRIES,

@@ -279,3 +279,79 @@ def test_every_command_appears_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = sorted(n for n in names if f"zwgk {n}" not in readme)
     assert len(names) >= 15 and not missing, missing
+
+
+def test_every_test_path_the_docs_run_matches_a_file():
+    """A `pytest PATH` shown in the README or docs/ matches at least one file (issue 23: docs/crawler.md's
+    did not)."""
+    import re
+
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    shown = {(page.name, path) for page in pages
+             for line in page.read_text(encoding="utf-8").splitlines() if "pytest" in line
+             for path in re.findall(r"(tests/[\w/*.\-\[\]:]+\.py)", line)}
+    assert len(shown) >= 3
+    missing = sorted((name, path) for name, path in shown if not list(ROOT.glob(path.split("::")[0])))
+    assert not missing, missing
+
+
+def test_the_import_graph_has_no_cycle():
+    """No module of the product imports, directly or through others, a module that imports it back — lazy
+    imports inside functions included (issue 23). Strongly connected components of the static import graph."""
+    import ast
+
+    modules = {}
+    for room in ("flows", "transforms", "expectations", "reports"):
+        for path in (ROOT / room).rglob("*.py"):
+            rel = path.relative_to(ROOT).with_suffix("")
+            modules[".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)] = path
+
+    def known(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                deps |= {known(a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([node.module] if node.module else []))
+                deps |= {known(f"{base}.{a.name}") if f"{base}.{a.name}" in modules else known(base)
+                         for a in node.names}
+        graph[name] = deps - {None, name}
+
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+    def visit(v):  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert len(graph) > 100 and "flows.steps.pipeline" in graph["flows.county_flow"]
+    assert not cycles, cycles

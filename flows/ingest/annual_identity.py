@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date
 
-from flows.ingest.annual_media import parse_date as _parse_date
+from flows.ingest.annual_cells import parse_date as _parse_date
 
 _ANNUAL = r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 _UNIT_FIRST = re.compile(rf"^(.{{2,60}}?)(?:关于)?\s{{0,2}}(20\d{{2}})\s{{0,2}}年\s{{0,2}}(?:度)?\s{{0,2}}(?:本级)?{_ANNUAL}")

@@ -16,9 +16,9 @@ from datetime import date
 from flows.ingest.bulletin.layouts import _space_spans
 from flows.ingest.bulletin.text import decode_text
 from flows.ingest.annual_model import AnnualReportError
+from flows.ingest.annual_cells import parse_date  # noqa: F401 (re-exported)
 
 _WS = re.compile(r"[\s\u00a0\u3000]+")
-_DATE = re.compile(r"(20\d{2})\s{0,2}[-/年.]\s{0,2}(\d{1,2})\s{0,2}[-/月.]\s{0,2}(\d{1,2})")
 
 
 @dataclass
@@ -47,14 +47,6 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
-def parse_date(text: str | None) -> date | None:
-    m = _DATE.search(text or "")
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
 
 
 # --- HTML --------------------------------------------------------------------------------------------
@@ -213,7 +205,7 @@ def read_text(data: bytes | str, source: str) -> Document:
 def _rows_from_stream(lines: list[Line]) -> list[Line]:
     """A table flattened to one cell per line (“一、本年新收政府信息公开申请数量 |” then “0 |” …): each
     label with the numbers that follow it becomes one row; a lone text cell stays a line."""
-    from flows.ingest.annual_report import is_value
+    from flows.ingest.annual_cells import is_value
 
     out: list[Line] = []
     row: Line | None = None

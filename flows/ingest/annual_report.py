@@ -21,39 +21,15 @@ from flows.ingest.annual_model import (
     SECTION_HEADINGS, AnnualReport, AnnualReportError,
 )
 from flows.ingest.annual_text import stated_numbers
+from flows.ingest.annual_cells import (  # noqa: F401 (read_cell, compact re-exported)
+    _BLANK, compact, is_value, normalise, read_cell,
+)
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_NUMBER = re.compile(r"[+-]?\d{1,9}(?:\.\d{1,4})?")
-_UNIT_SUFFIX = re.compile(r"(?:件|个|项|宗|起|份|条|万元|元)$")
-_BLANK = {"", "/", "-", "—", "－", "——"}
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})\s{0,2}[、.．]\s{0,2}(.{2,30})$")
 _SECTION_NUMBERS = "一二三四五六"
 # Keywords of table 二's columns that tell the formats apart (国办公开办函〔2019〕60号 / 〔2021〕30号).
 FORMAT_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额")
 FORMAT_2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购")
-
-
-def normalise(text: str) -> str:
-    return text.translate(_FULLWIDTH)
-
-
-def compact(text: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))
-
-
-def read_cell(raw: str) -> tuple[bool, float | int | None]:
-    """(is a number or blank, value): '１２' → 12, '3件' → 3, '' → None, '2.5万元' → 2.5; text → (False, None)."""
-    t = compact(raw).replace(",", "")
-    if t in _BLANK:
-        return True, None
-    t = _UNIT_SUFFIX.sub("", t)
-    if not _NUMBER.fullmatch(t):
-        return False, None
-    return True, (float(t) if "." in t else int(t))
-
-
-def is_value(raw: str) -> bool:
-    return read_cell(raw)[0]
 
 
 # --- sections -------------------------------------------------------------------------------------------

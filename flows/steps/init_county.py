@@ -124,7 +124,8 @@ def init_county(*, county: str, slug: str, preset: str | None, start: str, out_d
                 progress: bool = False) -> InitResult:
     """Discover, (crawl and draft a registry,) and write the county's config files. ConfigError /
     RegistryError name what is wrong (the CLI prints one line and exits 2)."""
-    from flows.ingest.crawler.config import discover_config, write_config
+    from flows.ingest.crawler.config import write_config
+    from flows.ingest.crawler.discovery import discover_config
     from flows.domain.registry import load_registry
 
     if not SLUG.fullmatch(slug or ""):

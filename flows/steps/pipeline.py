@@ -24,28 +24,9 @@ from transforms.loaders import load_crawl as load_crawl_into
 from transforms.loaders import prune_crawls
 from transforms.loaders import load_registry as load_registry_into
 from transforms import runner
-
-
-
-def parse_source(path: str | Path, kind: str = "auto", period: str | None = None,
-                 county: str | None = None) -> ParsedBulletin:
-    """Parse a bulletin (.txt/.docx) or a unit report (.csv/.xlsx)."""
-    suffix = Path(path).suffix.lower()
-    if kind == "unit_report" or (kind == "auto" and suffix in {".csv", ".xlsx"}):
-        from flows.ingest.unit_report import parse_unit_report
-
-        return parse_unit_report(path, period=period, county=county)
-    from flows.ingest.document.as_bulletin import parse_any_bulletin
-
-    return parse_any_bulletin(path)
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+from flows.steps.sources import (  # noqa: F401 (parse_source, file_sha256 re-exported)
+    check_period_agrees, file_sha256, parse_for_ingest, parse_source,
+)
 
 
 @dataclass
@@ -59,24 +40,6 @@ def ingest_file(con, path: str | Path, *, county_slug: str, county: str, period:
     """Parse one source and load it into the warehouse (one transaction)."""
     parsed, chosen = parse_for_ingest(path, period=period, county=county, kind=kind)
     return parsed, load_for_ingest(con, parsed, chosen, county_slug=county_slug, county=county)
-
-
-def parse_for_ingest(path: str | Path, *, period: str | None, county: str | None,
-                     kind: str = "auto") -> tuple[ParsedBulletin, str]:
-    """Parse one source and settle its period: (parsed, period code). Nothing is written."""
-    parsed = parse_source(path, kind=kind, period=period, county=county)
-    chosen = period or parsed.period
-    if chosen is None:
-        raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请在配置或命令行中指定 period")
-    check_period_agrees(path, parsed, period)
-    return parsed, parse_period(chosen).code
-
-
-def check_period_agrees(path: str | Path, parsed: ParsedBulletin, period: str | None) -> None:
-    """A period given on the command line must be the one the file states (never silently overridden)."""
-    if period and parsed.period and parse_period(period).code != parse_period(parsed.period).code:
-        raise BulletinParseError(
-            str(path), "标题", f"文件所述期间为 {parsed.period}，与指定的 {parse_period(period).code} 不一致")
 
 
 def load_for_ingest(con, parsed: ParsedBulletin, code: str, *, county_slug: str, county: str) -> LoadResult:

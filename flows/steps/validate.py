@@ -136,14 +136,9 @@ def proofread(path: str | Path, *, registry: str | Path | Registry | None = None
               docs_dir: str | Path | None = None, parsed: ParsedBulletin | None = None) -> dict:
     """Check one bulletin before it is published. Returns the ``zwgk check --json`` object."""
     from expectations.runner import validate
-    from flows.steps.pipeline import check_period_agrees, parse_source
+    from flows.steps.sources import PERIOD_HINT_CLI, parse_for_ingest
 
-    parsed = parsed or parse_source(path, period=period)
-    chosen = period or parsed.period
-    if chosen is None:
-        raise BulletinParseError(str(path), "标题", "未能识别期间（如“2021年上半年”）；请用 --period 指定")
-    check_period_agrees(path, parsed, period)
-    code = parse_period(chosen).code
+    parsed, code = parse_for_ingest(path, period=period, county=None, parsed=parsed, hint=PERIOD_HINT_CLI)
     con = runner.connect(":memory:")
     try:
         if registry is not None:

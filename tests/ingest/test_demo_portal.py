@@ -13,7 +13,8 @@ import pytest
 from chinese_calendar import find_workday
 from typer.testing import CliRunner
 
-from flows.ingest.crawler.config import discover_config, load_crawl_config, write_config
+from flows.ingest.crawler.config import load_crawl_config, write_config
+from flows.ingest.crawler.discovery import discover_config
 from flows.ingest.crawler.crawl import crawl
 from data.demo.portal import (
     SYNTHETIC, demo_config, generate_demo_portal, read_seed_counts, serve_directory,

@@ -4,7 +4,8 @@ links for the office to confirm — never an incomplete or blank column, never a
 
 from __future__ import annotations
 
-from flows.ingest.crawler.config import discover_config, load_crawl_config, write_config
+from flows.ingest.crawler.config import load_crawl_config, write_config
+from flows.ingest.crawler.discovery import discover_config
 from data.demo.portal import serve_directory
 
 ZWGK = """<html><body><div class="zwgk"><h4>县政府信息公开</h4><ul>

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import typer
 
-from .config import (PRESETS, ConfigError, CrawlConfig, discover_config, load_crawl_config, with_limits, with_rate,
+from .discovery import discover_config
+from .config import (PRESETS, ConfigError, CrawlConfig, load_crawl_config, with_limits, with_rate,
                      write_config as _write_config)
 from .dates import parse_date
 

@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urljoin
 
 import httpx
 
-from .config import USER_AGENT, Politeness, host_allowed
+from .config.model import USER_AGENT, Politeness, host_allowed
 from .pages import classify_page, decode_body
 from .store import CrawlStore, StoredResponse, now_iso
 from .decoding import BadEncoding, BoundedDecoder, DECODE_STEP  # noqa: F401 (re-exported)

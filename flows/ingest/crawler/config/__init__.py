@@ -52,4 +52,3 @@ from .loading import (  # noqa: F401 (re-exported)
     with_rate,
 )
 from .writing import config_to_toml, write_config  # noqa: F401 (re-exported)
-from .discovery import discover_config  # noqa: F401 (re-exported)

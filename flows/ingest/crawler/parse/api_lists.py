@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ..dates import parse_date
-from .lists import ListItem
+from .entry import ListItem
 from .markup import _clean_url
 
 _SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S | re.I)

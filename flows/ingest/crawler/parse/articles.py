@@ -9,7 +9,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..config import CrawlConfig
+from ..config.model import CrawlConfig
 from ..dates import find_dates, iso, parse_date
 from .markup import (DOC_NUMBER, NON_ARTICLE_EXT, SPACE_CHARS, _SPACE_RUN, parse_html, pasted_text, shown_text,
                      value_after)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from ..dates import parse_date
-from .lists import ListItem
+from .entry import ListItem
 from .markup import DATE_IN_TEXT, _clean_url
 
 _ROW_TAGS = "li, tr, dd, dt, p, div, td, h3, h4, article, section"

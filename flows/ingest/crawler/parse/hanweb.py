@@ -8,7 +8,7 @@ import re
 from html import unescape
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from ..config import CrawlConfig
+from ..config.model import CrawlConfig
 from .markup import _CDATA, parse_html
 from .lists import ListItem, ListPage, _dedupe, _item_from_node
 

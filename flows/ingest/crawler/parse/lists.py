@@ -10,22 +10,13 @@ from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..config import CrawlConfig
+from ..config.model import CrawlConfig
 from ..dates import iso, parse_date
+from .entry import ListItem
 from .markup import DATE_IN_TEXT, _clean_url
 
 
 # --- list pages --------------------------------------------------------------------------------
-@dataclass
-class ListItem:
-    url: str
-    title: str
-    list_date: date | None = None
-
-    def as_row(self) -> dict:
-        return {"url": self.url, "title": self.title, "list_date": iso(self.list_date)}
-
-
 @dataclass
 class ListPage:
     items: list[ListItem] = field(default_factory=list)

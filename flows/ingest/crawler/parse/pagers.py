@@ -9,7 +9,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..config import CrawlConfig
+from ..config.model import CrawlConfig
 from .markup import parse_html
 from .api_lists import ApiSpec, api_calls, has_script_template, parse_json_feed
 from .lists import ListPage, _next_link, parse_list_items, shows_empty_list

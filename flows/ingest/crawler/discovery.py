@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from .model import Column, ConfigError, CrawlConfig
-from .presets import PRESETS, choose_preset, infer_column_type
-from .loading import make_config
+from .config.model import Column, ConfigError, CrawlConfig
+from .config.presets import PRESETS, choose_preset, infer_column_type
+from .config.loading import make_config
 
 
 # --- discovery -------------------------------------------------------------------------------------
@@ -61,8 +61,8 @@ def discover_config(preset: str | None, start_url: str, registry=None, rate: flo
     unit's name is followed once (the unit's own catalogue page) and its column links are taken with
     that unit. Robots.txt, the rate limit and the allowed hosts apply as in a crawl.
     """
-    from ..fetch import Fetcher
-    from ..parse import parse_html
+    from .fetch import Fetcher
+    from .parse import parse_html
 
     if preset is not None and preset not in PRESETS:
         raise ConfigError(f"--preset 应为 {' | '.join(PRESETS)} 之一（或不给，按首页自动选择），实为 {preset!r}")
@@ -199,7 +199,7 @@ def classify_link(fetcher, config: CrawlConfig, col: Column, seen_html: dict[str
     """A candidate column fetched once and judged by its page (flows/ingest/crawler/parse/link_kinds.py);
     a page robots.txt forbids or that cannot be read is judged by its words, else kept a column (the
     crawl then says what went wrong)."""
-    from ..parse.link_kinds import kind_from_words, kind_of_page
+    from .parse.link_kinds import kind_from_words, kind_of_page
 
     text = col.name.rsplit("/", 1)[-1]
     res = fetcher.fetch(col.url, kind="discover")
