@@ -40,14 +40,11 @@ def run(items: int, crawls: int, work: Path) -> dict:
         wh = work / f"{mode}.duckdb"
         sizes = []
         for n in range(crawls):
-            con = runner.connect(wh)
-            try:
+            with runner.connect(wh) as con:
                 load_crawl(con, county_slug="x", crawl_id=f"c{n:03d}", summary={}, columns=[], items=_items(items, n))
                 if mode == "with":
                     prune_crawls(con, "x", 1)
                 runner.execute(con, "CHECKPOINT")
-            finally:
-                con.close()
             sizes.append(_size(wh))
         out[mode] = sizes
     done = vacuum(work / "with.duckdb")

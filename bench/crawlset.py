@@ -208,8 +208,7 @@ def load_warehouse(spec: CrawlSpec, folder: Path) -> None:
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     slugs = [county_slug(c) for c in range(spec.counties)]
     settings = rules_settings({})
-    con = runner.connect(path)
-    try:
+    with runner.connect(path) as con:
         with runner.transaction(con):
             for slug in slugs:
                 runner.execute(con, runner.sql("load/replace_county"), {
@@ -229,8 +228,6 @@ def load_warehouse(spec: CrawlSpec, folder: Path) -> None:
                 con.register("incoming_items", batch)
                 runner.execute(con, runner.sql("load/insert_crawled_items"))
                 con.unregister("incoming_items")
-    finally:
-        con.close()
 
 
 def _null_dates(n: int):

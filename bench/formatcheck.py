@@ -64,8 +64,7 @@ def rule_frame(items: list[dict], columns: list[dict], registry_path: Path, coun
     from transforms.loaders import load_crawl, load_registry as load_registry_into
     from transforms.rule_loaders import load_rule_settings, load_workdays
 
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         load_registry_into(con, load_registry(registry_path, county), slug)
         load_crawl(con, county_slug=slug, crawl_id="formatcheck", items=items, summary={}, columns=columns)
         load_rule_settings(con, slug, rules_settings({}))
@@ -75,8 +74,6 @@ def rule_frame(items: list[dict], columns: list[dict], registry_path: Path, coun
             runner.run_marts(con, slug, period)
             frames.append(frames_for(con, slug, period)["rule_formatting"])
         return pd.concat(frames, ignore_index=True)
-    finally:
-        con.close()
 
 
 def demo_truth(manifest: dict, items: list[dict], base: str) -> dict[str, set[str]]:

@@ -181,11 +181,8 @@ def zwgk(folder: str | Path, dst: str | Path, *, memory_limit: str = REGION_MEMO
             result = _zwgk_region_steps(steps, folder / "warehouse.duckdb", todo, lap, memory_limit)
         else:
             result = _zwgk_runner(folder / "warehouse.duckdb", todo, lap, memory_limit)
-    con = runner.connect(folder / "warehouse.duckdb", read_only=True, schema=False)
-    try:
+    with runner.connect(folder / "warehouse.duckdb", read_only=True, schema=False) as con:
         ranked = con.table("unit_period_counts").select(*RESULT_COLUMNS).df()
-    finally:
-        con.close()
     ranked.to_parquet(dst, index=False)
     lap("write result")
     return {"pairs": len(todo), "units": len(ranked), "total": int(ranked["count"].sum()), **result,
@@ -228,14 +225,11 @@ def _zwgk_runner(warehouse: Path, todo: list[tuple[str, str]], lap: Laps, memory
     from expectations.runner import validate
     from transforms import runner
 
-    con = runner.connect(warehouse, memory_limit=memory_limit)
-    try:
+    with runner.connect(warehouse, memory_limit=memory_limit) as con:
         built_by = build_scope(con, todo)
         lap("marts (aggregate + rank + rules)")
         frames, framed_by = scope_frames(con, todo)
         lap("validation frames")
-    finally:
-        con.close()
     outcome = validate(frames, run_name="bench")
     lap("validate (GX)")
     failed = [r.name for r in outcome.results if not r.success and r.blocking]

@@ -61,8 +61,7 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
 
     The partition columns are not stored in the files (the folder names carry them).
     """
-    con = runner.connect(warehouse, read_only=True, schema=False)
-    try:
+    with runner.connect(warehouse, read_only=True, schema=False) as con:
         counts = {}
         for mart in MARTS:
             folder = partition_dir(parquet_root, mart, county_slug, period)
@@ -80,8 +79,6 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
                 tmp.unlink(missing_ok=True)
             counts[mart] = int(rows[0][0]) if rows else 0
         return counts
-    finally:
-        con.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,15 +26,12 @@ def main(argv: list[str]) -> int:
 
     out = Path(argv[0])
     out.mkdir(parents=True, exist_ok=True)
-    con = runner.connect(":memory:", schema=False)
-    try:
+    with runner.connect(":memory:", schema=False) as con:
         cur = con.execute((HERE / "ranked.sql").read_text(encoding="utf-8"),
                           {"counts": str(ROOT / "data/demo/seed_counts.csv"),
                            "registry": str(ROOT / "data/registry/huarong.csv")})
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
-    finally:
-        con.close()
     tables = []
     for (attachment, category), group in groupby(rows, key=lambda r: (r["attachment"], r["category"])):
         group = list(group)

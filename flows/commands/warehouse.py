@@ -65,8 +65,7 @@ def _load(warehouse: Path, cfg, registry, parsed: list) -> list:
     from transforms.loaders import load_county
     from transforms.loaders import load_registry as load_registry_into
 
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         with runner.transaction(con):
             load_county(con, county_slug=cfg.slug, county=cfg.county, counts_source=cfg.counts_source,
                         portal=pipeline.portal_name(cfg))
@@ -74,8 +73,6 @@ def _load(warehouse: Path, cfg, registry, parsed: list) -> list:
                 load_registry_into(con, registry, cfg.slug)
             return [(file, chosen, pipeline.load_for_ingest(con, p, chosen, county_slug=cfg.slug, county=cfg.county))
                     for file, p, chosen in parsed]
-    finally:
-        con.close()
 
 
 def runs_command(
@@ -117,11 +114,8 @@ def transform_command(
     warehouse = warehouse_or_default(warehouse)
     try:
         with warehouse_lock(warehouse, "zwgk transform"):
-            con = runner.connect(warehouse)
-            try:
+            with runner.connect(warehouse) as con:
                 n = runner.run_all(con)
-            finally:
-                con.close()
     except (WarehouseBusy, StoreDamaged, FolderNotWritable) as exc:
         fail(str(exc))
     except OSError as exc:  # a read-only folder, a full disk: one line naming the file

@@ -174,8 +174,7 @@ def review_year(cfg, warehouse: str | Path, year: int, collected: dict | None = 
     registered = registry.valid_units(start, end)
     kinds = {u.unit: ("township" if u.category == "乡镇" else "department") for u in registered}
     kinds.update({name: "county" for name in settings["county_units"]})
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         load_registry_into(con, registry, cfg.slug)
         previous = previous_reports(con, cfg.slug, year - 1)
         ctx = ReviewContext(deadlines=deadlines_from(settings["deadlines"]), unit_kinds=kinds, previous=previous,
@@ -189,8 +188,6 @@ def review_year(cfg, warehouse: str | Path, year: int, collected: dict | None = 
         load_id = load_review(con, county_slug=cfg.slug, county=cfg.county, year=year, reports=reports,
                               matches=matches, findings=findings, registered=[u.unit_id for u in registered])
         units, summary = review_rows(con, cfg.slug, year)
-    finally:
-        con.close()
     return {"county": cfg.county, "county_slug": cfg.slug, "year": year, "load_id": load_id, "units": units,
             "summary": summary, "findings": findings, "notes": notes,
             "checks": [r.to_dict() for r in outcome.results],

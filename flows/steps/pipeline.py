@@ -49,8 +49,7 @@ def load_for_ingest(con, parsed: ParsedBulletin, code: str, *, county_slug: str,
 
 def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> dict:
     """Load the registry and every source of the period named in the config."""
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         load_county_into(con, county_slug=config.slug, county=config.county, counts_source=config.counts_source,
                          portal=portal_name(config))
         units = 0
@@ -62,8 +61,6 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
                                          period=source.period, kind=source.kind)
             loads.append({"source": str(source.path), "sha256": parsed.sha256, "load_id": result.load_id,
                           "new": result.new, "rows": result.rows, "period": source.period or parsed.period})
-    finally:
-        con.close()
     return {"registry_units": units, "loads": loads}
 
 
@@ -85,13 +82,10 @@ def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict 
     from transforms.rule_loaders import load_rule_settings, load_workdays
     from flows.domain.rules_config import rules_settings
 
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         load_rule_settings(con, county_slug, rules if rules is not None else rules_settings({}))
         load_workdays(con, county_slug, period)
         return runner.run_marts(con, county_slug, parse_period(period).code)
-    finally:
-        con.close()
 
 
 
@@ -151,11 +145,8 @@ def recent_crawl(config: CountyConfig, warehouse: str | Path, now: datetime | No
     crawl step's result marked ``skipped: true`` with its ``age``, or None (crawl now)."""
     if config.crawl_max_age <= 0 or not Path(warehouse).exists():
         return None
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         rows = runner.execute(con, runner.sql("queries/last_crawl"), {"county_slug": config.slug})
-    finally:
-        con.close()
     if not rows:
         return None
     crawl_id, summary, loaded_at = rows[0]
@@ -215,14 +206,11 @@ def load_crawled(config: CountyConfig, warehouse: str | Path, crawled: dict) -> 
     loads once); returns the crawl step's result, as run.json reports it."""
     with open(crawled["items_file"], encoding="utf-8") as fh:
         items = [json.loads(line) for line in fh if line.strip()]
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         loaded = load_crawl_into(con, county_slug=config.slug, crawl_id=crawled["crawl_id"], items=items,
                                  summary=crawled["summary"], portal=crawled["portal"], columns=crawled["columns"])
         # retention: what a newer crawl supersedes is never read again (docs/reliability.md "Retention")
         pruned = prune_crawls(con, config.slug, config.keep_crawls)
-    finally:
-        con.close()
     prune_item_files(Path(crawled["items_file"]).parent, config.keep_item_files)
     out = {k: v for k, v in crawled.items() if k not in {"items_file", "portal"}}
     return {"crawl_id": out.pop("crawl_id"), "items": out.pop("items"), "loaded": loaded, "pruned": pruned, **out}

@@ -77,8 +77,7 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *,
 
     code = parse_period(period).code
     marts, errors = {}, {}
-    con = runner.connect(warehouse, memory_limit=memory_limit)
-    try:
+    with runner.connect(warehouse, memory_limit=memory_limit) as con:
         ready = []
         try:  # every county's settings and working days at once
             with runner.transaction(con):
@@ -102,8 +101,6 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *,
                 except Exception as exc:  # noqa: BLE001
                     errors[slug] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
         marts = partition_counts(con, [(slug, code) for slug in ready if slug not in errors])
-    finally:
-        con.close()
     return {"marts": marts, "errors": errors}
 
 
@@ -116,8 +113,7 @@ def validate_scope(warehouse: str | Path, period: str, counties: list[dict], doc
 
     code = parse_period(period).code
     frames, errors = {}, {}
-    con = runner.connect(warehouse, memory_limit=memory_limit)
-    try:
+    with runner.connect(warehouse, memory_limit=memory_limit) as con:
         scoped = frames_for_scope(con, [c["slug"] for c in counties], code)
         for c in counties:
             county_frames = scoped[c["slug"]]
@@ -126,8 +122,6 @@ def validate_scope(warehouse: str | Path, period: str, counties: list[dict], doc
                                      "kind": "input"}
             else:
                 frames[c["slug"]] = county_frames
-    finally:
-        con.close()
     if not frames:
         return {"validations": {}, "errors": errors}
     knobs = {c["slug"]: c for c in counties}

@@ -19,12 +19,9 @@ def vacuum(warehouse: str | Path, keep_crawls: int = 1) -> dict:
     if not path.exists():
         raise FileNotFoundError(f"{path}: 仓库不存在")
     before = _size(path)
-    con = runner.connect(path)
-    try:
+    with runner.connect(path) as con:
         counties = [r[0] for r in runner.execute(con, runner.sql("queries/crawled_counties"))]
         pruned = {slug: prune_crawls(con, slug, keep_crawls) for slug in counties}
-    finally:
-        con.close()
     runner.compact(path)
     return {"before_bytes": before, "after_bytes": _size(path), "pruned_items": pruned}
 

@@ -85,8 +85,7 @@ def record_run(warehouse: str | Path, record: dict | list[dict]) -> None:
     with any runs kept aside while the warehouse was busy (``record_run_later``)."""
     pending = _pending(warehouse)
     records = pending + (record if isinstance(record, list) else [record])
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         with runner.transaction(con):
             for record in records:
                 runner.execute(con, runner.sql("load/insert_run"), {
@@ -98,8 +97,6 @@ def record_run(warehouse: str | Path, record: dict | list[dict]) -> None:
                     "started_at": _naive(record.get("started_at")),
                     "finished_at": _naive(record.get("finished_at")),
                 })
-    finally:
-        con.close()
     if pending:
         pending_path(warehouse).unlink(missing_ok=True)
 

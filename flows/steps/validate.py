@@ -60,12 +60,9 @@ def _as_alone(part):
 
 def no_data_message(warehouse: str | Path, county_slug: str, period: str) -> str:
     """Why a period has no tables, in the office's words: what its [counts] source found."""
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         rows = runner.query(con, "counts_source_for_period", county_slug=county_slug,
                             period=parse_period(period).code).to_dict("records")
-    finally:
-        con.close()
     code = parse_period(period).code
     source = rows[0] if rows else {"configured": "auto", "crawl_id": None}
     reported = "没有该期已导入的通报或单位报送表（zwgk ingest，或配置 [[sources]]）"
@@ -87,11 +84,8 @@ def validate_period(warehouse: str | Path, county_slug: str, period: str, *, doc
     """Run the GX checks on the period's marts; returns the results as plain dicts."""
     from expectations.runner import validate
 
-    con = runner.connect(warehouse, read_only=False)
-    try:
+    with runner.connect(warehouse, read_only=False) as con:
         frames = frames_for(con, county_slug, period)
-    finally:
-        con.close()
     if frames["period"].empty:
         raise LookupError(no_data_message(warehouse, county_slug, period))
     outcome = validate(frames, blocking=blocking, docs_dir=docs_dir, run_name=f"{county_slug}.{period}",
@@ -107,11 +101,8 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
                 settings: dict | None = None) -> str:
     """A hash of what the checks see for this period, of the checks' own code and of the blocking
     settings: the validate task's cache key. Unchanged inputs → the same key → GX is skipped."""
-    con = runner.connect(warehouse)
-    try:
+    with runner.connect(warehouse) as con:
         frames = frames_for(con, county_slug, period)
-    finally:
-        con.close()
     data = hashlib.sha256()
     for name in sorted(frames):
         data.update(name.encode())
@@ -139,8 +130,7 @@ def proofread(path: str | Path, *, registry: str | Path | Registry | None = None
     from flows.steps.sources import PERIOD_HINT_CLI, parse_for_ingest
 
     parsed, code = parse_for_ingest(path, period=period, county=None, parsed=parsed, hint=PERIOD_HINT_CLI)
-    con = runner.connect(":memory:")
-    try:
+    with runner.connect(":memory:") as con:
         if registry is not None:
             reg = registry if isinstance(registry, Registry) else load_registry(registry, parsed.county or "")
             load_registry_into(con, reg, "check")
@@ -148,8 +138,6 @@ def proofread(path: str | Path, *, registry: str | Path | Registry | None = None
                     source_kind="unit_report" if parsed.file_format in {"csv", "xlsx"} else "bulletin")
         runner.run_marts(con, "check", code)
         frames = frames_for(con, "check", code)
-    finally:
-        con.close()
     outcome = validate(frames, docs_dir=docs_dir, run_name="check")
     tables = [
         {"category": r["category"], "rows": int(r["rows"]), "sum": int(r["sum"]),
