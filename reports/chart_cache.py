@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
+
+from reports.cache_store import put_folder, touch
 
 CHARTS_SOURCE = Path(__file__).resolve().parent / "charts.py"
 KEEP = 20  # entries kept per output root (the most recently used)
@@ -37,24 +37,17 @@ def cached_charts(context: dict, out_dir: Path, cache_dir: Path | str) -> list[d
     for chart in charts:
         (out_dir / chart["path"]).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(entry / chart["path"], out_dir / chart["path"])
-    os.utime(entry)
+    touch(entry)
     context["charts"] = charts
     return charts
 
 
 def store_charts(context: dict, charts: list[dict], out_dir: Path, cache_dir: Path | str) -> None:
     """Keep freshly drawn charts (written whole to a temporary folder, then renamed into place)."""
-    root = Path(cache_dir) / "charts"
-    root.mkdir(parents=True, exist_ok=True)
-    entry = root / chart_key(context)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
-    for chart in charts:
-        (tmp / chart["path"]).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out_dir / chart["path"], tmp / chart["path"])
-    (tmp / "charts.json").write_text(json.dumps(charts, ensure_ascii=False), encoding="utf-8")
-    shutil.rmtree(entry, ignore_errors=True)
-    os.replace(tmp, entry)
-    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in entries[KEEP:]:
-        shutil.rmtree(stale, ignore_errors=True)
+    def fill(folder: Path) -> None:
+        for chart in charts:
+            (folder / chart["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out_dir / chart["path"], folder / chart["path"])
+        (folder / "charts.json").write_text(json.dumps(charts, ensure_ascii=False), encoding="utf-8")
+
+    put_folder(Path(cache_dir) / "charts", chart_key(context), fill, KEEP)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+
+from reports.cache_store import put_folder, touch
 
 REPORTS = Path(__file__).resolve().parent
 CACHED = ("bulletin.md", "bulletin.html", "bulletin.docx", "attachments.xlsx")
@@ -48,7 +48,7 @@ def cached_output(key: str, name: str, out_dir: Path, cache_dir: Path | str) -> 
     if not source.is_file():
         return None
     shutil.copyfile(source, out_dir / name)
-    os.utime(entry)
+    touch(entry)
     return out_dir / name
 
 
@@ -57,17 +57,10 @@ def store_outputs(key: str, written: dict[str, Path], cache_dir: Path | str) -> 
     into place; only the most recently used entries are kept."""
     if not written:
         return
-    root = Path(cache_dir) / "outputs"
-    root.mkdir(parents=True, exist_ok=True)
-    entry = root / key
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
-    if entry.is_dir():  # keep what an earlier run stored under the same key
-        shutil.copytree(entry, tmp, dirs_exist_ok=True)
-    for name, path in written.items():
-        shutil.copyfile(path, tmp / name)
-    shutil.rmtree(entry, ignore_errors=True)
-    os.replace(tmp, entry)
-    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in entries[KEEP:]:
-        shutil.rmtree(stale, ignore_errors=True)
+
+    def fill(folder: Path) -> None:
+        for name, path in written.items():
+            shutil.copyfile(path, folder / name)
+
+    # merge: keep what an earlier run stored under the same key
+    put_folder(Path(cache_dir) / "outputs", key, fill, KEEP, merge=True)

@@ -134,13 +134,9 @@ def docx_content_hash(docx: Path) -> str:
 
 def _cache_put(pdf: Path, cached: Path) -> None:
     """Copy a fresh PDF into the cache atomically (a reader never sees half a file), keep the newest few."""
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-    shutil.copyfile(pdf, tmp)
-    os.replace(tmp, cached)
-    old = sorted(cached.parent.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)[CACHE_KEEP:]
-    for stale in old:
-        stale.unlink(missing_ok=True)
+    from reports.cache_store import put_file
+
+    put_file(pdf, cached, CACHE_KEEP)
 
 
 def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = None,
@@ -172,7 +168,7 @@ def render_pdf(context: dict, out_dir: Path, *, cache_dir: Path | str | None = N
     cached = Path(cache_dir) / "pdf" / f"{docx_content_hash(docx_path)}.pdf"
     if cached.is_file() and cached.stat().st_size > 0:
         shutil.copyfile(cached, out_pdf)
-        os.utime(cached)  # recently used: kept by the pruning in _cache_put
+        os.utime(cached)  # recently used: kept by the pruning in _cache_put (reports/cache_store.py)
         log.info("bulletin.pdf reused from the cache (bulletin.docx unchanged): %s", cached.name)
         return out_pdf
     if batch is not None:

@@ -79,3 +79,27 @@ def test_a_replaced_renderer_is_never_served_from_the_cache(seed_context, tmp_pa
     monkeypatch.setitem(render_module.RENDERERS, "bulletin.md", plain)
     render_module.render_all(copy.deepcopy(seed_context), tmp_path / "b", cache_dir=cache)
     assert (tmp_path / "b" / "bulletin.md").read_text(encoding="utf-8") == "replaced"
+
+
+def test_the_cache_store_keeps_the_most_recently_used_and_never_half_an_entry(tmp_path):
+    """reports/cache_store.py, behind the chart, document and PDF caches: a use marks an entry recent, only
+    the `keep` newest stay, and an entry appears whole (issue 23: the pruning was written three times)."""
+    import os
+
+    from reports.cache_store import put_file, put_folder, touch
+
+    root = tmp_path / "outputs"
+    for i, key in enumerate("abc"):
+        put_folder(root, key, lambda f, k=key: (f / "doc.txt").write_text(k, encoding="utf-8"), keep=3)
+        os.utime(root / key, (1000 + i, 1000 + i))  # a then b then c, whatever the clock's resolution
+    touch(root / "a")  # used again: now the most recent
+    put_folder(root, "d", lambda f: (f / "doc.txt").write_text("d", encoding="utf-8"), keep=3)
+    assert sorted(p.name for p in root.iterdir()) == ["a", "c", "d"]  # b, the least recently used, went
+    put_folder(root, "d", lambda f: (f / "more.txt").write_text("+", encoding="utf-8"), keep=3, merge=True)
+    assert sorted(p.name for p in (root / "d").iterdir()) == ["doc.txt", "more.txt"]
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF")
+    for i in range(4):
+        put_file(pdf, tmp_path / "pdf" / f"{i}.pdf", keep=2)
+        os.utime(tmp_path / "pdf" / f"{i}.pdf", (2000 + i, 2000 + i))
+    assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == ["2.pdf", "3.pdf"]
