@@ -32,10 +32,14 @@ import prefect  # noqa: E402,F401
 
 
 def pytest_collection_modifyitems(config, items):
-    """Spread over processes by pytest-xdist (`make test`: ``-n auto --dist loadgroup``), tests go one by one,
+    """A test using the Prefect test server is a ``flow`` test (left out of `make test-fast`), marked or not.
+
+    Spread over processes by pytest-xdist (`make test`: ``-n auto --dist loadgroup``), tests go one by one,
     except those sharing an expensive fixture: a module's tests that use a module-scoped fixture stay on one
     worker (the fixture is built once, not once per worker), and so do the tests of the session's default run."""
     for item in items:
+        if "prefect_harness" in item.fixturenames:  # starts (or shares) the session's Prefect test server
+            item.add_marker(pytest.mark.flow)
         defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {}) or {}
         if "default_run" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("default_run"))

@@ -13,6 +13,7 @@ import pytest
 from transforms import runner
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # real zwgk processes that start Prefect: not in `make test-fast`
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from flows.steps import pipeline
 from flows.steps.ownership import MANIFEST, NotOurs, not_ours
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # real zwgk processes that start Prefect: not in `make test-fast`
 
 
 def _stage(out: Path, text: str) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # real zwgk processes that start Prefect: not in `make test-fast`
 
 
 def _zwgk(env: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
