@@ -59,7 +59,7 @@ def rule_frame(items: list[dict], columns: list[dict], registry_path: Path, coun
 
     from flows.domain.registry import load_registry
     from flows.domain.rules_config import rules_settings
-    from flows.steps.pipeline import frames_for
+    from flows.steps.validate import rule_rows
     from transforms import runner
     from transforms.loaders import load_crawl, load_registry as load_registry_into
     from transforms.rule_loaders import load_rule_settings, load_workdays
@@ -72,7 +72,7 @@ def rule_frame(items: list[dict], columns: list[dict], registry_path: Path, coun
         for period in periods:
             load_workdays(con, slug, period)
             runner.run_marts(con, slug, period)
-            frames.append(frames_for(con, slug, period)["rule_formatting"])
+            frames.append(rule_rows(con, slug, period)["rule_formatting"])
         return pd.concat(frames, ignore_index=True)
 
 

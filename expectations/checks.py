@@ -23,8 +23,7 @@ from typing import Any
 # this is a typo or a hostile input (docs/rules.md), reported as bad_count rather than ranked.
 MAX_PLAUSIBLE_COUNT = 1_000_000
 
-FRAMES = ("rows", "tables", "period", "claims", "reconciliation", "rule_column_freshness", "rule_timeliness",
-          "rule_formatting", "rule_key_area", "rule_wrong_column", "crawl_columns")
+FRAMES = ("rows", "tables", "period", "claims", "reconciliation", "rule_summary", "crawl_columns")
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,15 @@ class Check:
     blocking: bool | None = None  # default: severity == "error"
     # frames → (observed, expected) for run.json; default: offending rows against 0
     summarize: Callable[[dict], tuple[Any, Any]] | None = None
+    # A rule check over items: GX validates the rule's per-unit summary (frame ``rule_summary``, columns
+    # ``<name>_checked`` / ``<name>_flagged``) and the findings are the offending items this query of
+    # transforms/queries/ returns from the rule's mart (frame ``findings:<name>``), never a frame of
+    # every item walked row by row.
+    findings_query: str | None = None
+
+    @property
+    def findings_frame(self) -> str | None:
+        return f"findings:{self.name}" if self.findings_query else None
 
     @property
     def blocking_default(self) -> bool:
@@ -287,6 +295,23 @@ def _freshness_message(r: dict) -> str:
     return f"{where}最后更新于{_d(r['last_publish'])}，超过{_age(r['max_age'])}未更新"
 
 
+def _none_flagged(name: str):
+    """A rule check's expectation on the per-unit summary: no unit has a flagged row."""
+    return _gxe().ExpectColumnValuesToBeBetween(column=f"{name}_flagged", min_value=0, max_value=0)
+
+
+def _summary_columns(name: str) -> tuple[str, ...]:
+    return ("unit", "unit_id", "category", f"{name}_checked", f"{name}_flagged")
+
+
+def _judged(name: str) -> Callable[[dict], bool]:
+    """Whether a rule check runs: its rule judged at least one row (item, column or required item)."""
+    def applies(frames: dict) -> bool:
+        summary = frames.get("rule_summary")
+        return summary is not None and len(summary) > 0 and bool(summary[f"{name}_checked"].sum())
+    return applies
+
+
 # Disclosure rules on crawled items (docs/rules.md). Severity: warning unless [rules.severity]
 # makes a rule blocking. check name → rule name, for the config's severities.
 RULE_CHECKS = {
@@ -301,65 +326,70 @@ CHECKS = CHECKS + (
     Check(
         name="columns_fresh",
         code="column_freshness",
-        frame="rule_column_freshness",
+        frame="rule_summary",
         severity="warning",
         description="各公开栏目在期末前按栏目类型规定的周期内有更新（国办秘函〔2019〕19号）；无空白栏目、无全部无日期的栏目。",
-        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="verdict", value_set=["ok"]),
-        index_columns=("column", "unit", "verdict", "last_publish", "max_age", "crawl_status", "url"),
+        expectation=lambda s: _none_flagged("columns_fresh"),
+        index_columns=_summary_columns("columns_fresh"),
         message=_freshness_message,
-        applies=lambda frames: bool(len(frames.get("rule_column_freshness", ()))),
+        applies=_judged("columns_fresh"),
+        findings_query="findings_columns_fresh",
     ),
     Check(
         name="documents_timely",
         code="timeliness",
-        frame="rule_timeliness",
+        frame="rule_summary",
         severity="warning",
         description="信息自成文之日起20个工作日内公开（《政府信息公开条例》第二十六条），行政规范性文件单列。",
-        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="late", value_set=[False]),
-        index_columns=("unit", "title", "doc_date", "publish_date", "working_days", "due_date", "is_normative", "url"),
+        expectation=lambda s: _none_flagged("documents_timely"),
+        index_columns=_summary_columns("documents_timely"),
         message=lambda r: (
             f"{'【行政规范性文件】' if r.get('is_normative') else ''}{r['unit']}《{r['title']}》"
             f"成文于{_d(r['doc_date'])}，{_d(r['publish_date'])}才公开，用时{_n(r['working_days'])}个工作日"
             + (f"（应于{_d(r['due_date'])}前公开）" if r.get("due_date") else "")
         ),
-        applies=lambda frames: bool(len(frames.get("rule_timeliness", ()))),
+        applies=_judged("documents_timely"),
+        findings_query="findings_documents_timely",
     ),
     Check(
         name="bodies_well_formatted",
         code="formatting",
-        frame="rule_formatting",
+        frame="rule_summary",
         severity="warning",
         description="正文无连续空格、无成串空白段落、表格不超出页面、无Word复制格式。",
-        expectation=lambda s: _gxe().ExpectColumnValueLengthsToEqual(column="defects", value=0),
-        index_columns=("unit", "title", "defects", "url"),
+        expectation=lambda s: _none_flagged("bodies_well_formatted"),
+        index_columns=_summary_columns("bodies_well_formatted"),
         message=lambda r: f"{r['unit']}《{r['title']}》{r['defects']}",
-        applies=lambda frames: bool(len(frames.get("rule_formatting", ()))),
+        applies=_judged("bodies_well_formatted"),
+        findings_query="findings_bodies_well_formatted",
     ),
     Check(
         name="key_areas_disclosed",
         code="key_area",
-        frame="rule_key_area",
+        frame="rule_summary",
         severity="warning",
         description="各单位按时公开部门预算、上年度部门决算和三公经费（预算法第十四条：批复后20日内）。",
-        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="verdict", value_set=["ok", "not_due"]),
-        index_columns=("unit", "label", "about_year", "due_date", "published", "verdict", "url"),
+        expectation=lambda s: _none_flagged("key_areas_disclosed"),
+        index_columns=_summary_columns("key_areas_disclosed"),
         message=lambda r: (
             f"{r['unit']}未公开{_n(r['about_year'])}年{r['label']}（应于{_d(r['due_date'])}前公开）"
             if r["verdict"] == "missing" else
             f"{r['unit']}{_n(r['about_year'])}年{r['label']}于{_d(r['published'])}公开，晚于{_d(r['due_date'])}"
         ),
-        applies=lambda frames: bool(len(frames.get("rule_key_area", ()))),
+        applies=_judged("key_areas_disclosed"),
+        findings_query="findings_key_areas_disclosed",
     ),
     Check(
         name="items_in_right_column",
         code="wrong_column",
-        frame="rule_wrong_column",
+        frame="rule_summary",
         severity="warning",
         description="信息发布在与其内容相符的栏目（按栏目类型的标题关键词判断，只报告不改动）。",
-        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="misplaced", value_set=[False]),
-        index_columns=("unit", "title", "column", "column_type", "looks_like", "url"),
+        expectation=lambda s: _none_flagged("items_in_right_column"),
+        index_columns=_summary_columns("items_in_right_column"),
         message=lambda r: f"{r['unit']}《{r['title']}》发布在“{r['column']}”栏目，与栏目内容不符",
-        applies=lambda frames: bool(len(frames.get("rule_wrong_column", ()))),
+        applies=_judged("items_in_right_column"),
+        findings_query="findings_items_in_right_column",
     ),
 )
 
@@ -386,15 +416,16 @@ CHECKS = CHECKS + (
     Check(
         name="dates_plausible",
         code="implausible_date",
-        frame="rule_timeliness",
+        frame="rule_summary",
         severity="warning",
         description="信息的成文日期、发布日期合乎常理：不早于《政府信息公开条例》施行（2008年5月1日）、成文不晚于发布、"
                     "发布不在今天之后；不合常理的日期是门户上的笔误，按条列出请核实，不影响其余统计。",
-        expectation=lambda s: _gxe().ExpectColumnValuesToBeInSet(column="implausible", value_set=[False]),
-        index_columns=("unit", "title", "doc_date", "publish_date", "url"),
+        expectation=lambda s: _none_flagged("dates_plausible"),
+        index_columns=_summary_columns("dates_plausible"),
         message=lambda r: (f"{r['unit'] or '未知单位'}《{r['title']}》的日期不合常理（成文日期{_d(r['doc_date'])}，"
                            f"发布日期{_d(r['publish_date'])}），未计入时效统计，请核实：{r['url']}"),
-        applies=lambda frames: bool(len(frames.get("rule_timeliness", ()))),
+        applies=_judged("dates_plausible"),
+        findings_query="findings_dates_plausible",
     ),
 )
 
@@ -423,7 +454,6 @@ CHECKS = CHECKS + (
     ),
 )
 
-RULE_FRAMES = tuple(f"rule_{rule}" for rule in RULE_CHECKS.values())
 CHECKS_BY_NAME = {c.name: c for c in CHECKS}
 
 

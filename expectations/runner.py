@@ -19,9 +19,7 @@ import pandas as pd
 from expectations.checks import CHECKS, FRAMES, Check, CheckResult, Finding
 
 SUITE_NAMES = {"rows": "reported_rows", "tables": "reported_tables", "period": "period_totals", "claims": "claims",
-               "reconciliation": "reconciliation", "rule_column_freshness": "rule_column_freshness",
-               "rule_timeliness": "rule_timeliness", "rule_formatting": "rule_formatting",
-               "rule_key_area": "rule_key_area", "rule_wrong_column": "rule_wrong_column",
+               "reconciliation": "reconciliation", "rule_summary": "rule_unit_summary",
                "crawl_columns": "crawl_columns"}
 
 
@@ -114,7 +112,7 @@ def validate(
 def prepare_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The frames as GX takes them (``_prepare``), the optional ones empty when absent."""
     prepared = {name: _prepare(df) for name, df in frames.items()}
-    for optional in FRAMES[3:]:
+    for optional in (*FRAMES[3:], *(c.findings_frame for c in CHECKS if c.findings_frame)):
         prepared.setdefault(optional, pd.DataFrame())
     return prepared
 
@@ -188,12 +186,32 @@ def _clean(value):
 
 
 def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapping[str, bool]) -> CheckResult:
-    raw_rows = (er.result or {}).get("unexpected_index_list") or []
-    rows = [{k: _clean(v) for k, v in row.items()} for row in raw_rows if isinstance(row, Mapping)]
     if er.exception_info and er.exception_info.get("raised_exception"):
         message = er.exception_info.get("exception_message")
         raise RuntimeError(f"Great Expectations could not evaluate {check.name}: {message}")
+    if check.findings_frame:
+        rows = findings_rows(check, frames.get(check.findings_frame))
+        agree(check, bool(er.success), rows)
+    else:
+        raw_rows = (er.result or {}).get("unexpected_index_list") or []
+        rows = [{k: _clean(v) for k, v in row.items()} for row in raw_rows if isinstance(row, Mapping)]
     return check_result(check, bool(er.success), rows, frames, blocking)
+
+
+def findings_rows(check: Check, frame: pd.DataFrame | None) -> list[dict]:
+    """A rule check's offending items as the warehouse returned them (its findings query), in order."""
+    if frame is None or not len(frame):
+        return []
+    return [{k: _clean(v) for k, v in row.items() if k != "county_slug"} for row in frame.to_dict("records")]
+
+
+def agree(check: Check, success: bool, rows: list[dict]) -> None:
+    """The per-unit summary GX validated and the findings read from the rule's mart are two queries of
+    one table: a check that passes with findings, or fails without, means they no longer agree."""
+    if success == bool(rows):
+        raise RuntimeError(f"{check.name}: the unit summary (rule_unit_summary) says "
+                           f"{'nothing' if success else 'something'} was flagged, but its findings query "
+                           f"({check.findings_query}) returned {len(rows)} rows: the two disagree")
 
 
 def check_result(check: Check, success: bool, rows: list[dict], frames: Mapping[str, pd.DataFrame],

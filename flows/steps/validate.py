@@ -21,10 +21,15 @@ from transforms.loaders import load_registry as load_registry_into
 FRAME_QUERIES = {
     "rows": "rows_to_validate", "tables": "tables_to_validate", "period": "period_to_validate",
     "claims": "claims_to_validate", "reconciliation": "reconciliation_for_period",
-    "crawl_columns": "crawl_columns_to_validate",
-    **{f"rule_{rule}": f"rule_{rule}" for rule in ("column_freshness", "timeliness", "formatting", "key_area",
-                                                   "wrong_column")},
+    "crawl_columns": "crawl_columns_to_validate", "rule_summary": "rule_unit_summary",
 }
+
+
+def _frame_queries() -> dict[str, str]:
+    """frame → query: the frames GX validates, and each rule check's findings (its offending items only)."""
+    from expectations.checks import CHECKS
+
+    return {**FRAME_QUERIES, **{c.findings_frame: c.findings_query for c in CHECKS if c.findings_query}}
 
 
 def frames_for(con, county_slug: str, period: str) -> dict:
@@ -36,7 +41,7 @@ def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dic
     """county → its frames, for many counties of one period: one query per frame whatever the number of
     counties (the region run), each county's share the same frame a county run alone gets."""
     params = {"county_slugs": list(county_slugs), "period": parse_period(period).code}
-    whole = {frame: runner.query(con, name, **params) for frame, name in FRAME_QUERIES.items()}
+    whole = {frame: runner.query(con, name, **params) for frame, name in _frame_queries().items()}
     out: dict[str, dict] = {slug: {} for slug in params["county_slugs"]}
     for frame, df in whole.items():
         parts = dict(iter(df.groupby("county_slug", sort=False))) if len(df) else {}
@@ -44,6 +49,16 @@ def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dic
             part = parts.get(slug)
             frames[frame] = _as_alone(part) if part is not None else df.iloc[0:0].reset_index(drop=True)
     return out
+
+
+RULE_MARTS = ("rule_column_freshness", "rule_timeliness", "rule_formatting", "rule_key_area", "rule_wrong_column")
+
+
+def rule_rows(con, county_slug: str, period: str) -> dict:
+    """Every row the five rules judged for one county and period (mart name → DataFrame), flagged or
+    not: what an analyst inspects. The checks read only the unit summary and the findings."""
+    params = {"county_slugs": [county_slug], "period": parse_period(period).code}
+    return {mart: _as_alone(runner.query(con, mart, **params)) for mart in RULE_MARTS}
 
 
 def _as_alone(part):

@@ -114,12 +114,12 @@ def test_init_and_run_four_half_years_equal_the_ground_truth(prefect_harness, tm
         assert isinstance(run["rules"], list)
         # the formatting rule against the defects the generator put into the bodies (issue 20: ≥ 0.95)
         from bench.formatcheck import score
-        from flows.steps.pipeline import frames_for
+        from flows.steps.validate import rule_rows
         from transforms import runner
 
         con = runner.connect(wh)
         try:
-            fmt = score(frames_for(con, SLUG, p.code)["rule_formatting"], truth["format"])
+            fmt = score(rule_rows(con, SLUG, p.code)["rule_formatting"], truth["format"])
         finally:
             con.close()
         assert fmt["defects"] > 0 and fmt["precision"] >= 0.95 and fmt["recall"] >= 0.95, fmt

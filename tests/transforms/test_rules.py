@@ -11,6 +11,7 @@ import pytest
 
 from expectations.runner import validate
 from flows.steps.pipeline import frames_for
+from flows.steps.validate import rule_rows
 from flows.domain.registry import load_registry
 from transforms.rule_loaders import load_rule_settings, load_workdays
 from flows.domain.rules_config import RulesConfigError, rules_settings
@@ -113,13 +114,18 @@ def _frames(warehouse, period):
         con.close()
 
 
+def _rules(warehouse, period):
+    with runner.connect(warehouse) as con:
+        return rule_rows(con, "huarong", period)
+
+
 def _findings(warehouse, period, code):
     outcome = validate(_frames(warehouse, period))
     return [f for f in outcome.findings if f.code == code]
 
 
 def test_column_freshness_finds_exactly_the_stale_blank_and_undated(warehouse):
-    frame = _frames(warehouse, "2021H1")["rule_column_freshness"]
+    frame = _rules(warehouse, "2021H1")["rule_column_freshness"]
     verdicts = dict(zip(frame["column"], frame["verdict"]))
     assert {c: v for c, v in verdicts.items() if v != "ok"} == {
         "民政局/工作动态": "overdue", "林业局/通知公告": "overdue", "林业局/人事信息": "blank",
@@ -132,12 +138,12 @@ def test_column_freshness_finds_exactly_the_stale_blank_and_undated(warehouse):
 
 
 def test_timeliness_counts_working_days_across_holidays(warehouse):
-    h1 = _frames(warehouse, "2021H1")["rule_timeliness"].set_index("url")
+    h1 = _rules(warehouse, "2021H1")["rule_timeliness"].set_index("url")
     assert SPRING_DUE == date(2021, 3, 3)  # chinesecalendar, with the Spring Festival and 2/20 worked
     assert h1.loc["/t1", "working_days"] == 20 and not h1.loc["/t1", "late"]
     assert h1.loc["/t2", "working_days"] == 21 and h1.loc["/t2", "late"]
     assert h1.loc["/t1", "due_date"].date() == SPRING_DUE and h1.loc["/t2", "is_normative"]
-    h2 = _frames(warehouse, "2021H2")["rule_timeliness"].set_index("url")
+    h2 = _rules(warehouse, "2021H2")["rule_timeliness"].set_index("url")
     # Mid-Autumn 9/19–9/21 and National Day 10/1–10/7 off; Saturday 9/18, Sunday 9/26, Saturday 10/9 worked
     assert AUTUMN_DUE == date(2021, 10, 21)
     assert list(h2.index[h2["late"]]) == ["/t4"]
@@ -146,7 +152,7 @@ def test_timeliness_counts_working_days_across_holidays(warehouse):
 
 
 def test_formatting_finds_exactly_the_defects(warehouse):
-    frame = _frames(warehouse, "2021H1")["rule_formatting"].set_index("url")
+    frame = _rules(warehouse, "2021H1")["rule_formatting"].set_index("url")
     defects = frame.loc[frame["defects"] != "", "defects"].to_dict()
     assert defects == {
         "/m2": "连续空格2处",
@@ -162,7 +168,7 @@ def test_formatting_thresholds_are_configurable(warehouse):
     try:
         load_rule_settings(con, "huarong", rules_settings({"formatting": {"min_space_run": 2, "min_empty_run": 4}}))
         runner.run_marts(con, "huarong", "2021H1")
-        frame = frames_for(con, "huarong", "2021H1")["rule_formatting"].set_index("url")
+        frame = rule_rows(con, "huarong", "2021H1")["rule_formatting"].set_index("url")
         assert frame.loc["/m1", "defects"] == "连续空格1处"  # the two no-break spaces, not the indent
         assert frame.loc["/m3", "defects"] == ""
     finally:
@@ -172,13 +178,13 @@ def test_formatting_thresholds_are_configurable(warehouse):
 
 
 def test_wrong_column_reports_only_the_misplaced_item(warehouse):
-    frame = _frames(warehouse, "2021H1")["rule_wrong_column"]
+    frame = _rules(warehouse, "2021H1")["rule_wrong_column"]
     assert list(frame.loc[frame["misplaced"], "url"]) == ["/w1"]
     assert frame.set_index("url").loc["/w1", "looks_like"] == "budget"
 
 
 def test_key_area_on_time_late_missing(warehouse):
-    frame = _frames(warehouse, "2021H1")["rule_key_area"]
+    frame = _rules(warehouse, "2021H1")["rule_key_area"]
     got = {(r["unit"], r["kind"]): r["verdict"] for r in frame.to_dict("records")}
     assert got[("公安局", "budget")] == "ok" and got[("公安局", "sangong")] == "ok"
     assert got[("民政局", "budget")] == "late" and got[("民政局", "sangong")] == "late"  # 三公 in the body
@@ -223,13 +229,13 @@ def test_an_impossible_date_is_a_finding_about_its_item_not_a_stopped_run(regist
     for period in ("2021H1", "2031H1"):
         load_workdays(con, "huarong", period)  # no CalendarError for 1999 or 2031
         runner.run_marts(con, "huarong", period)
-    frame = frames_for(con, "huarong", "2021H1")["rule_timeliness"].set_index("url")
+    frame = rule_rows(con, "huarong", "2021H1")["rule_timeliness"].set_index("url")
     assert sorted(frame.index[frame["implausible"]]) == ["/after", "/old"] and not frame["late"].any()
     assert frame.loc["/ok", "working_days"] > 0
     findings = [f.message for f in validate(frames_for(con, "huarong", "2021H1")).findings
                 if f.code == "implausible_date"]
     assert len(findings) == 2 and any("1999年3月1日" in m and "/old" in m for m in findings)
-    future = frames_for(con, "huarong", "2031H1")["rule_timeliness"]
+    future = rule_rows(con, "huarong", "2031H1")["rule_timeliness"]
     assert list(future.loc[future["implausible"], "url"]) == ["/future"]
     con.close()
 
@@ -253,7 +259,7 @@ def test_demo_portal_traps_are_found(tmp_path, registry_path):
     con = runner.connect(warehouse)
     try:
         rules = runner.query(con, "rule_problems", county_slug="huarong", period="2021H1").to_dict("records")
-        freshness = frames_for(con, "huarong", "2021H1")["rule_column_freshness"]
+        freshness = rule_rows(con, "huarong", "2021H1")["rule_column_freshness"]
         dates = dict(runner.execute(con, "SELECT url, publish_date FROM stg_crawled_items"))
     finally:
         con.close()
