@@ -97,8 +97,8 @@ CHECKS: tuple[Check, ...] = (
             column_A="sum", column_B="printed_total", ignore_row_if="either_value_is_missing"),
         index_columns=("table_no", "category", "sum", "printed_total", "total_where"),
         summarize=lambda f: (
-            {str(r["category"]): _int(r["printed_total"]) for r in f["tables"].to_dict("records")},
-            {str(r["category"]): _int(r["sum"]) for r in f["tables"].to_dict("records")},
+            {str(c): _int(v) for c, v in zip(f["tables"]["category"].tolist(), f["tables"]["printed_total"].tolist())},
+            {str(c): _int(v) for c, v in zip(f["tables"]["category"].tolist(), f["tables"]["sum"].tolist())},
         ),
         message=lambda r: (
             f"附件{_n(r['table_no'])}（{r['category']}）合计栏为{_n(r['printed_total'])}条，"

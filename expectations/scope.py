@@ -22,28 +22,79 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from expectations.checks import CHECKS, FRAMES, Check
-from expectations.runner import (SUITE_NAMES, Validation, _clean, _quiet_gx, agree, check_result, findings_rows,
-                                 prepare_frames, run_suites)
+from expectations.runner import (SUITE_NAMES, Validation, _clean, _quiet_gx, agree, check_result, prepare_frames,
+                                 run_suites)
 
 SCOPE = "_scope"
 SEP = "\x1f"
 
 
-def _region_frames(prepared: Mapping[str, Mapping[str, pd.DataFrame]], checks: list[Check],
+class CountyFrames:
+    """The region's frames, prepared for GX once, and each county's share of them on demand. The frame
+    queries order their rows by county first, so a share is a slice (no copy); a frame that is not
+    grouped so is taken by positions."""
+
+    def __init__(self, whole: Mapping[str, pd.DataFrame]):
+        self.whole = prepare_frames(whole)
+        self.spans = {name: _spans(df) for name, df in self.whole.items()}
+        self._records: dict[str, dict[str, list[dict]]] = {}
+
+    def slugs(self, frame: str = "period") -> list[str]:
+        return list(self.spans.get(frame, {}))
+
+    def of(self, slug: str) -> dict[str, pd.DataFrame]:
+        out = {}
+        for name, df in self.whole.items():
+            at = self.spans[name].get(slug)
+            out[name] = df.iloc[0:0] if at is None else df.iloc[at] if isinstance(at, slice) else df.take(at)
+        return out
+
+    def records(self, frame: str, slug: str) -> list[dict]:
+        """A county's rows of a frame as dicts (the whole frame converted once, then grouped)."""
+        if frame not in self._records:
+            grouped: dict[str, list[dict]] = {}
+            df = self.whole.get(frame)
+            if df is not None and len(df):
+                for row in df.to_dict("records"):
+                    grouped.setdefault(row["county_slug"], []).append(row)
+            self._records[frame] = grouped
+        return self._records[frame].get(slug, [])
+
+
+def _spans(df: pd.DataFrame) -> dict:
+    """county → the slice of its rows (or their positions when its rows are not contiguous)."""
+    if not len(df) or "county_slug" not in df.columns:
+        return {}
+    slugs = df["county_slug"].to_numpy()
+    change = np.flatnonzero(slugs[1:] != slugs[:-1]) + 1
+    starts, ends = np.r_[0, change], np.r_[change, len(slugs)]
+    keys = [str(k) for k in slugs[starts]]
+    if len(set(keys)) != len(keys):
+        return dict(df.groupby("county_slug", sort=False).indices)
+    return {k: slice(int(a), int(b)) for k, a, b in zip(keys, starts, ends)}
+
+
+def _region_frames(whole: Mapping[str, pd.DataFrame], slugs: list[str], checks: list[Check],
                    settings: Mapping) -> dict[str, pd.DataFrame]:
-    """The counties' frames concatenated with their county in ``_scope``; unique columns made per county."""
+    """The frames GX validates for these counties: their rows, the county in ``_scope``; a unique
+    column made unique per county (prefixed with the county)."""
     unique = {(c.frame, getattr(c.expectation(settings), "column", None)) for c in checks
               if type(c.expectation(settings)).__name__ == "ExpectColumnValuesToBeUnique"}
     out = {}
     for frame in FRAMES:
-        parts = [df.assign(**{SCOPE: slug}) for slug, frames in prepared.items() if len(df := frames[frame])]
-        if not parts:
+        df = whole.get(frame)
+        if df is None or not len(df) or "county_slug" not in df.columns:
             out[frame] = pd.DataFrame()
             continue
-        region = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        mine = df["county_slug"].isin(slugs)
+        region = (df if bool(mine.all()) else df[mine].reset_index(drop=True)).assign(**{SCOPE: lambda d: d["county_slug"]})
+        if not len(region):
+            out[frame] = pd.DataFrame()
+            continue
         for _, column in (u for u in unique if u[0] == frame):
             if column in region.columns:
                 keyed = region[SCOPE] + SEP + region[column].astype(str)
@@ -70,22 +121,37 @@ def validate_counties(frames: Mapping[str, Mapping[str, pd.DataFrame]], *, block
                       settings: Mapping[str, Mapping], run_name: str = "region",
                       prepared_out: dict | None = None) -> tuple[dict[str, Validation], dict[str, list]]:
     """Validate every county's frames (county slug → frames as ``frames_for`` returns them) in one GX run
-    per distinct settings. Returns (slug → Validation, slug → [(check, er, suite result)] for Data Docs).
+    per distinct settings: ``validate_region`` over the counties' frames put together.
     ``prepared_out``: filled with slug → the frames as GX took them (for ``county_docs_results``)."""
-    _quiet_gx()
-    prepared = {slug: prepare_frames(f) for slug, f in frames.items()}
+    names = {name for f in frames.values() for name in f}
+    whole = {name: pd.concat([f[name] for f in frames.values() if name in f and len(f[name])] or
+                             [next(f[name] for f in frames.values() if name in f)], ignore_index=True)
+             for name in names}
+    shares = CountyFrames(whole)
+    validations, outcomes = validate_region(shares, list(frames), blocking=blocking, settings=settings,
+                                            run_name=run_name)
     if prepared_out is not None:
-        prepared_out.update(prepared)
-    applies = {slug: [c for c in CHECKS if c.applies(p)] for slug, p in prepared.items()}
+        prepared_out.update({slug: shares.of(slug) for slug in frames})
+    return validations, outcomes
+
+
+def validate_region(shares: CountyFrames, slugs: list[str], *, blocking: Mapping[str, Mapping],
+                    settings: Mapping[str, Mapping], run_name: str = "region"
+                    ) -> tuple[dict[str, Validation], dict[str, list]]:
+    """Validate these counties' shares of the region's frames in one GX run per distinct settings.
+    Returns (slug → Validation, slug → [(check, er, suite result)] for its Data Docs)."""
+    _quiet_gx()
+    county = {slug: shares.of(slug) for slug in slugs}
+    applies = {slug: [c for c in CHECKS if c.applies(county[slug])] for slug in slugs}
     groups: dict[str, list[str]] = {}
-    for slug in prepared:
+    for slug in slugs:
         groups.setdefault(json.dumps(settings.get(slug) or {}, sort_keys=True, default=str), []).append(slug)
     validations: dict[str, Validation] = {}
     outcomes_by: dict[str, list] = {}
-    for key, slugs in groups.items():
-        group_settings = settings.get(slugs[0]) or {}
-        checks = [c for c in CHECKS if any(c in applies[s] for s in slugs)]
-        region = _region_frames({s: prepared[s] for s in slugs}, checks, group_settings)
+    for key, members in groups.items():
+        group_settings = settings.get(members[0]) or {}
+        checks = [c for c in CHECKS if any(c in applies[s] for s in members)]
+        region = _region_frames(shares.whole, members, checks, group_settings)
         outcomes, _ = run_suites(region, checks, settings=group_settings, run_name=run_name, index_extra=(SCOPE,))
         by_check = {check.name: (check, er, suite) for check, er, suite in outcomes}
         for check, er, _ in outcomes:
@@ -93,16 +159,17 @@ def validate_counties(frames: Mapping[str, Mapping[str, pd.DataFrame]], *, block
                 raise RuntimeError(f"Great Expectations could not evaluate {check.name}: "
                                    f"{er.exception_info.get('exception_message')}")
         rows_by = {name: _rows_by_county(er) for name, (_, er, _) in by_check.items()}
-        for slug in slugs:
+        for slug in members:
             results, kept = [], []
             for check in applies[slug]:
                 check_, er, suite = by_check[check.name]
                 rows = [_unscoped(r, check) for r in rows_by[check.name].get(slug, ())]
                 success = not rows
                 if check.findings_frame:  # GX judged the county's unit summary; the items are its findings
-                    rows = findings_rows(check, prepared[slug].get(check.findings_frame))
+                    rows = [{k: _clean(v) for k, v in r.items() if k != "county_slug"}
+                            for r in shares.records(check.findings_frame, slug)]
                     agree(check, success, rows)
-                results.append(check_result(check, success, rows, prepared[slug], blocking.get(slug) or {}))
+                results.append(check_result(check, success, rows, county[slug], blocking.get(slug) or {}))
                 kept.append((check, er, suite))
             validations[slug] = Validation(results=results)
             outcomes_by[slug] = kept

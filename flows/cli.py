@@ -22,7 +22,7 @@ for _stream in (sys.stdout, sys.stderr):
 import typer  # noqa: E402
 
 from flows import prefect_env  # noqa: F401,E402
-from flows.commands import annual, check, county, doctor, inspect, region, run, schedule, server, warehouse
+from flows.commands import annual, check, county, docs, doctor, inspect, region, run, schedule, server, warehouse
 from flows.commands.common import (EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, INPUT_ERRORS,  # noqa: F401
                                    LATEST_KINDS, WAIT_HELP, console, err, fail, styled, use_server)
 from flows.commands.run import _print_run  # noqa: F401  (re-exported: tests print a run summary)
@@ -53,6 +53,7 @@ _register_crawl(app)
 county.register(app)
 inspect.register(app)
 doctor.register(app)
+docs.register(app)
 schedule.register(app)
 region.register(app)
 server.register(app)

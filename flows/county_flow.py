@@ -23,7 +23,7 @@ from prefect.runtime import flow_run
 from flows.steps import pipeline
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import parse_period, parse_period_range
-from flows.domain.rules_config import blocking_overrides
+from flows.steps.validate import run_settings
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
@@ -186,14 +186,6 @@ def publish_task(staged: str, summary: dict, out_root: str, county_slug: str, pe
 def record_run_task(warehouse: str, county_slug: str, period: str, record: dict | list[dict]) -> None:
     """One run's record, or a region's county runs at once (a list; county_slug names the region)."""
     pipeline.record_run(warehouse, record)
-
-
-def run_settings(cfg) -> tuple[dict, dict]:
-    """(settings, blocking) the validate step uses for a county config — one place, shared with the
-    region flow so a county run there is exactly this flow's."""
-    settings = {"tolerance": cfg.tolerance, "rules": cfg.rules}
-    blocking = {**blocking_overrides(cfg.rules), **cfg.blocking}
-    return settings, blocking
 
 
 def resolve_period(period: str | None, default: str | None) -> str:

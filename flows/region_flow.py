@@ -36,7 +36,8 @@ from prefect import flow, get_run_logger, task
 from prefect.runtime import flow_run
 
 from flows.county_flow import (crawl_task, load_crawl_task, notify_task, pdf_task, publish_task,
-                               record_run_task, render_task, run_settings)
+                               record_run_task, render_task)
+from flows.steps.validate import run_settings
 from flows.domain.config import ConfigError, load_config
 from flows.domain.periods import parse_period
 from flows.domain.region_config import load_region_config, region_warehouse

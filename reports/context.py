@@ -41,6 +41,7 @@ def build_context(
     fewest: Sequence[int] = DEFAULT_FEWEST,
     validation_index: str | None = None,
     rules_settings: dict | None = None,
+    validation_hint: str | None = None,
 ) -> dict:
     p = parse_period(period)
     params = {"county_slug": county_slug, "period": p.code}
@@ -115,6 +116,7 @@ def build_context(
         "problems": problems,
         "crawl_unknown_units": unknown_publishers,
         "validation_index": validation_index,
+        "validation_hint": validation_hint,  # Data Docs not rendered (a region's final bulletin): the command
         "units": [
             {"unit": r["unit"], "category": t["category"], "count": r["count"], "rank": r["rank"]}
             for t in tables for r in t["rows"]

@@ -7,6 +7,7 @@ The same Jinja2 environment as the county bulletin (reports/render.py): HTML is 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flows.domain.periods import parse_period
@@ -23,6 +24,28 @@ def render_region_markdown(context: dict, out_dir: Path) -> Path:
 def render_region_html(context: dict, out_dir: Path) -> Path:
     path = out_dir / "region.html"
     path.write_text(render_template("region.html", context), encoding="utf-8")
+    return path
+
+
+STATUS_LABELS = {"final": "正式稿", "draft": "草稿", "failed": "未完成"}
+
+
+def render_validation_index(region: str, period: str, counties: list[dict], out_dir: str | Path) -> Path:
+    """validation.html: one page indexing every county's Data Docs — a link where they were rendered
+    (a draft), the ``zwgk docs`` command that renders them otherwise. Drafts and failures first."""
+    out_dir = Path(out_dir)
+    p = parse_period(period)
+    rows = []
+    for c in sorted(counties, key=lambda c: ({"failed": 0, "draft": 1}.get(c["status"], 2), c["county_slug"])):
+        index = Path(c["out_dir"]) / "validation" / "index.html" if c.get("out_dir") else None
+        docs = os.path.relpath(index, out_dir) if index is not None and index.exists() else None
+        command = f"zwgk docs {p.code} --config {c['config']}" if c["status"] != "failed" else None
+        rows.append({"county": c["county"], "status_label": STATUS_LABELS.get(c["status"], c["status"]),
+                     "failed_checks": c.get("failed_checks") or [], "docs": docs, "command": command,
+                     "error": c.get("error")})
+    path = out_dir / "validation.html"
+    path.write_text(render_template("region_validation.html", {"region": region, "period_label": p.label,
+                                                               "counties": rows}), encoding="utf-8")
     return path
 
 

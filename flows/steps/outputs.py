@@ -220,10 +220,14 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
         validation = {**validation, "docs_index": str(out_dir / "validation" / "index.html")}
     docs = validation.get("docs_index")
     docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs
+    # a region renders Data Docs only for a draft (expectations: flows/steps/region.py validate_scope)
+    hint = (f"zwgk docs {period} --config {config.path}" if "docs_results" in validation
+            and not validation["docs_results"] and not docs else None)
     with runner.connect(warehouse, read_only=read_only) as con:
         context = build_context(
             con, county_slug=config.slug, period=period, checks=validation["checks"], issuer=config.issuer,
             ranking=config.ranking, validation_index=docs_rel, rules_settings=config.rules,
+            validation_hint=hint,
         )
     outputs = render_all(context, out_dir, cache_dir=cache_dir, pdf_batch=pdf_batch)
     skipped = dict(getattr(outputs, "skipped", {}) or {})

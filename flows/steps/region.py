@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flows.domain.periods import parse_period
 from flows.steps.outputs import now_iso, write_json
-from flows.steps.validate import frames_for_scope, no_data_message
+from flows.steps.validate import no_data_message, scope_frames
 from transforms import region_runner, runner
 
 
@@ -107,35 +107,36 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *,
 def validate_scope(warehouse: str | Path, period: str, counties: list[dict], docs_root: str | Path, *,
                    memory_limit: str | None = None) -> dict:
     """Validate every county (``{"slug", "blocking", "settings"}``) in one GX run over the region's frames.
-    Returns slug → ``{"checks", "docs_results"}`` (the file the county's Data Docs are rendered from,
-    under docs_root) and slug → error for a county with no data for the period."""
-    from expectations.scope import DocsCache, county_docs_results, validate_counties, write_docs_results
+    Returns slug → ``{"checks", "docs_results"}`` and slug → error for a county with no data for the period.
+    ``docs_results`` (the file the county's Data Docs are rendered from, under docs_root) is written for a
+    county with a failed blocking check only (its bulletin is a draft); any other county's Data Docs are
+    rendered on demand (``zwgk docs``)."""
+    from expectations.scope import CountyFrames, DocsCache, county_docs_results, validate_region, write_docs_results
 
     code = parse_period(period).code
-    frames, errors = {}, {}
+    errors = {}
     with runner.connect(warehouse, memory_limit=memory_limit) as con:
-        scoped = frames_for_scope(con, [c["slug"] for c in counties], code)
-        for c in counties:
-            county_frames = scoped[c["slug"]]
-            if county_frames["period"].empty:
-                errors[c["slug"]] = {"error": f"LookupError: {no_data_message(warehouse, c['slug'], code)}",
-                                     "kind": "input"}
-            else:
-                frames[c["slug"]] = county_frames
-    if not frames:
+        shares = CountyFrames(scope_frames(con, [c["slug"] for c in counties], code))
+    with_data = set(shares.slugs("period"))
+    for c in counties:
+        if c["slug"] not in with_data:
+            errors[c["slug"]] = {"error": f"LookupError: {no_data_message(warehouse, c['slug'], code)}",
+                                 "kind": "input"}
+    slugs = [c["slug"] for c in counties if c["slug"] in with_data]
+    if not slugs:
         return {"validations": {}, "errors": errors}
     knobs = {c["slug"]: c for c in counties}
-    prepared: dict = {}
-    validations, outcomes = validate_counties(
-        frames, blocking={s: knobs[s]["blocking"] for s in frames}, settings={s: knobs[s]["settings"] for s in frames},
-        run_name=f"region.{code}", prepared_out=prepared)
+    validations, outcomes = validate_region(
+        shares, slugs, blocking={s: knobs[s]["blocking"] for s in slugs},
+        settings={s: knobs[s]["settings"] for s in slugs}, run_name=f"region.{code}")
     out = {}
     cache = DocsCache()
     for slug, validation in validations.items():
-        path = write_docs_results(Path(docs_root) / f"{slug}.{code}.json",
-                                  county_docs_results(outcomes[slug], slug, prepared[slug], cache,
-                                                      prepared=True))
-        out[slug] = {"checks": [r.to_dict() for r in validation.results], "docs_results": str(path)}
+        out[slug] = {"checks": [r.to_dict() for r in validation.results], "docs_results": None}
+        if validation.blocking_failures:
+            path = write_docs_results(Path(docs_root) / f"{slug}.{code}.json",
+                                      county_docs_results(outcomes[slug], slug, shares.of(slug), cache, prepared=True))
+            out[slug]["docs_results"] = str(path)
     return {"validations": out, "errors": errors}
 
 
@@ -168,7 +169,7 @@ def export_marts(warehouse: str | Path, county_slug: str, period: str, parquet_r
 def render_region(cfg, region_db: str | Path, period: str, counties: list[dict], validation: dict,
                   out_dir: str | Path, extra: dict, memory_limit: str | None) -> dict:
     """Write region.md, region.html, units.csv and region.json into out_dir; returns the region summary."""
-    from reports.region_render import region_context, region_summary, render_region_outputs
+    from reports.region_render import region_context, region_summary, render_region_outputs, render_validation_index
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -180,6 +181,7 @@ def render_region(cfg, region_db: str | Path, period: str, counties: list[dict],
     finally:
         con.close()
     outputs["units.csv"] = "units.csv"
+    outputs["validation.html"] = render_validation_index(context["region"], period, counties, out_dir).name
     outputs["region.json"] = "region.json"
     summary = region_summary(context, outputs)
     summary.update({"started_at": extra.get("started_at"), "finished_at": now_iso(),

@@ -37,12 +37,18 @@ def frames_for(con, county_slug: str, period: str) -> dict:
     return frames_for_scope(con, [county_slug], period)[county_slug]
 
 
-def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dict]:
-    """county → its frames, for many counties of one period: one query per frame whatever the number of
-    counties (the region run), each county's share the same frame a county run alone gets."""
+def scope_frames(con, county_slugs: list[str], period: str) -> dict:
+    """frame → one DataFrame holding every county's rows (a ``county_slug`` column): one query per
+    frame whatever the number of counties (the region run)."""
     params = {"county_slugs": list(county_slugs), "period": parse_period(period).code}
-    whole = {frame: runner.query(con, name, **params) for frame, name in _frame_queries().items()}
-    out: dict[str, dict] = {slug: {} for slug in params["county_slugs"]}
+    return {frame: runner.query(con, name, **params) for frame, name in _frame_queries().items()}
+
+
+def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dict]:
+    """county → its frames, for many counties of one period (``scope_frames`` split by county), each
+    county's share the same frame a county run alone gets."""
+    whole = scope_frames(con, county_slugs, period)
+    out: dict[str, dict] = {slug: {} for slug in county_slugs}
     for frame, df in whole.items():
         parts = dict(iter(df.groupby("county_slug", sort=False))) if len(df) else {}
         for slug, frames in out.items():
@@ -92,6 +98,16 @@ def no_data_message(warehouse: str | Path, county_slug: str, period: str) -> str
     else:
         why = f"{reported}，{crawled}"
     return f"仓库中没有 {county_slug} {code} 的数据：{why}"
+
+
+def run_settings(cfg) -> tuple[dict, dict]:
+    """(settings, blocking) the validate step uses for a county config — one place, shared by the county
+    flow, the region flow and ``zwgk docs``, so a county's checks are the same wherever they run."""
+    from flows.domain.rules_config import blocking_overrides
+
+    settings = {"tolerance": cfg.tolerance, "rules": cfg.rules}
+    blocking = {**blocking_overrides(cfg.rules), **cfg.blocking}
+    return settings, blocking
 
 
 def validate_period(warehouse: str | Path, county_slug: str, period: str, *, docs_dir: str | Path | None,

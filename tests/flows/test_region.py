@@ -276,12 +276,29 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
     for c in counties:
         a, b = out / c.slug / PERIOD, seq / "out" / c.slug / PERIOD
         assert (a / "bulletin.md").read_bytes() == (b / "bulletin.md").read_bytes()
-        assert (a / "bulletin.html").read_bytes() == (b / "bulletin.html").read_bytes()
-        assert _names(a) == _names(b)
+        html_a, html_b = (a / "bulletin.html").read_text(encoding="utf-8"), (b / "bulletin.html").read_text(encoding="utf-8")
+        if county_runs[c.slug]["status"] == "draft":  # a draft's Data Docs are rendered in the region run
+            assert html_a == html_b
+            assert _names(a) == _names(b)
+        else:  # a final county's are not: its footer gives the command that renders them, nothing else differs
+            command = f"zwgk docs {PERIOD} --config {c.config}"
+            assert f"数据核查报告可运行 {command} 生成" in html_a and "validation/index.html" not in html_a
+            assert html_a.replace(f"可运行 {command} 生成", "见 validation/index.html") == html_b
+            assert _names(a) == [n for n in _names(b) if not n.startswith("validation/")]
         run_a = json.loads((a / "run.json").read_text(encoding="utf-8"))
         run_b = json.loads((b / "run.json").read_text(encoding="utf-8"))
+        if county_runs[c.slug]["status"] != "draft":  # no Data Docs among a final county's outputs
+            run_b["outputs"] = {k: v for k, v in run_b["outputs"].items() if not k.startswith("validation")}
         assert _strip(run_a) == _strip(run_b)
         assert "rules" in run_a and run_a["rules"] == run_b["rules"]  # a region's county runs carry the rules too
+
+    # One page indexes every county's Data Docs: a link for the draft, the command for the others.
+    index = (out / "synth" / PERIOD / "validation.html").read_text(encoding="utf-8")
+    for c in counties:
+        if county_runs[c.slug]["status"] == "draft":
+            assert f'href="../../{c.slug}/{PERIOD}/validation/index.html"' in index
+        else:
+            assert f"zwgk docs {PERIOD} --config {c.config}" in index
 
     # The region ranking is the one computed here from the one-by-one runs.
     totals = {slug: s["totals"] for slug, s in sequential.items()}
