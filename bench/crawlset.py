@@ -196,6 +196,7 @@ def load_warehouse(spec: CrawlSpec, folder: Path) -> None:
 
     from flows.domain.rules_config import rules_settings
     from transforms import runner
+    from transforms.loaders import mark_superseded
     from transforms.rule_loaders import load_rule_settings
 
     path = folder / "warehouse.duckdb"
@@ -228,6 +229,8 @@ def load_warehouse(spec: CrawlSpec, folder: Path) -> None:
                 con.register("incoming_items", batch)
                 runner.execute(con, runner.sql("load/insert_crawled_items"))
                 con.unregister("incoming_items")
+            # the supersession each county's crawl load lists (transforms/loaders.py mark_superseded)
+            mark_superseded(con, slugs)
 
 
 def _null_dates(n: int):

@@ -214,10 +214,19 @@ def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: st
             })
             execute(con, sql("load/insert_crawled_items"))
             execute(con, sql("load/insert_crawl_columns"))
+            mark_superseded(con, [county_slug])
     finally:
         con.unregister("incoming_items")
         con.unregister("incoming_columns")
     return len(rows)
+
+
+def mark_superseded(con: duckdb.DuckDBPyConnection, county_slugs: list[str]) -> None:
+    """List again the counties' crawled items a newer record of the same URL supersedes
+    (raw/raw_superseded_items.sql); inside the caller's transaction (a load or a prune)."""
+    with transaction(con):
+        execute(con, sql("load/clear_superseded"), {"county_slugs": list(county_slugs)})
+        execute(con, sql("load/mark_superseded"), {"county_slugs": list(county_slugs)})
 
 
 def prune_crawls(con: duckdb.DuckDBPyConnection, county_slug: str, keep_crawls: int = 1) -> int:
@@ -229,5 +238,6 @@ def prune_crawls(con: duckdb.DuckDBPyConnection, county_slug: str, keep_crawls: 
     with transaction(con):
         execute(con, sql("load/prune_superseded_items"), params)
         execute(con, sql("load/prune_old_crawl_columns"), params)
+        mark_superseded(con, [county_slug])
     after = scalar(con, sql("queries/crawled_item_count"), {"county_slug": county_slug})
     return int(before) - int(after)

@@ -206,8 +206,13 @@ def connect_crawl_index(path: str | Path) -> sqlite3.Connection:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
+        unmarked = columns(con, "raw_superseded_items") is None and columns(con, "raw_crawled_items") is not None
         for path in sorted((SQL_DIR / "raw").glob("*.sql")):
             execute(con, path.read_text(encoding="utf-8"))
+        if unmarked:  # a warehouse made before the supersession was kept at load: computed once, here
+            slugs = [slug for (slug,) in execute(con, sql("queries/crawled_counties_unmarked"))]
+            if slugs:
+                execute(con, sql("load/mark_superseded"), {"county_slugs": slugs})
         # Counts are 64-bit (a count of 1e12 is reported as implausible, not a crash): widen the
         # INTEGER columns of warehouses created before, once. Identifiers come from the query's fixed list.
         for table, column in execute(con, sql("queries/narrow_count_columns")):
@@ -268,28 +273,59 @@ def run_scope(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]], 
     replaces its partitions atomically and leaves every other county and period alone. A mart whose
     columns changed is dropped and recreated; the partitions it held join the scope (rebuilt in the
     same transaction). ``family="annual"`` builds the annual-report marts (``marts/annual_*.sql``,
-    period = the year) instead of the bulletin's: the two never rebuild each other.
+    period = the year) instead of the bulletin's: the two never rebuild each other. A large scope (a
+    region) is built in batches of whole counties (``BATCH_ITEMS``), still in the one transaction.
     """
     wanted = _scope_rows(pairs)
     marts = {name: text for name, text in models("marts").items()
              if name.startswith("annual_") == (family == "annual")}
     if not wanted:
         return dict.fromkeys(marts, 0)
+    counts = dict.fromkeys(marts, 0)
     with transaction(con):
         execute(con, sql("scope/create_scope"))
         _fill_scope(con, wanted, requested=True)
         held = _recreate_changed(con, marts)
-        _fill_scope(con, _scope_rows(held, skip={row[:2] for row in wanted}), requested=False)
-        built = _materialize_for_build(con)
-        counts = {}
-        for name, text in marts.items():
-            execute(con, template("delete_scope", table=name))
-            execute(con, template("insert_model", table=name, model=text))
-            counts[name] = int(scalar(con, template("count_scope", table=name)))
-        for name in built:
-            execute(con, template("drop_build_table", table=name))
+        rebuilt = _scope_rows(held, skip={row[:2] for row in wanted})
+        batches = _batches(con, [(row, True) for row in wanted] + [(row, False) for row in rebuilt])
+        for i, batch in enumerate(batches):
+            if i or len(batches) > 1 or rebuilt:
+                execute(con, sql("scope/clear_scope"))
+                for requested in (True, False):
+                    _fill_scope(con, [row for row, r in batch if r is requested], requested=requested)
+            built = _materialize_for_build(con)
+            for name, text in marts.items():
+                execute(con, template("delete_scope", table=name))
+                execute(con, template("insert_model", table=name, model=text))
+                counts[name] += int(scalar(con, template("count_scope", table=name)))
+            for name in built:
+                execute(con, template("drop_build_table", table=name))
         execute(con, sql("scope/drop_scope"))
     return counts
+
+
+# A build's counties are taken in batches of about this many crawled records: each batch's staging
+# (stg_crawled_items, computed once per batch) then fits a region's DuckDB memory limit instead of
+# spilling the whole set to disk (measured: docs/benchmarks.md). A county is never split.
+BATCH_ITEMS = 1_500_000
+
+
+def _batches(con: duckdb.DuckDBPyConnection, rows: list[tuple[tuple, bool]]) -> list[list[tuple[tuple, bool]]]:
+    """The scope's (pair row, requested) split into batches of whole counties, ~BATCH_ITEMS records each."""
+    sizes = dict(execute(con, sql("queries/items_per_county")))
+    batches: list[list] = [[]]
+    load, seen = 0, {}
+    for row, requested in sorted(rows, key=lambda r: r[0][0]):
+        slug = row[0]
+        if slug not in seen:
+            n = int(sizes.get(slug, 0))
+            if batches[-1] and load + n > BATCH_ITEMS:
+                batches.append([])
+                load = 0
+            load += n
+            seen[slug] = len(batches) - 1
+        batches[seen[slug]].append((row, requested))
+    return batches
 
 
 _PER_BUILD = re.compile(r"^-- Materialized: per build\b", re.M)

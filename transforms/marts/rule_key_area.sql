@@ -52,25 +52,41 @@ units AS (
                           WHERE county_slug = u.county_slug AND name LIKE 'key_area.category.%')
 ),
 
-matches AS (
-    -- an item counts for a kind when its title has one of the kind's keywords and names the year
-    -- it is about (2021年部门预算; final accounts of the year before); 三公经费 may also appear in
-    -- the body of a budget or final-accounts item.
-    SELECT r.county_slug, r.period, r.year, r.kind, i.unit_id, i.url, i.title, i.publish_date
+titled AS (
+    -- an item counts for a kind when its title names the year it is about (2021年部门预算; final
+    -- accounts of the year before) and ...
+    SELECT r.county_slug, r.period, r.year, r.kind, i.unit_id, i.url, i.title, i.publish_date, i.crawl_id
     FROM source i
     JOIN required r ON r.county_slug = i.county_slug AND i.publish_date IS NOT NULL
     WHERE i.unit_id IS NOT NULL
       AND i.title LIKE '%' || CAST(r.year + r.doc_year AS VARCHAR) || '%'
-      AND (EXISTS (SELECT 1 FROM keywords k
-                    WHERE k.county_slug = i.county_slug AND k.key = r.kind
-                      AND i.title LIKE '%' || k.keyword || '%')
-           OR (r.kind = 'sangong'
-               AND EXISTS (SELECT 1 FROM keywords k
-                            WHERE k.county_slug = i.county_slug AND k.key = 'sangong'
-                              AND i.body_text LIKE '%' || k.keyword || '%')
-               AND EXISTS (SELECT 1 FROM keywords k
-                            WHERE k.county_slug = i.county_slug
-                              AND k.key IN ('budget', 'final') AND i.title LIKE '%' || k.keyword || '%')))
+),
+
+by_title AS (
+    -- ... has one of the kind's keywords,
+    SELECT t.* FROM titled t
+    WHERE EXISTS (SELECT 1 FROM keywords k
+                   WHERE k.county_slug = t.county_slug AND k.key = t.kind AND t.title LIKE '%' || k.keyword || '%')
+),
+
+by_body AS (
+    -- ... or, for 三公经费, is a budget or final-accounts item whose body has a 三公 keyword: the body is
+    -- read from the raw record of these few items only (staging carries no body text)
+    SELECT t.* FROM titled t
+    JOIN raw_crawled_items b ON b.crawl_id = t.crawl_id AND b.county_slug = t.county_slug AND b.url = t.url
+    WHERE t.kind = 'sangong'
+      AND EXISTS (SELECT 1 FROM keywords k
+                   WHERE k.county_slug = t.county_slug AND k.key IN ('budget', 'final')
+                     AND t.title LIKE '%' || k.keyword || '%')
+      AND EXISTS (SELECT 1 FROM keywords k
+                   WHERE k.county_slug = t.county_slug AND k.key = 'sangong'
+                     AND b.body_text LIKE '%' || k.keyword || '%')
+),
+
+matches AS (
+    SELECT county_slug, period, year, kind, unit_id, url, title, publish_date FROM by_title
+    UNION
+    SELECT county_slug, period, year, kind, unit_id, url, title, publish_date FROM by_body
 ),
 
 firsts AS (

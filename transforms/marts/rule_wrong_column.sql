@@ -11,7 +11,8 @@ scope AS (
 ),
 
 items AS (
-    SELECT s.period, i.*
+    SELECT s.period, i.county_slug, i.url, i.title, i.unit, i.unit_id, i.category, i."column", i.column_type,
+           i.publish_date
     FROM source i
     JOIN scope s ON s.county_slug = i.county_slug AND i.publish_date BETWEEN s.period_start AND s.period_end
 ),
@@ -20,27 +21,31 @@ kw AS (
     SELECT county_slug, key, keyword FROM ref_rule_keywords WHERE rule = 'wrong_column'
 ),
 
-own AS (
-    SELECT i.county_slug, i.period, i.url, bool_or(i.title LIKE '%' || kw.keyword || '%') AS fits
-    FROM items i
-    JOIN kw ON kw.county_slug = i.county_slug AND kw.key = i.column_type
-    GROUP BY i.county_slug, i.period, i.url
+titles AS (
+    -- the keywords are matched once per distinct county × column type × title, then joined back
+    SELECT DISTINCT i.county_slug, i.column_type, i.title
+    FROM stg_crawled_items i
+    JOIN scope s ON s.county_slug = i.county_slug AND i.publish_date BETWEEN s.period_start AND s.period_end
 ),
 
-other AS (
-    SELECT i.county_slug, i.period, i.url, string_agg(DISTINCT kw.key, ',' ORDER BY kw.key) AS looks_like
-    FROM items i
-    JOIN kw ON kw.county_slug = i.county_slug AND kw.key <> i.column_type AND i.title LIKE '%' || kw.keyword || '%'
-    GROUP BY i.county_slug, i.period, i.url
+judged AS (
+    SELECT t.county_slug, t.column_type, t.title,
+           (SELECT bool_or(t.title LIKE '%' || kw.keyword || '%') FROM kw
+             WHERE kw.county_slug = t.county_slug AND kw.key = t.column_type) AS fits,
+           (SELECT string_agg(DISTINCT kw.key, ',' ORDER BY kw.key) FROM kw
+             WHERE kw.county_slug = t.county_slug AND kw.key <> t.column_type
+               AND t.title LIKE '%' || kw.keyword || '%') AS looks_like
+    FROM titles t
 ),
 
 final AS (
     SELECT i.county_slug, i.period, i.url, i.title, i.unit, i.unit_id, i.category, i."column",
-           i.column_type, i.publish_date, o.looks_like,
-           (own.fits IS NOT NULL AND NOT own.fits AND o.looks_like IS NOT NULL) AS misplaced
+           i.column_type, i.publish_date, j.looks_like,
+           (j.fits IS NOT NULL AND NOT j.fits AND j.looks_like IS NOT NULL) AS misplaced
     FROM items i
-    LEFT JOIN own ON own.county_slug = i.county_slug AND own.period = i.period AND own.url = i.url
-    LEFT JOIN other o ON o.county_slug = i.county_slug AND o.period = i.period AND o.url = i.url
+    LEFT JOIN judged j
+           ON j.county_slug = i.county_slug AND j.column_type IS NOT DISTINCT FROM i.column_type
+          AND j.title IS NOT DISTINCT FROM i.title
 )
 
 SELECT * FROM final
