@@ -10,13 +10,13 @@ them is a Parquet tree in hive layout, one partition per mart, county and period
   their partitions: each file goes to a temporary name in the partition folder and is renamed
   into place, so a reader never sees half a file and a rerun replaces the partition.
 - ``run_region`` (the parent) checks the partitions exist and runs the region models over them
-  (``runner.run_region_models`` with ``parquet_root``: temporary views ``src_<mart>`` over
+  (``run_region_models`` with ``parquet_root``: temporary views ``src_<mart>`` over
   ``read_parquet(..., hive_partitioning = true)``; filters on county_slug and period prune
   partitions, so only the files of this run are read).
 - ``region/queries/*.sql`` are the statements the region renderer and checks run.
 
 When the counties' marts are built set-based in the region's own warehouse (``runner.run_scope``
-over all its counties), ``runner.run_region_models`` without ``parquet_root`` reads them directly
+over all its counties), ``run_region_models`` without ``parquet_root`` reads them directly
 and no Parquet is written.
 
 This module opens DuckDB, orders the models and builds them only through transforms/runner.py
@@ -36,9 +36,13 @@ import duckdb
 from transforms import runner
 from transforms.runner import SQL_DIR, execute, template
 
+# The county marts a region's models read (as ``src_<mart>`` views: over the marts in the same
+# warehouse, or over their Parquet export).
+REGION_SOURCES = ("unit_period_counts", "category_period_totals", "period_totals")
+MARTS = REGION_SOURCES
+PARTITION_KEYS = ("county_slug", "period")
+
 REGION_DIR = SQL_DIR / "region"
-MARTS = runner.REGION_SOURCES
-PARTITION_KEYS = runner.PARTITION_KEYS
 PART_FILE = "part-0.parquet"
 _SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
 ORDER = {"unit_period_counts": ("table_no", "rank"), "category_period_totals": ("table_no",)}
@@ -68,7 +72,7 @@ def export_county_marts(warehouse: str | Path, county_slug: str, period: str,
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / PART_FILE
             tmp = folder / f".{PART_FILE}.{uuid.uuid4().hex}.tmp"
-            columns = runner.source_columns(con, mart)
+            columns = source_columns(con, mart)
             # A mart without sort columns (period_totals) is ordered by its first column, as ORDER BY 1.
             order = ORDER.get(mart, (columns[0][0],))
             statement = template("export_partition", table=mart, columns=columns, order=order)
@@ -99,7 +103,7 @@ def source_glob(parquet_root: str | Path, mart: str) -> str:
 
 def register_sources(con: duckdb.DuckDBPyConnection, parquet_root: str | Path) -> None:
     """Temporary views ``src_<mart>`` over the Parquet tree (read in place, hive partitions)."""
-    runner.register_parquet_sources(con, parquet_root)
+    register_parquet_sources(con, parquet_root)
 
 
 def models() -> dict[str, str]:
@@ -125,7 +129,7 @@ def run_region(con: duckdb.DuckDBPyConnection, parquet_root: str | Path, period:
                    if not (partition_dir(parquet_root, mart, c, period) / PART_FILE).exists()]
         if missing:
             raise FileNotFoundError(f"{mart}: 缺少县市区 {', '.join(missing)} {period} 的 Parquet 分区")
-    return runner.run_region_models(con, period, counties, parquet_root=parquet_root)
+    return run_region_models(con, period, counties, parquet_root=parquet_root)
 
 
 def records(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
@@ -145,3 +149,53 @@ def copy_to_csv(con: duckdb.DuckDBPyConnection, name: str, path: str | Path, **p
     text = sql(f"queries/{name}").strip().rstrip(";")
     rows = execute(con, template("copy_csv", model=text), {**params, "path": str(path)})
     return int(rows[0][0]) if rows else 0
+
+
+def source_columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str | None]]:
+    """A county mart's columns without the partition keys, as a region source holds them: sums
+    (HUGEINT, which Parquet would store as DOUBLE) cast to BIGINT, so counts stay integers."""
+    rows = runner.columns(con, mart)
+    if not rows:
+        raise LookupError(f"{mart}: 县级仓库中没有这张表（请先运行 transform）")
+    return [(c, "BIGINT" if t.upper() in {"HUGEINT", "UHUGEINT"} else None)
+            for c, t in rows if c not in PARTITION_KEYS]
+
+
+def register_local_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary views ``src_<mart>`` over the county marts held in this warehouse (set-based: every
+    county built by ``run_scope`` is a partition of the same tables)."""
+    for mart in REGION_SOURCES:
+        execute(con, template("local_source_view", view=f"src_{mart}", table=mart,
+                              columns=source_columns(con, mart)))
+
+
+def register_parquet_sources(con: duckdb.DuckDBPyConnection, parquet_root: str | Path) -> None:
+    """Temporary views ``src_<mart>`` over the marts' Parquet partitions (read in place, hive layout)."""
+    execute(con, runner.sql("region/queries/set_parquet_root"), {"root": str(Path(parquet_root).resolve())})
+    for mart in REGION_SOURCES:
+        execute(con, template("source_view", view=f"src_{mart}", folder=mart))
+
+
+def run_region_models(con: duckdb.DuckDBPyConnection, period: str, counties: list[str], *,
+                      parquet_root: str | Path | None = None) -> dict[str, int]:
+    """Materialise every region model (``region/*.sql``, by ``$period`` and ``$counties``) for the
+    period over these counties, atomically; returns rows per model.
+
+    The models read ``src_<mart>`` views: over the county marts in this same warehouse (default: the
+    counties must have been built for the period, ``run_scope``), or, with ``parquet_root``, over the
+    marts' Parquet export (transforms/region_runner.py checks the partitions exist)."""
+    from flows.domain.periods import parse_period
+
+    if not counties:
+        raise ValueError("run_region_models: no county to aggregate")
+    code = parse_period(period).code
+    if parquet_root is None:
+        built = runner.columns(con, "period_counts_source") is not None
+        missing = [c for (c,) in execute(con, runner.sql("region/queries/counties_not_built"),
+                                        {"period": code, "counties": list(counties)})] if built else list(counties)
+        if missing:
+            raise LookupError(f"县级集市中缺少县市区 {', '.join(missing)} {code} 的结果（请先运行 run_scope）")
+        register_local_sources(con)
+    else:
+        register_parquet_sources(con, parquet_root)
+    return runner.build_period(con, runner.models("region"), {"period": code, "counties": list(counties)})

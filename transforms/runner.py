@@ -16,7 +16,7 @@
 Models are ordered by the names they reference (a mart that reads another mart runs after it).
 Marts are set-based (``run_scope``): one pass of the model files builds any set of county × period
 pairs, listed in the temporary table ``run_scope`` the models join. The region's models
-(``region/*.sql``, ``run_region_models``) read the county marts through ``src_<mart>`` views: over
+(``region/*.sql``, ``region_runner.run_region_models``) read the county marts through ``src_<mart>`` views: over
 the marts in the same warehouse, or over their Parquet export (region_runner.py, which only lays
 out the Parquet files and uses this module's connect, models and build).
 This is the one module that opens DuckDB (``connect``).
@@ -426,62 +426,6 @@ def run_all(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]] | N
         run_scope(con, years, family="annual")
         return len(todo) + len(years)
     return len(todo)
-
-
-# The county marts a region's models read (as ``src_<mart>`` views: over this warehouse's tables, or
-# over their Parquet export, transforms/region_runner.py).
-REGION_SOURCES = ("unit_period_counts", "category_period_totals", "period_totals")
-PARTITION_KEYS = ("county_slug", "period")
-
-
-def source_columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str | None]]:
-    """A county mart's columns without the partition keys, as a region source holds them: sums
-    (HUGEINT, which Parquet would store as DOUBLE) cast to BIGINT, so counts stay integers."""
-    rows = columns(con, mart)
-    if not rows:
-        raise LookupError(f"{mart}: 县级仓库中没有这张表（请先运行 transform）")
-    return [(c, "BIGINT" if t.upper() in {"HUGEINT", "UHUGEINT"} else None)
-            for c, t in rows if c not in PARTITION_KEYS]
-
-
-def register_local_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """Temporary views ``src_<mart>`` over the county marts held in this warehouse (set-based: every
-    county built by ``run_scope`` is a partition of the same tables)."""
-    for mart in REGION_SOURCES:
-        execute(con, template("local_source_view", view=f"src_{mart}", table=mart,
-                              columns=source_columns(con, mart)))
-
-
-def register_parquet_sources(con: duckdb.DuckDBPyConnection, parquet_root: str | Path) -> None:
-    """Temporary views ``src_<mart>`` over the marts' Parquet partitions (read in place, hive layout)."""
-    execute(con, sql("region/queries/set_parquet_root"), {"root": str(Path(parquet_root).resolve())})
-    for mart in REGION_SOURCES:
-        execute(con, template("source_view", view=f"src_{mart}", folder=mart))
-
-
-def run_region_models(con: duckdb.DuckDBPyConnection, period: str, counties: list[str], *,
-                      parquet_root: str | Path | None = None) -> dict[str, int]:
-    """Materialise every region model (``region/*.sql``, by ``$period`` and ``$counties``) for the
-    period over these counties, atomically; returns rows per model.
-
-    The models read ``src_<mart>`` views: over the county marts in this same warehouse (default: the
-    counties must have been built for the period, ``run_scope``), or, with ``parquet_root``, over the
-    marts' Parquet export (transforms/region_runner.py checks the partitions exist)."""
-    from flows.domain.periods import parse_period
-
-    if not counties:
-        raise ValueError("run_region_models: no county to aggregate")
-    code = parse_period(period).code
-    if parquet_root is None:
-        built = columns(con, "period_counts_source") is not None
-        missing = [c for (c,) in execute(con, sql("region/queries/counties_not_built"),
-                                        {"period": code, "counties": list(counties)})] if built else list(counties)
-        if missing:
-            raise LookupError(f"县级集市中缺少县市区 {', '.join(missing)} {code} 的结果（请先运行 run_scope）")
-        register_local_sources(con)
-    else:
-        register_parquet_sources(con, parquet_root)
-    return build_period(con, models("region"), {"period": code, "counties": list(counties)})
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, **params):

@@ -78,14 +78,18 @@ def portal_name(config: CountyConfig) -> str | None:
 
 
 def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict | None = None) -> dict[str, int]:
-    """Load the rule settings and the working days the period needs, then build its marts."""
+    """Load the rule settings and the working days the period needs, then build its marts — skipped when
+    nothing the build reads changed since the last one (transforms/builds.py)."""
     from transforms.rule_loaders import load_rule_settings, load_workdays
     from flows.domain.rules_config import rules_settings
+
+    from transforms.builds import build
 
     with runner.connect(warehouse) as con:
         load_rule_settings(con, county_slug, rules if rules is not None else rules_settings({}))
         load_workdays(con, county_slug, period)
-        return runner.run_marts(con, county_slug, parse_period(period).code)
+        counts, _skipped = build(con, county_slug, parse_period(period).code)
+        return counts
 
 
 

@@ -195,10 +195,10 @@ def test_a_failed_scope_build_leaves_every_partition(built, monkeypatch):
 def test_region_models_read_local_marts_as_they_read_the_parquet_export(built):
     root = built["root"]
     con = built["cons"]["ab"]
-    local = runner.run_region_models(con, "2021H1", [A, B])
+    local = region_runner.run_region_models(con, "2021H1", [A, B])
     local_rows = {m: sorted(con.execute(f'SELECT * FROM "{m}"').fetchall(), key=repr) for m in local}
     with pytest.raises(LookupError, match="nowhere"):
-        runner.run_region_models(con, "2021H1", [A, "nowhere"])
+        region_runner.run_region_models(con, "2021H1", [A, "nowhere"])
     con.close()  # the export opens the warehouse read-only
     parquet = root / "parquet"
     for county in (A, B):

@@ -53,6 +53,9 @@ def _table_facts(table) -> dict:
     return {"columns": max_cols, "rows": len(rows), "width": declared, "width_px": px}
 
 
+_ANY_SPACE_RUN = re.compile("[ \u00a0\u3000]+")
+
+
 def format_facts(body, body_html: str) -> dict:
     """Structure facts the formatting rules need (see bulletin: 空格、空白段落多、表格超出页面范围)."""
     paragraphs: list[str] = []
@@ -92,6 +95,10 @@ def format_facts(body, body_html: str) -> dict:
                           if NON_ARTICLE_EXT.search((a.attributes.get("href") or "").split("?")[0]))
     return {
         "paragraphs": paragraphs,
+        # every maximal run of spaces after the paragraph's leading indent, by length: the formatting rule
+        # counts those at least its min_space_run long (transforms/staging/stg_latest_items.sql)
+        "space_run_lengths": [len(run) for text in paragraphs
+                              for run in _ANY_SPACE_RUN.findall(text.lstrip(SPACE_CHARS))],
         "paragraph_count": len(paragraphs),
         "empty_paragraphs": sum(empties),
         "max_empty_run": longest,

@@ -1,0 +1,1 @@
+SELECT fingerprint FROM build_fingerprints WHERE county_slug = $county_slug AND period = $period
