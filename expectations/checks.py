@@ -309,6 +309,7 @@ def _judged(name: str) -> Callable[[dict], bool]:
     def applies(frames: dict) -> bool:
         summary = frames.get("rule_summary")
         return summary is not None and len(summary) > 0 and bool(summary[f"{name}_checked"].sum())
+    applies.summary_column = f"{name}_checked"  # a region sums it per county at once (expectations/scope.py)
     return applies
 
 

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from expectations.checks import CHECKS, FRAMES, Check
-from expectations.runner import (SUITE_NAMES, Validation, _clean, _quiet_gx, agree, check_result, prepare_frames,
-                                 run_suites)
+from expectations.runner import (SUITE_NAMES, Validation, _quiet_gx, agree, check_result, plain_records,
+                                 prepare_frames, run_suites)
 
 SCOPE = "_scope"
 SEP = "\x1f"
@@ -46,23 +46,41 @@ class CountyFrames:
     def slugs(self, frame: str = "period") -> list[str]:
         return list(self.spans.get(frame, {}))
 
-    def of(self, slug: str) -> dict[str, pd.DataFrame]:
-        out = {}
-        for name, df in self.whole.items():
-            at = self.spans[name].get(slug)
-            out[name] = df.iloc[0:0] if at is None else df.iloc[at] if isinstance(at, slice) else df.take(at)
-        return out
+    def of(self, slug: str) -> Mapping[str, pd.DataFrame]:
+        """The county's share: each frame sliced when first read (a check that applies reads a few)."""
+        return _Share(self, slug)
+
+    def take(self, name: str, slug: str) -> pd.DataFrame:
+        df = self.whole[name]
+        at = self.spans[name].get(slug)
+        return df.iloc[0:0] if at is None else df.iloc[at] if isinstance(at, slice) else df.take(at)
 
     def records(self, frame: str, slug: str) -> list[dict]:
-        """A county's rows of a frame as dicts (the whole frame converted once, then grouped)."""
+        """A county's rows of a frame as plain dicts (the whole frame converted once, then grouped)."""
         if frame not in self._records:
             grouped: dict[str, list[dict]] = {}
             df = self.whole.get(frame)
             if df is not None and len(df):
-                for row in df.to_dict("records"):
+                for row in plain_records(df):
                     grouped.setdefault(row["county_slug"], []).append(row)
             self._records[frame] = grouped
         return self._records[frame].get(slug, [])
+
+
+class _Share(Mapping):
+    def __init__(self, frames: CountyFrames, slug: str):
+        self._frames, self._slug, self._taken = frames, slug, {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._taken:
+            self._taken[name] = self._frames.take(name, self._slug)
+        return self._taken[name]
+
+    def __iter__(self):
+        return iter(self._frames.whole)
+
+    def __len__(self) -> int:
+        return len(self._frames.whole)
 
 
 def _spans(df: pd.DataFrame) -> dict:
@@ -108,7 +126,7 @@ def _rows_by_county(er) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for row in (er.result or {}).get("unexpected_index_list") or []:
         if isinstance(row, Mapping):
-            out.setdefault(row.get(SCOPE), []).append({k: _clean(v) for k, v in row.items() if k != SCOPE})
+            out.setdefault(row.get(SCOPE), []).append({k: v for k, v in row.items() if k != SCOPE})
     return out
 
 
@@ -135,6 +153,17 @@ def validate_counties(frames: Mapping[str, Mapping[str, pd.DataFrame]], *, block
     return validations, outcomes
 
 
+def _judged_by_county(shares: CountyFrames) -> dict[str, dict[str, int]]:
+    """check → county → rows its rule judged, for the rule checks (``Check.applies`` is ``_judged``: at
+    least one row): one grouping of the unit summary instead of one slice per county and check."""
+    summary = shares.whole.get("rule_summary")
+    rule_checks = [c for c in CHECKS if getattr(c.applies, "summary_column", None)]
+    if summary is None or not len(summary):
+        return {c.name: {} for c in rule_checks}
+    sums = summary.groupby("county_slug", sort=False)[[c.applies.summary_column for c in rule_checks]].sum()
+    return {c.name: sums[c.applies.summary_column].to_dict() for c in rule_checks}
+
+
 def validate_region(shares: CountyFrames, slugs: list[str], *, blocking: Mapping[str, Mapping],
                     settings: Mapping[str, Mapping], run_name: str = "region"
                     ) -> tuple[dict[str, Validation], dict[str, list]]:
@@ -142,7 +171,9 @@ def validate_region(shares: CountyFrames, slugs: list[str], *, blocking: Mapping
     Returns (slug → Validation, slug → [(check, er, suite result)] for its Data Docs)."""
     _quiet_gx()
     county = {slug: shares.of(slug) for slug in slugs}
-    applies = {slug: [c for c in CHECKS if c.applies(county[slug])] for slug in slugs}
+    judged = _judged_by_county(shares)
+    applies = {slug: [c for c in CHECKS if (judged[c.name].get(slug, 0) > 0 if c.name in judged
+                                            else c.applies(county[slug]))] for slug in slugs}
     groups: dict[str, list[str]] = {}
     for slug in slugs:
         groups.setdefault(json.dumps(settings.get(slug) or {}, sort_keys=True, default=str), []).append(slug)
@@ -166,7 +197,7 @@ def validate_region(shares: CountyFrames, slugs: list[str], *, blocking: Mapping
                 rows = [_unscoped(r, check) for r in rows_by[check.name].get(slug, ())]
                 success = not rows
                 if check.findings_frame:  # GX judged the county's unit summary; the items are its findings
-                    rows = [{k: _clean(v) for k, v in r.items() if k != "county_slug"}
+                    rows = [{k: v for k, v in r.items() if k != "county_slug"}
                             for r in shares.records(check.findings_frame, slug)]
                     agree(check, success, rows)
                 results.append(check_result(check, success, rows, county[slug], blocking.get(slug) or {}))
