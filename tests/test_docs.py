@@ -47,6 +47,8 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
         (0, ["栏目列表页（column_list）", "预设 empirecms", "共22条，共2页，当前第2页"]),
     "inspect tests/fixtures/real_portal/other_wanzai_article_1.html --json":
         (0, ['"kind": "article"', '"索引号": "014742224A/2023-0043406"', '"发布机构": "万载县统计局"']),
+    "docs 2021H1": (0, ["var/work/validation/huarong/2021H1/index.html"]),
+    "docs 2021H1 --config data/counties/huarong.toml": (0, ["var/work/validation/huarong/2021H1/index.html"]),
     "doctor": (0, ["正常 仓库", "正常 输出目录"]),
     "vacuum": (0, ["已整理", "MB →"]),
     "server start": (0, ["Prefect 服务器已在运行：http://127.0.0.1:"]),

@@ -182,3 +182,36 @@ def test_charts_reused_while_their_data_is_unchanged(tmp_path):
     for png in (cache / "charts").rglob("*.png"):
         png.unlink()
     assert cached_charts(context(3), tmp_path / "four", cache) is None  # a cache entry missing a file: not used
+
+
+def test_the_transform_is_skipped_when_the_inputs_are_unchanged(tmp_path):
+    """The transform step (pipeline.transform, as the flow calls it) rebuilds only when its inputs'
+    fingerprint changed, and returns the same rows per mart either way (run.json's "marts")."""
+    from transforms import builds
+
+    warehouse = _warehouse_with_crawl(tmp_path, datetime.now(timezone.utc).replace(tzinfo=None))
+    first = pipeline.transform(warehouse, "huarong", "2021H1")
+    with runner.connect(warehouse) as con:
+        built_at = con.execute("SELECT built_at FROM build_fingerprints").fetchall()
+    assert pipeline.transform(warehouse, "huarong", "2021H1") == first
+    with runner.connect(warehouse) as con:
+        assert con.execute("SELECT built_at FROM build_fingerprints").fetchall() == built_at  # not rebuilt
+        load_crawl(con, county_slug="huarong", crawl_id="c2", portal="demo", summary={}, items=[{
+            "url": "http://p/1", "title": "通知", "unit_raw": "司法局", "column": "通知公告", "publish_date": "2021-03-01"}])
+        stale = builds.fingerprint(con, "huarong", "2021H1")
+    assert pipeline.transform(warehouse, "huarong", "2021H1") != first
+    with runner.connect(warehouse) as con:
+        assert con.execute("SELECT fingerprint FROM build_fingerprints").fetchall() == [(stale,)]
+
+
+def test_zwgk_docs_bad_input_is_one_line_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    cli = CliRunner()
+    result = cli.invoke(app, ["docs", "2021H9", "--warehouse", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2 and "不是可识别的期间" in result.output and "Traceback" not in result.output
+    result = cli.invoke(app, ["docs", "2021H1", "--warehouse", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2 and "仓库不存在" in result.output
+    assert not (tmp_path / "none.duckdb").exists()

@@ -4,8 +4,6 @@ made before that list existed gets it when opened."""
 
 from __future__ import annotations
 
-import duckdb
-
 from flows.ingest.crawler.parse.articles import format_facts
 from flows.ingest.crawler.parse.markup import parse_html
 from transforms import runner
@@ -66,7 +64,7 @@ def test_a_warehouse_made_before_the_list_gets_it_when_opened(tmp_path):
     load_crawl(con, county_slug="x", crawl_id="c1", summary={}, columns=[], items=[item("http://p/1", {})])
     load_crawl(con, county_slug="x", crawl_id="c2", summary={}, columns=[], items=[item("https://p/1", {})])
     con.close()
-    raw = duckdb.connect(str(path))
+    raw = runner.connect(path, schema=False)
     raw.execute("DROP TABLE raw_superseded_items")  # as an older zwgk left it
     raw.close()
     con = runner.connect(path)
