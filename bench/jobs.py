@@ -89,9 +89,10 @@ def mart_timer(into: dict[str, float]):
 
 @contextmanager
 def part_timer(into: dict[str, float]):
-    """Observe validate_scope without changing it: the seconds of its three parts — the frames of every
-    county (``frames_for_scope``), the one Great Expectations run (``run_suites`` as expectations/scope.py
-    calls it) and the counties' Data Docs results (``county_docs_results`` + ``write_docs_results``)."""
+    """Observe validate_scope without changing it: the seconds of its parts — the frames of every county
+    (``scope_frames``, ``frames_for_scope`` before), the one Great Expectations run (``run_suites`` as
+    expectations/scope.py calls it) and the Data Docs results of the drafts (``county_docs_results`` +
+    ``write_docs_results``); the rest is each county's results and findings."""
     import expectations.scope as scope
     from flows.steps import region
 
@@ -111,6 +112,7 @@ def part_timer(into: dict[str, float]):
         return module, name, original
 
     patched = [w for w in (wrap(region, "frames_for_scope", "frames (one query per frame)"),
+                           wrap(region, "scope_frames", "frames (one query per frame)"),
                            wrap(scope, "run_suites", "Great Expectations run"),
                            wrap(scope, "county_docs_results", "Data Docs results per county"),
                            wrap(scope, "write_docs_results", "Data Docs results per county")) if w]

@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 
 JOB_NAMES = ("zwgk", "pandas", "polars-lazy")
 LARGE = 10_000_000
-GOALS = {"speedup_vs_pandas": 3.5, "speedup_vs_polars": 1.0, "max_peak_mb": 1024, "warm_seconds": 5.0,
-         "warm_vs_floor": 15.0, "warm_peak_mb": 400, "region20_seconds": 60, "region100_seconds": 180}
+# Issue 22's goals: the whole region job at 1e7 in 30 s within 2 GiB, 1e6 in 4 s, 1e5 in 1.5 s (after
+# imports), the counting part no slower than pandas' counts and ranks; a warm zwgk run within 15× the floor.
+GOALS = {"seconds_by_size": {100_000: 1.5, 1_000_000: 4.0, 10_000_000: 30.0}, "max_peak_mb": 2048,
+         "warm_seconds": 5.0, "warm_vs_floor": 15.0, "warm_peak_mb": 400, "region20_seconds": 60,
+         "region100_seconds": 180}
 
 
 def machine() -> dict:
@@ -113,11 +116,12 @@ def aggregate_section(records: list[dict]) -> list[str]:
         "(`transforms/load/*.sql`), then the region run's own steps as `zwgk run --region` calls them — "
         "`flows/steps/region.py` `transform_scope` (every county's rule settings and working days, then the marts "
         "of all counties in one pass: `transforms.runner.run_scope`) and `validate_scope` (the flows' validation "
-        "frames of every county, one Great Expectations run over them with the project's checks, each county's "
-        "result and Data Docs file derived from it). On a checkout without those steps the job calls "
+        "frames of every county at their aggregate grain, one Great Expectations run over them with the project's "
+        "checks, each county's result derived from it, the Data Docs results written for the drafts only). On a checkout without those steps the job calls "
         "`runner.run_scope` (or `run_marts` per pair), `frames_for` and `expectations.runner.validate` directly; "
         "the *built by* column says which ran. The marts "
-        "include staging (newest record per URL, reposts, names through the registry) and the five rule marts. "
+        "include staging (newest record per URL, reposts, names through the registry) and the five rule marts; the "
+        "checks validate the marts' per-unit summary and read the rules' flagged items as findings. "
         "**pandas** and **polars-lazy** do the counts and ranks alone (period filter, names through the registry, "
         "zeros for silent units, ordinal rank within county × category by count then display order) and four "
         "checks in dataframe code. The three ranked results (county, unit, count, rank) are compared row by row "
@@ -186,40 +190,50 @@ def _stages(stages: dict | None) -> str:
 
 
 def _aggregate_goals(by: dict) -> list[str]:
+    sizes = sorted({size for (job, size) in by if job == "zwgk"})
+    out = ["Goals (issue 22), same run:", "", "| goal | measured | |", "| --- | --- | --- |"]
+    per_million = []
+    for size in sizes:
+        z = by.get(("zwgk", size))
+        limit = GOALS["seconds_by_size"].get(size)
+        if not z or z.get("cut"):
+            out.append(f"| {size_label(size)}: whole job ≤ {limit} s | cut after {z['cut']:.0f} s | **not met** |"
+                       if z else f"| {size_label(size)} | not measured | |")
+            continue
+        per_million.append(f"{size_label(size)} {z['seconds'] / size * 1e6:.2f} s")
+        if limit is not None:
+            out.append(f"| {size_label(size)}: whole job ≤ {limit:g} s (after imports) | {z['seconds']:.2f} s | "
+                       f"{_yes(z['seconds'] <= limit)} |")
     z, pd_, pl = (by.get((j, LARGE)) for j in JOB_NAMES)
-    if not (z and pd_ and pl) or z.get("cut"):
-        reason = (f"zwgk at 1e7 was cut after {z['cut']:.0f} s (`--job-timeout`); stages done by then: "
-                  f"{_stages(z.get('stages_done'))}; peak RSS of its process tree by then ≥ "
-                  f"{z.get('polled_peak_mb', 0):.0f} MB") if z and z.get("cut") else "1e7 was not measured in this run"
-        return [f"Goals at 1e7 (≥ 3.5× pandas, ≥ 1.0× polars-lazy, < 1 GiB): not measured — {reason}.", ""]
-    vs_pd, vs_pl = pd_["seconds"] / z["seconds"], pl["seconds"] / z["seconds"]
-    out = ["Goals for zwgk at 1e7 records (same run):", "", "| goal | measured | |", "| --- | --- | --- |",
-           f"| ≥ 3.5× faster than pandas | {vs_pd:.2f}× ({z['seconds']:.1f} s vs {pd_['seconds']:.1f} s) | "
-           f"{_yes(vs_pd >= GOALS['speedup_vs_pandas'])} |",
-           f"| ≥ 1.0× polars-lazy | {vs_pl:.2f}× ({pl['seconds']:.1f} s) | {_yes(vs_pl >= GOALS['speedup_vs_polars'])} |",
-           f"| peak RSS < 1 GiB | {z['peak_rss_mb']:.0f} MB | {_yes(z['peak_rss_mb'] < GOALS['max_peak_mb'])} |", ""]
-    if vs_pd < GOALS["speedup_vs_pandas"] or vs_pl < GOALS["speedup_vs_polars"] or z["peak_rss_mb"] >= GOALS["max_peak_mb"]:
-        stages = z.get("stages", {})
-        worst = max((k for k in stages if k != "write result"), key=stages.get, default=None)
-        rows = z.get("frame_rows") or {}
+    if z and not z.get("cut"):
+        out.append(f"| 1e7: peak RSS ≤ 2 GiB | {z['peak_rss_mb']:.0f} MB | {_yes(z['peak_rss_mb'] <= GOALS['max_peak_mb'])} |")
+    counting = {}
+    if z and pd_ and not z.get("cut"):
         marts = z.get("mart_seconds") or {}
         counting = {k: v for k, v in marts.items() if not k.startswith("rule_")}
-        rules = {k: v for k, v in marts.items() if k.startswith("rule_")}
         pd_agg = (pd_.get("stages") or {}).get("aggregate + rank")
-        pl_agg = (pl.get("stages") or {}).get("aggregate + rank")
-        out += [f"Where zwgk's time goes at 1e7 (the measured reason): {worst} takes {stages.get(worst, 0):.1f} s of "
-                f"{z['seconds']:.1f} s ({_stages({k: v for k, v in stages.items() if k != 'write result'})})"
-                + (f"; the validation frames hold {sum(rows.values()):,} rows, validated in pandas by GX" if rows else "")
-                + "." + _parts(z.get("validate_parts")) + _mart_rows(z.get("mart_rows")), "",
-                f"- The counting part alone — staging and the count marts, {sum(counting.values()):.1f} s "
-                f"({', '.join(f'{k} {v:.1f}' for k, v in sorted(counting.items(), key=lambda kv: -kv[1])[:4])}) — "
-                f"against pandas' {pd_agg} s and polars' {pl_agg} s for their aggregate + rank stage. zwgk's counts "
-                "also keep the newest record of each URL, fold reposts into their original and resolve names "
-                "through the registry by date, which the dataframe jobs do not.",
-                f"- The five rule marts: {sum(rules.values()):.1f} s; the rules read every item of the period, and "
-                "their marts (one row per item for timeliness, formatting and wrong-column) are what the checks "
-                "validate row by row: Great Expectations evaluates them in pandas, which is where the time and the "
-                "memory of validate_scope go. pandas and polars run four checks on the ranked units only.", ""]
+        if pd_agg:
+            out.append(f"| 1e7: counting part (staging, count marts, ranks) no slower than pandas' counts and ranks | "
+                       f"{sum(counting.values()):.1f} s vs {pd_agg:.1f} s | {_yes(sum(counting.values()) <= pd_agg)} |")
+    out += ["", "Seconds per million records: " + (", ".join(per_million) or "none") + " (near-linear growth keeps "
+            "these close).", ""]
+    if z and not z.get("cut") and z["seconds"] > GOALS["seconds_by_size"][LARGE]:
+        stages = {k: v for k, v in (z.get("stages") or {}).items() if k != "write result"}
+        marts = z.get("mart_seconds") or {}
+        rules = {k: v for k, v in marts.items() if k.startswith("rule_")}
+        out += [f"Where zwgk's time goes at 1e7 (the measured reason): {_stages(stages)}."
+                + _parts(z.get("validate_parts")) + _marts(marts) + _mart_rows(z.get("mart_rows")), "",
+                f"- The counting part: {sum(counting.values()):.1f} s "
+                f"({', '.join(f'{k} {v:.1f}' for k, v in sorted(counting.items(), key=lambda kv: -kv[1])[:4])}). "
+                "zwgk's counts also keep the newest record of each URL, fold reposts into their original and resolve "
+                "names through the registry by date, which the dataframe jobs do not.",
+                f"- The five rule marts: {sum(rules.values()):.1f} s. Three of them keep one row per item of the "
+                "period (timeliness, formatting, wrong-column: the findings live there, and run.json counts their "
+                "rows), so each writes ~N rows with their text columns on this 2-core machine. What would close "
+                "it: keep the flagged items only (the per-unit counts of items judged come from the count marts), "
+                "which changes what run.json reports per mart — a decision for the office, not taken here.",
+                "- Validation reads the per-unit summary and the flagged items only (the GX run above); what is "
+                "left is per-county Python (each county's results and findings).", ""]
     return out
 
 

@@ -79,14 +79,21 @@ def test_report_states_each_goal_met_or_why_not():
 
     info = {"cpu_model": "test", "logical_cores": 2, "physical_cores": 2, "memory_gib": 1, "platform": "p",
             "python": "3", "versions": {}, "date": "d", "load_average_start": [0], "checkout_unchanged": True}
-    fast = [_job("zwgk", 2.0, 500, stages={"marts": 1.5, "validate": 0.5}), _job("pandas", 8.0, 900),
+    fast = [_job("zwgk", 20.0, 1500, stages={"marts": 15.0, "validate": 5.0}, mart_seconds={"stg_crawled_items": 3.0,
+                 "unit_period_counts": 1.0, "rule_formatting": 9.0}), _job("pandas", 8.0, 900, stages={"aggregate + rank": 6.0}),
             _job("polars-lazy", 2.5, 400)]
     page = report(fast, info, {})
-    assert "| ≥ 3.5× faster than pandas | 4.00×" in page and "| peak RSS < 1 GiB | 500 MB | met |" in page
-    assert "measured reason" not in page
-    slow = [_job("zwgk", 40.0, 1500, stages={"marts": 30.0, "validate": 10.0}), *fast[1:]]
+    assert "| 1e7: whole job ≤ 30 s (after imports) | 20.00 s | met |" in page
+    assert "| 1e7: peak RSS ≤ 2 GiB | 1500 MB | met |" in page
+    assert "counting part (staging, count marts, ranks) no slower than pandas' counts and ranks | 4.0 s vs 6.0 s | met |" in page
+    assert "Seconds per million records: 1e7 2.00 s" in page and "measured reason" not in page
+    slow = [_job("zwgk", 40.0, 2500, stages={"marts": 30.0, "validate": 10.0}, mart_seconds={"stg_crawled_items": 9.0,
+                 "rule_formatting": 20.0}), *fast[1:]]
     page = report(slow, info, {})
-    assert "**not met**" in page and "measured reason): marts takes 30.0 s" in page
+    assert "| 1e7: whole job ≤ 30 s (after imports) | 40.00 s | **not met** |" in page
+    assert "| 1e7: peak RSS ≤ 2 GiB | 2500 MB | **not met** |" in page
+    assert "9.0 s vs 6.0 s | **not met** |" in page
+    assert "measured reason): marts 30.0 s, validate 10.0 s" in page and "What would close it" in page
     cut = [{"name": "zwgk", "size": 10_000_000, "counties": 3000, "cut": 600, "stages_done": {"marts": 420.0},
             "polled_peak_mb": 2048}, *fast[1:]]
     page = report(cut, info, {})
