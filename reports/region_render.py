@@ -30,7 +30,8 @@ def render_region_html(context: dict, out_dir: Path) -> Path:
 STATUS_LABELS = {"final": "正式稿", "draft": "草稿", "failed": "未完成"}
 
 
-def render_validation_index(region: str, period: str, counties: list[dict], out_dir: str | Path) -> Path:
+def render_validation_index(region: str, period: str, counties: list[dict], out_dir: str | Path,
+                            warehouse: str | Path) -> Path:
     """validation.html: one page indexing every county's Data Docs — a link where they were rendered
     (a draft), the ``zwgk docs`` command that renders them otherwise. Drafts and failures first."""
     out_dir = Path(out_dir)
@@ -39,7 +40,8 @@ def render_validation_index(region: str, period: str, counties: list[dict], out_
     for c in sorted(counties, key=lambda c: ({"failed": 0, "draft": 1}.get(c["status"], 2), c["county_slug"])):
         index = Path(c["out_dir"]) / "validation" / "index.html" if c.get("out_dir") else None
         docs = os.path.relpath(index, out_dir) if index is not None and index.exists() else None
-        command = f"zwgk docs {p.code} --config {c['config']}" if c["status"] != "failed" else None
+        command = (f"zwgk docs {p.code} --config {c['config']} --warehouse {warehouse}"
+                   if c["status"] != "failed" else None)
         rows.append({"county": c["county"], "status_label": STATUS_LABELS.get(c["status"], c["status"]),
                      "failed_checks": c.get("failed_checks") or [], "docs": docs, "command": command,
                      "error": c.get("error")})

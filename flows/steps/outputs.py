@@ -221,7 +221,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
     docs = validation.get("docs_index")
     docs_rel = str(Path(docs).relative_to(out_dir)) if docs and Path(docs).is_relative_to(out_dir) else docs
     # a region renders Data Docs only for a draft (expectations: flows/steps/region.py validate_scope)
-    hint = (f"zwgk docs {period} --config {config.path}" if "docs_results" in validation
+    hint = (f"zwgk docs {period} --config {config.path} --warehouse {warehouse}" if "docs_results" in validation
             and not validation["docs_results"] and not docs else None)
     with runner.connect(warehouse, read_only=read_only) as con:
         context = build_context(

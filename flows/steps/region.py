@@ -181,7 +181,8 @@ def render_region(cfg, region_db: str | Path, period: str, counties: list[dict],
     finally:
         con.close()
     outputs["units.csv"] = "units.csv"
-    outputs["validation.html"] = render_validation_index(context["region"], period, counties, out_dir).name
+    outputs["validation.html"] = render_validation_index(context["region"], period, counties, out_dir,
+                                                           region_db).name
     outputs["region.json"] = "region.json"
     summary = region_summary(context, outputs)
     summary.update({"started_at": extra.get("started_at"), "finished_at": now_iso(),

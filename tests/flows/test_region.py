@@ -281,7 +281,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
             assert html_a == html_b
             assert _names(a) == _names(b)
         else:  # a final county's are not: its footer gives the command that renders them, nothing else differs
-            command = f"zwgk docs {PERIOD} --config {c.config}"
+            command = f"zwgk docs {PERIOD} --config {c.config} --warehouse {work / 'region-synth.duckdb'}"
             assert f"数据核查报告可运行 {command} 生成" in html_a and "validation/index.html" not in html_a
             assert html_a.replace(f"可运行 {command} 生成", "见 validation/index.html") == html_b
             assert _names(a) == [n for n in _names(b) if not n.startswith("validation/")]
@@ -298,7 +298,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
         if county_runs[c.slug]["status"] == "draft":
             assert f'href="../../{c.slug}/{PERIOD}/validation/index.html"' in index
         else:
-            assert f"zwgk docs {PERIOD} --config {c.config}" in index
+            assert f"zwgk docs {PERIOD} --config {c.config} --warehouse {work / 'region-synth.duckdb'}" in index
 
     # The region ranking is the one computed here from the one-by-one runs.
     totals = {slug: s["totals"] for slug, s in sequential.items()}
