@@ -86,6 +86,78 @@ def _has_ranks(frames: dict) -> bool:
     return bool(len(rows)) and bool(rows["has_rank_column"].any())
 
 
+def _d(value) -> str:
+    """2021年3月1日 for a date (or its ISO text); '' for none."""
+    if value is None or value != value:
+        return ""
+    text = str(value)[:10]
+    y, m, d = text.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+_AGE = {"days": "天", "day": "天", "weeks": "周", "week": "周", "months": "个月", "month": "个月",
+        "years": "年", "year": "年"}
+
+
+def _age(text: str) -> str:
+    n, unit = str(text).split()
+    return "两周" if (n, unit) == ("14", "days") else f"{n}{_AGE.get(unit, unit)}"
+
+
+def _freshness_message(r: dict) -> str:
+    where = f"{r['unit']}“{r['column']}”栏目" if r.get("unit") and r["unit"] not in str(r["column"]) \
+        else f"“{r['column']}”栏目"
+    verdict = r["verdict"]
+    if verdict == "blank":
+        return f"{where}为空白栏目，从未发布信息"
+    if verdict == "undated":
+        return f"{where}的信息均无发布日期，视为未更新"
+    if verdict == "unreachable":
+        return f"{where}无法访问（{r.get('crawl_status')}），未能核查更新情况"
+    return f"{where}最后更新于{_d(r['last_publish'])}，超过{_age(r['max_age'])}未更新"
+
+
+def _none_flagged(name: str):
+    """A rule check's expectation on the per-unit summary: no unit has a flagged row."""
+    return _gxe().ExpectColumnValuesToBeBetween(column=f"{name}_flagged", min_value=0, max_value=0)
+
+
+def _summary_columns(name: str) -> tuple[str, ...]:
+    return ("unit", "unit_id", "category", f"{name}_checked", f"{name}_flagged")
+
+
+def _judged(name: str) -> Callable[[dict], bool]:
+    """Whether a rule check runs: its rule judged at least one row (item, column or required item)."""
+    def applies(frames: dict) -> bool:
+        summary = frames.get("rule_summary")
+        return summary is not None and len(summary) > 0 and bool(summary[f"{name}_checked"].sum())
+    applies.summary_column = f"{name}_checked"  # a region sums it per county at once (expectations/scope.py)
+    return applies
+
+
+# Disclosure rules on crawled items (docs/rules.md). Severity: warning unless [rules.severity]
+# makes a rule blocking. check name → rule name, for the config's severities.
+RULE_CHECKS = {
+    "columns_fresh": "column_freshness",
+    "documents_timely": "timeliness",
+    "bodies_well_formatted": "formatting",
+    "key_areas_disclosed": "key_area",
+    "items_in_right_column": "wrong_column",
+}
+
+CRAWL_STATUS = {"partial": "未读完", "blocked": "被拦截", "missing": "不存在", "error": "读取出错"}
+
+
+def _incomplete_message(r: dict) -> str:
+    where = f"{r['unit']}“{r['column']}”栏目" if r.get("unit") and r["unit"] not in str(r["column"]) \
+        else f"“{r['column']}”栏目"
+    reason = f"：{r['reason']}" if r.get("reason") else ""
+    return (f"{where}未能完整采集（{CRAWL_STATUS.get(r['status'], r['status'])}{reason}），"
+            f"按门户采集统计的条数可能偏少")
+
+
+# Every check, in the order results are reported: the bulletin's own numbers, the reconciliation with the
+# portal, the five disclosure rules, the claims of the text, the dates, the crawl's completeness.
 CHECKS: tuple[Check, ...] = (
     Check(
         name="table_totals_match",
@@ -238,9 +310,6 @@ CHECKS: tuple[Check, ...] = (
         message=lambda r: f"“{r['unit_raw']}”不在单位名册中（{r['where']}）：请核对名称，或在名册中补充别名",
         applies=_registry_loaded,
     ),
-)
-
-CHECKS = CHECKS + (
     Check(
         name="reported_matches_crawled",
         code="reconciliation_mismatch",
@@ -260,70 +329,6 @@ CHECKS = CHECKS + (
             int(f["reconciliation"]["reported"].fillna(0).sum()) if len(f["reconciliation"]) else None,
         ),
     ),
-)
-
-
-
-def _d(value) -> str:
-    """2021年3月1日 for a date (or its ISO text); '' for none."""
-    if value is None or value != value:
-        return ""
-    text = str(value)[:10]
-    y, m, d = text.split("-")
-    return f"{int(y)}年{int(m)}月{int(d)}日"
-
-
-_AGE = {"days": "天", "day": "天", "weeks": "周", "week": "周", "months": "个月", "month": "个月",
-        "years": "年", "year": "年"}
-
-
-def _age(text: str) -> str:
-    n, unit = str(text).split()
-    return "两周" if (n, unit) == ("14", "days") else f"{n}{_AGE.get(unit, unit)}"
-
-
-def _freshness_message(r: dict) -> str:
-    where = f"{r['unit']}“{r['column']}”栏目" if r.get("unit") and r["unit"] not in str(r["column"]) \
-        else f"“{r['column']}”栏目"
-    verdict = r["verdict"]
-    if verdict == "blank":
-        return f"{where}为空白栏目，从未发布信息"
-    if verdict == "undated":
-        return f"{where}的信息均无发布日期，视为未更新"
-    if verdict == "unreachable":
-        return f"{where}无法访问（{r.get('crawl_status')}），未能核查更新情况"
-    return f"{where}最后更新于{_d(r['last_publish'])}，超过{_age(r['max_age'])}未更新"
-
-
-def _none_flagged(name: str):
-    """A rule check's expectation on the per-unit summary: no unit has a flagged row."""
-    return _gxe().ExpectColumnValuesToBeBetween(column=f"{name}_flagged", min_value=0, max_value=0)
-
-
-def _summary_columns(name: str) -> tuple[str, ...]:
-    return ("unit", "unit_id", "category", f"{name}_checked", f"{name}_flagged")
-
-
-def _judged(name: str) -> Callable[[dict], bool]:
-    """Whether a rule check runs: its rule judged at least one row (item, column or required item)."""
-    def applies(frames: dict) -> bool:
-        summary = frames.get("rule_summary")
-        return summary is not None and len(summary) > 0 and bool(summary[f"{name}_checked"].sum())
-    applies.summary_column = f"{name}_checked"  # a region sums it per county at once (expectations/scope.py)
-    return applies
-
-
-# Disclosure rules on crawled items (docs/rules.md). Severity: warning unless [rules.severity]
-# makes a rule blocking. check name → rule name, for the config's severities.
-RULE_CHECKS = {
-    "columns_fresh": "column_freshness",
-    "documents_timely": "timeliness",
-    "bodies_well_formatted": "formatting",
-    "key_areas_disclosed": "key_area",
-    "items_in_right_column": "wrong_column",
-}
-
-CHECKS = CHECKS + (
     Check(
         name="columns_fresh",
         code="column_freshness",
@@ -392,9 +397,6 @@ CHECKS = CHECKS + (
         applies=_judged("items_in_right_column"),
         findings_query="findings_items_in_right_column",
     ),
-)
-
-CHECKS = CHECKS + (
     Check(
         name="claims_match_ranks",
         code="claim_inconsistent",
@@ -411,9 +413,6 @@ CHECKS = CHECKS + (
         ),
         applies=lambda frames: bool(len(frames.get("claims", ()))),
     ),
-)
-
-CHECKS = CHECKS + (
     Check(
         name="dates_plausible",
         code="implausible_date",
@@ -428,20 +427,6 @@ CHECKS = CHECKS + (
         applies=_judged("dates_plausible"),
         findings_query="findings_dates_plausible",
     ),
-)
-
-CRAWL_STATUS = {"partial": "未读完", "blocked": "被拦截", "missing": "不存在", "error": "读取出错"}
-
-
-def _incomplete_message(r: dict) -> str:
-    where = f"{r['unit']}“{r['column']}”栏目" if r.get("unit") and r["unit"] not in str(r["column"]) \
-        else f"“{r['column']}”栏目"
-    reason = f"：{r['reason']}" if r.get("reason") else ""
-    return (f"{where}未能完整采集（{CRAWL_STATUS.get(r['status'], r['status'])}{reason}），"
-            f"按门户采集统计的条数可能偏少")
-
-
-CHECKS = CHECKS + (
     Check(
         name="columns_complete",
         code="crawl_incomplete",

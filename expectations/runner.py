@@ -162,20 +162,20 @@ def run_suites(prepared: Mapping[str, pd.DataFrame], selected: list[Check], *, s
             _named_rows(er, prepared[frame], index_columns)
             outcomes.append((check, er, suite_result))
         if site_names:
-            _store(context, suite_result, f"{run_name}.{SUITE_NAMES[frame]}", run_time,
-                   f"warehouse-{SUITE_NAMES[frame]}")
+            _store(context, suite_result, run_time, f"warehouse-{SUITE_NAMES[frame]}")
     if site_names and suites:
         context.build_data_docs(site_names=site_names)
     return outcomes, suites
 
 
-def _store(context, suite_result, run_name: str, run_time, batch_identifier: str) -> None:
-    """A suite result into the context's validation store, keyed as a checkpoint run would key it."""
+def _store(context, suite_result, run_time, batch_identifier: str) -> None:
+    """A suite result into the context's validation store, keyed as a checkpoint run without a run name
+    keys it (the same Data Docs paths whether a county is validated alone or in a region)."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (ExpectationSuiteIdentifier,
                                                                             ValidationResultIdentifier)
 
-    run = RunIdentifier(run_name=run_name, run_time=run_time)
+    run = RunIdentifier(run_name=None, run_time=run_time)
     suite_result.meta = {**(suite_result.meta or {}), "run_id": run}
     key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(suite_result.suite_name),
                                      run_id=run, batch_identifier=batch_identifier)
