@@ -215,8 +215,9 @@ def _aggregate_goals(by: dict) -> list[str]:
         if pd_agg:
             out.append(f"| 1e7: counting part (staging, count marts, ranks) no slower than pandas' counts and ranks | "
                        f"{sum(counting.values()):.1f} s vs {pd_agg:.1f} s | {_yes(sum(counting.values()) <= pd_agg)} |")
-    out += ["", "Seconds per million records: " + (", ".join(per_million) or "none") + " (near-linear growth keeps "
-            "these close).", ""]
+    out += ["", "Seconds per million records: " + (", ".join(per_million) or "none") + " (a build's fixed costs "
+            "per model weigh most at the smallest size; between the two largest the growth is near-linear when "
+            "the figures are close).", ""]
     if z and not z.get("cut") and z["seconds"] > GOALS["seconds_by_size"][LARGE]:
         stages = {k: v for k, v in (z.get("stages") or {}).items() if k != "write result"}
         marts = z.get("mart_seconds") or {}
@@ -280,8 +281,9 @@ def _warm_reason(warm: dict, ratio: float) -> list[str]:
             f"interpreter: {imported}) and the run's creation on the server; the flow {b['flow']:.2f} s — its tasks "
             f"(s, each from the event before it): {tasks}; closing the flow run {b['closing_flow_run']:.2f} s; "
             f"then {b['after_flow']:.2f} s to print the summary and exit (Prefect's log and event workers "
-            "drained). The crawl is skipped and the validation, charts, documents and PDF come from their caches; "
-            "the transform still rebuilds the county's marts on every run, and every task is a Prefect task run "
+            "drained). The crawl is skipped, the transform's build too (its inputs' fingerprint is unchanged: it "
+            "loads the rule settings and working days, hashes its inputs and reads the marts' row counts), and the "
+            "validation, charts, documents and PDF come from their caches; every task is a Prefect task run "
             "recorded on the server. Most of the rest is Prefect's and the libraries' fixed cost per command "
             "(imports, the flow run's creation and closing, the exit), which the floor script does not pay.", ""]
 
