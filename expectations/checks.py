@@ -36,11 +36,16 @@ class Check:
     expectation: Callable[[dict], Any]  # settings → the GX expectation (GX is imported lazily)
     index_columns: tuple[str, ...]
     message: Callable[[dict], str]  # one finding message from one offending row
-    applies: Callable[[dict], bool] = lambda frames: True  # frames → whether the check runs
+    # frames → whether the check runs. Always an "exists" test (some row of some frame is so), so a
+    # check that does not apply to a region's frames put together applies to none of its counties
+    # (expectations/scope.py asks the whole region first).
+    applies: Callable[[dict], bool] = lambda frames: True
     group_by: str | None = None  # merge offending rows into one finding per value of this column
     blocking: bool | None = None  # default: severity == "error"
-    # frames → (observed, expected) for run.json; default: offending rows against 0
-    summarize: Callable[[dict], tuple[Any, Any]] | None = None
+    # (observed, expected) for run.json, from the county's rows: it is given ``rows(frame)`` → that
+    # frame's rows as plain dicts (expectations/runner.py ``plain_records``); default: offending rows
+    # against 0
+    summarize: Callable[[Callable[[str], list[dict]]], tuple[Any, Any]] | None = None
     # A rule check over items: GX validates the rule's per-unit summary (frame ``rule_summary``, columns
     # ``<name>_checked`` / ``<name>_flagged``) and the findings are the offending items this query of
     # transforms/queries/ returns from the rule's mart (frame ``findings:<name>``), never a frame of
@@ -168,9 +173,9 @@ CHECKS: tuple[Check, ...] = (
         expectation=lambda s: _gxe().ExpectColumnPairValuesToBeEqual(
             column_A="sum", column_B="printed_total", ignore_row_if="either_value_is_missing"),
         index_columns=("table_no", "category", "sum", "printed_total", "total_where"),
-        summarize=lambda f: (
-            {str(c): _int(v) for c, v in zip(f["tables"]["category"].tolist(), f["tables"]["printed_total"].tolist())},
-            {str(c): _int(v) for c, v in zip(f["tables"]["category"].tolist(), f["tables"]["sum"].tolist())},
+        summarize=lambda rows: (
+            {str(r["category"]): _int(r["printed_total"]) for r in rows("tables")},
+            {str(r["category"]): _int(r["sum"]) for r in rows("tables")},
         ),
         message=lambda r: (
             f"附件{_n(r['table_no'])}（{r['category']}）合计栏为{_n(r['printed_total'])}条，"
@@ -199,9 +204,9 @@ CHECKS: tuple[Check, ...] = (
         expectation=lambda s: _gxe().ExpectColumnPairValuesToBeEqual(
             column_A="stated_in_text", column_B="sum_of_tables", ignore_row_if="either_value_is_missing"),
         index_columns=("stated_in_text", "sum_of_tables", "stated_total_where"),
-        summarize=lambda f: (
-            _int(f["period"]["stated_in_text"].iloc[0]) if len(f["period"]) else None,
-            _int(f["period"]["sum_of_tables"].iloc[0]) if len(f["period"]) else None,
+        summarize=lambda rows: (
+            _int(rows("period")[0]["stated_in_text"]) if rows("period") else None,
+            _int(rows("period")[0]["sum_of_tables"]) if rows("period") else None,
         ),
         message=lambda r: (
             f"正文所述公开总数{_n(r['stated_in_text'])}条与附件合计{_n(r['sum_of_tables'])}条不一致"
@@ -324,9 +329,9 @@ CHECKS: tuple[Check, ...] = (
             f"网站实际采集{_n(r['crawled'])}条（相差{abs(int(r['difference']))}条）"
         ),
         applies=lambda frames: bool(len(frames.get("reconciliation", ()))),
-        summarize=lambda f: (
-            int(f["reconciliation"]["crawled"].sum()) if len(f["reconciliation"]) else None,
-            int(f["reconciliation"]["reported"].fillna(0).sum()) if len(f["reconciliation"]) else None,
+        summarize=lambda rows: (
+            sum(_int(r["crawled"]) or 0 for r in rows("reconciliation")) if rows("reconciliation") else None,
+            sum(_int(r["reported"]) or 0 for r in rows("reconciliation")) if rows("reconciliation") else None,
         ),
     ),
     Check(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from datetime import datetime, timezone
@@ -104,7 +104,8 @@ def validate(
     blocking = dict(blocking or {})
     selected = [c for c in checks if c.applies(prepared)]
     outcomes, _ = run_suites(prepared, selected, settings=settings, run_name=run_name, docs_dir=docs_dir)
-    results = [_result(check, er, prepared, blocking) for check, er, _ in outcomes]
+    rows_of = _records_of(prepared)
+    results = [_result(check, er, prepared, rows_of, blocking) for check, er, _ in outcomes]
     order = {c.name: i for i, c in enumerate(CHECKS)}
     results.sort(key=lambda r: order.get(r.name, len(order)))
     docs_dir = Path(docs_dir).resolve() if docs_dir is not None else None
@@ -224,7 +225,8 @@ def plain_records(df: pd.DataFrame) -> list[dict]:
         else:
             values = [_clean(v) for v in col.tolist()]
         columns.append(values)
-    return [dict(zip(df.columns, row)) for row in zip(*columns)]
+    names = list(df.columns)  # a plain list: iterating pandas' Index once per row costs ~4 µs a column
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _by_meta(meta: Mapping | None) -> Check:
@@ -250,7 +252,20 @@ def _clean(value):
     return value
 
 
-def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapping[str, bool]) -> CheckResult:
+def _records_of(frames: Mapping[str, pd.DataFrame]) -> Callable[[str], list[dict]]:
+    """frame name → its rows as plain dicts (``plain_records``), each frame converted once when first asked."""
+    done: dict[str, list[dict]] = {}
+
+    def rows(name: str) -> list[dict]:
+        if name not in done:
+            df = frames.get(name)
+            done[name] = plain_records(df) if df is not None and len(df) else []
+        return done[name]
+    return rows
+
+
+def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], rows_of: Callable[[str], list[dict]],
+            blocking: Mapping[str, bool]) -> CheckResult:
     if er.exception_info and er.exception_info.get("raised_exception"):
         message = er.exception_info.get("exception_message")
         raise RuntimeError(f"Great Expectations could not evaluate {check.name}: {message}")
@@ -260,7 +275,7 @@ def _result(check: Check, er, frames: Mapping[str, pd.DataFrame], blocking: Mapp
     else:
         raw_rows = (er.result or {}).get("unexpected_index_list") or []
         rows = [{k: _clean(v) for k, v in row.items()} for row in raw_rows if isinstance(row, Mapping)]
-    return check_result(check, bool(er.success), rows, frames, blocking)
+    return check_result(check, bool(er.success), rows, rows_of, blocking)
 
 
 def findings_rows(check: Check, frame: pd.DataFrame | None) -> list[dict]:
@@ -279,9 +294,10 @@ def agree(check: Check, success: bool, rows: list[dict]) -> None:
                            f"({check.findings_query}) returned {len(rows)} rows: the two disagree")
 
 
-def check_result(check: Check, success: bool, rows: list[dict], frames: Mapping[str, pd.DataFrame],
+def check_result(check: Check, success: bool, rows: list[dict], rows_of: Callable[[str], list[dict]],
                  blocking: Mapping[str, bool]) -> CheckResult:
-    """A check's result from its outcome and offending rows: findings, severity, observed/expected."""
+    """A check's result from its outcome and offending rows: findings, severity, observed/expected
+    (``rows_of(frame)``: the county's rows of a frame as plain dicts, which ``Check.summarize`` reads)."""
     findings: list[Finding] = []
     is_blocking = blocking.get(check.name, check.blocking_default)
     severity = "error" if is_blocking else check.severity
@@ -302,7 +318,7 @@ def check_result(check: Check, success: bool, rows: list[dict], frames: Mapping[
         if not findings:  # GX failed without rows (should not happen): still say so
             findings.append(Finding(check.code, severity, f"检查未通过：{check.description}", ""))
     if check.summarize is not None:
-        observed, expected = check.summarize(frames)
+        observed, expected = check.summarize(rows_of)
     else:
         observed, expected = len(rows) if not success else 0, 0
     return CheckResult(

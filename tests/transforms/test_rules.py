@@ -196,6 +196,14 @@ def test_key_area_on_time_late_missing(warehouse):
     assert "林业局未公开2021年部门预算（应于2021年4月20日前公开）" in messages
 
 
+def test_key_area_names_the_same_first_item_every_run(warehouse):
+    """/k1 and /k2 are both 公安局 2021 budgets published on 2021-04-10: the first published is a tie, and
+    the row names the smaller URL (/k1), not whichever the engine met first."""
+    frame = _rules(warehouse, "2021H1")["rule_key_area"]
+    row = frame[(frame["unit"] == "公安局") & (frame["kind"] == "budget")].iloc[0]
+    assert str(row["url"]).endswith("/k1") and str(row["published"])[:10] == "2021-04-10"
+
+
 def test_severity_from_config_makes_a_rule_blocking(warehouse):
     from flows.domain.rules_config import blocking_overrides
 

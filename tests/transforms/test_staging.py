@@ -72,3 +72,21 @@ def test_a_warehouse_made_before_the_list_gets_it_when_opened(tmp_path):
         ("c1", "http://p/1", "newer")]
     assert con.execute("SELECT url FROM stg_crawled_items").fetchall() == [("https://p/1",)]
     con.close()
+
+
+def test_keyword_lists_match_as_like_did(tmp_path):
+    """The rule marts test a title against a key's keywords as one list (stg_rule_keyword_lists); the result
+    is what `title LIKE '%keyword%'` over each keyword row gave, LIKE's wildcards included."""
+    con = runner.connect(tmp_path / "wh.duckdb")
+    keywords = ["预算", "a.b", "1%2", "x_y", "(c)"]
+    con.executemany("INSERT INTO ref_rule_keywords (county_slug, rule, key, keyword) VALUES ('x', 'r', 'k', ?)",
+                    [[k] for k in keywords])
+    (listed,) = con.execute("SELECT keywords FROM stg_rule_keyword_lists WHERE county_slug = 'x'").fetchone()
+    assert sorted(listed) == sorted(keywords)
+    titles = ["2021年部门预算", "aXb", "a.b", "1 and 2", "xzy", "(c)", "c", "无关", "多行\n1\n2"]
+    for title in titles:
+        by_rows = any(con.execute("SELECT ? LIKE '%' || ? || '%'", [title, k]).fetchone()[0] for k in keywords)
+        by_list = con.execute("SELECT len(list_filter(keywords, lambda k: ? LIKE '%' || k || '%')) > 0 "
+                              "FROM stg_rule_keyword_lists WHERE county_slug = 'x'", [title]).fetchone()[0]
+        assert by_list == by_rows, title
+    con.close()

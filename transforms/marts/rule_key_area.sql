@@ -13,10 +13,6 @@ scope AS (
     SELECT county_slug, period, period_start, period_end FROM run_scope
 ),
 
-keywords AS (
-    SELECT county_slug, key, keyword FROM ref_rule_keywords WHERE rule = 'key_area'
-),
-
 settings AS (
     SELECT s.county_slug, s.period,
         max(CASE WHEN r.name = 'key_area.budget_approved' THEN r.value END) AS budget_approved,
@@ -52,35 +48,67 @@ units AS (
                           WHERE county_slug = u.county_slug AND name LIKE 'key_area.category.%')
 ),
 
+any_keyword AS (
+    -- per county, every keyword of every kind, and those of budgets and final accounts
+    -- (stg_rule_keyword_lists)
+    SELECT county_slug, flatten(list(keywords)) AS keywords,
+           flatten(list(keywords) FILTER (WHERE key IN ('budget', 'final'))) AS budget_keywords
+    FROM stg_rule_keyword_lists
+    WHERE rule = 'key_area'
+    GROUP BY county_slug
+),
+
+candidates AS (
+    -- the items whose title has a key-area keyword at all: the only ones the tests below can match
+    -- (a title is tested once here, not once per required item)
+    SELECT i.county_slug, i.unit_id, i.url, i.title, i.publish_date, i.crawl_id
+    FROM source i
+    JOIN any_keyword a ON a.county_slug = i.county_slug
+    WHERE i.unit_id IS NOT NULL AND i.publish_date IS NOT NULL
+      AND len(list_filter(a.keywords, lambda k: i.title LIKE '%' || k || '%')) > 0
+),
+
 titled AS (
     -- an item counts for a kind when its title names the year it is about (2021年部门预算; final
     -- accounts of the year before) and ...
     SELECT r.county_slug, r.period, r.year, r.kind, i.unit_id, i.url, i.title, i.publish_date, i.crawl_id
-    FROM source i
-    JOIN required r ON r.county_slug = i.county_slug AND i.publish_date IS NOT NULL
-    WHERE i.unit_id IS NOT NULL
-      AND i.title LIKE '%' || CAST(r.year + r.doc_year AS VARCHAR) || '%'
+    FROM candidates i
+    JOIN required r ON r.county_slug = i.county_slug
+    WHERE i.title LIKE '%' || CAST(r.year + r.doc_year AS VARCHAR) || '%'
+),
+
+kind_keywords AS (
+    SELECT county_slug, key, keywords FROM stg_rule_keyword_lists WHERE rule = 'key_area'
 ),
 
 by_title AS (
     -- ... has one of the kind's keywords,
     SELECT t.* FROM titled t
-    WHERE EXISTS (SELECT 1 FROM keywords k
-                   WHERE k.county_slug = t.county_slug AND k.key = t.kind AND t.title LIKE '%' || k.keyword || '%')
+    JOIN kind_keywords k ON k.county_slug = t.county_slug AND k.key = t.kind
+    WHERE len(list_filter(k.keywords, lambda w: t.title LIKE '%' || w || '%')) > 0
+),
+
+budget_titled AS (
+    -- ... or, for 三公经费, is a budget or final-accounts item (by its title) whose title lacks the 三公
+    -- keywords (those are matched by title above) ...
+    SELECT t.* FROM titled t
+    JOIN any_keyword a ON a.county_slug = t.county_slug
+    JOIN kind_keywords s ON s.county_slug = t.county_slug AND s.key = 'sangong'
+    WHERE t.kind = 'sangong'
+      AND len(list_filter(a.budget_keywords, lambda w: t.title LIKE '%' || w || '%')) > 0
+      AND len(list_filter(s.keywords, lambda w: t.title LIKE '%' || w || '%')) = 0
 ),
 
 by_body AS (
-    -- ... or, for 三公经费, is a budget or final-accounts item whose body has a 三公 keyword: the body is
-    -- read from the raw record of these few items only (staging carries no body text)
-    SELECT t.* FROM titled t
-    JOIN raw_crawled_items b ON b.crawl_id = t.crawl_id AND b.county_slug = t.county_slug AND b.url = t.url
-    WHERE t.kind = 'sangong'
-      AND EXISTS (SELECT 1 FROM keywords k
-                   WHERE k.county_slug = t.county_slug AND k.key IN ('budget', 'final')
-                     AND t.title LIKE '%' || k.keyword || '%')
-      AND EXISTS (SELECT 1 FROM keywords k
-                   WHERE k.county_slug = t.county_slug AND k.key = 'sangong'
-                     AND b.body_text LIKE '%' || k.keyword || '%')
+    -- ... whose body has a 三公 keyword: the body is read from the raw record of these few items only
+    -- (staging carries no body text)
+    SELECT t.* FROM budget_titled t
+    JOIN (SELECT crawl_id, county_slug, url, body_text FROM raw_crawled_items
+          -- the build's counties only: the scan then skips the other counties' blocks
+          WHERE county_slug IN (SELECT county_slug FROM run_scope)) b
+      ON b.crawl_id = t.crawl_id AND b.county_slug = t.county_slug AND b.url = t.url
+    JOIN kind_keywords s ON s.county_slug = t.county_slug AND s.key = 'sangong'
+    WHERE len(list_filter(s.keywords, lambda w: b.body_text LIKE '%' || w || '%')) > 0
 ),
 
 matches AS (
@@ -90,8 +118,9 @@ matches AS (
 ),
 
 firsts AS (
+    -- the first item published (the smallest URL among items of that day: the same one every run)
     SELECT county_slug, period, year, kind, unit_id, min(publish_date) AS published,
-           arg_min(url, publish_date) AS url, arg_min(title, publish_date) AS title
+           arg_min(url, (publish_date, url)) AS url, arg_min(title, (publish_date, url)) AS title
     FROM matches
     GROUP BY ALL
 ),
