@@ -114,33 +114,3 @@ def render_xlsx(ctx: dict, review: dict, out_dir: Path) -> Path:
     path = out_dir / "review.xlsx"
     wb.save(path)
     return path
-
-
-def bulletin_problem(con, county_slug: str, period) -> dict | None:
-    """The H1 bulletin's 存在问题 item on last year's annual reports: late and missing units.
-
-    Only for a first half-year, and only when the warehouse holds the annual review of the year
-    before (``zwgk annual``); otherwise None, and the bulletin is as before.
-    """
-    from transforms import runner
-
-    if period.kind != "half" or period.n != 1:
-        return None
-    if not runner.scalar(con, runner.sql("queries/annual_review_exists")):
-        return None
-    year = str(period.year - 1)
-    summary = runner.query(con, "annual_summary", county_slug=county_slug, period=year)
-    if summary.empty:
-        return None
-    rows = runner.query(con, "annual_late_missing", county_slug=county_slug, period=year).to_dict("records")
-    if not rows:
-        return None
-    late = [r["unit"] for r in rows if r["has_report"]]
-    missing = [r["unit"] for r in rows if not r["has_report"]]
-    parts = [f"{_names(units)}{label}" for units, label in ((late, "逾期公布"), (missing, "未公布")) if units]
-    return {"rule": "annual_report", "title": "政府信息公开工作年度报告公布不及时", "count": len(rows),
-            "summary": f"{year}年度政府信息公开工作年度报告，{'；'.join(parts)}。", "examples": []}
-
-
-def _names(units: list[str], shown: int = 8) -> str:
-    return "、".join(units) if len(units) <= shown else f"{'、'.join(units[:shown])}等{len(units)}个单位"

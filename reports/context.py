@@ -46,9 +46,9 @@ def build_context(
     p = parse_period(period)
     params = {"county_slug": county_slug, "period": p.code}
     mine = {"county_slugs": [county_slug], "period": p.code}  # the queries the checks share take a list
-    units = runner.query(con, "units_for_period", **params).to_dict("records")
-    tables_rows = runner.query(con, "tables_to_validate", **mine).to_dict("records")
-    totals_rows = runner.query(con, "period_to_validate", **mine).to_dict("records")
+    units = runner.records(con, "units_for_period", **params)
+    tables_rows = runner.records(con, "tables_to_validate", **mine)
+    totals_rows = runner.records(con, "period_to_validate", **mine)
     if not totals_rows:
         raise LookupError(f"仓库中没有 {county_slug} {p.code} 的数据：请先导入该期通报或单位报送表")
     head = totals_rows[0]
@@ -57,18 +57,18 @@ def build_context(
     comparison = _comparison(con, county_slug, p)
     previous = {}
     if comparison:
-        compared = runner.query(con, "units_compared", previous=comparison["period"], **params)
-        previous = {r["unit_key"]: r for r in compared.to_dict("records")}
+        compared = runner.records(con, "units_compared", previous=comparison["period"], **params)
+        previous = {r["unit_key"]: r for r in compared}
 
     tables = _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest)
 
     reconciliation = [
         {"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
          "crawled": _int(r["crawled"]), "difference": _int(r["difference"]), "example_url": r["example_url"]}
-        for r in runner.query(con, "reconciliation_for_period", **mine).to_dict("records")
+        for r in runner.records(con, "reconciliation_for_period", **mine)
     ]
     dates = {"period_start": p.start, "period_end": p.end}
-    unknown = runner.query(con, "crawl_unknown_units", **params, **dates).to_dict("records")
+    unknown = runner.records(con, "crawl_unknown_units", **params, **dates)
 
     rules, problems, rule_codes = _rules_and_problems(con, county_slug, p, params, checks, rules_settings)
 
@@ -158,17 +158,16 @@ def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most,
 
 def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> tuple[list, list, set]:
     """The rule findings (rows), the problems section (rules, check findings, annual reports) and the rule codes."""
-    from reports.problems import build_problems, rule_rows
+    from reports.problems import build_problems, bulletin_problem, rule_rows
 
     severities = (rules_settings or {}).get("severity", {})
-    rules = rule_rows(runner.query(con, "rule_problems", **params), severities)
+    rules = rule_rows(runner.records(con, "rule_problems", **params), severities)
     messages: dict[str, list[str]] = {}
     for c in checks:
         for f in c.get("findings", []):
             messages.setdefault(c.get("code"), []).append(f["message"])
     problems = build_problems(rules, messages, rules_settings)
-    from reports.annual import bulletin_problem  # late and missing annual reports (H1 only; docs/annual-reports.md)
-
+    # late and missing annual reports (H1 only; docs/annual-reports.md)
     annual_item = bulletin_problem(con, county_slug, p)
     if annual_item:
         problems.append(annual_item)

@@ -76,10 +76,10 @@ def build_problems(rules: list[dict], messages: dict[str, list[str]], settings: 
     return out
 
 
-def rule_rows(frame, severities: dict[str, str]) -> list[dict]:
-    """The flat rule list of run.json from queries/rule_problems.sql."""
+def rule_rows(records: list[dict], severities: dict[str, str]) -> list[dict]:
+    """The flat rule list of run.json from queries/rule_problems.sql (its rows, ``runner.records``)."""
     rows = []
-    for r in frame.to_dict("records"):
+    for r in records:
         detail = r["detail"]
         r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}  # SQL NULL → None, not NaN
         rows.append({
@@ -88,3 +88,32 @@ def rule_rows(frame, severities: dict[str, str]) -> list[dict]:
             "detail": json.loads(detail) if isinstance(detail, str) else detail,
         })
     return rows
+
+
+def bulletin_problem(con, county_slug: str, period) -> dict | None:
+    """The H1 bulletin's 存在问题 item on last year's annual reports: late and missing units.
+
+    Only for a first half-year, and only when the warehouse holds the annual review of the year
+    before (``zwgk annual``); otherwise None, and the bulletin is as before.
+    """
+    from transforms import runner
+
+    if period.kind != "half" or period.n != 1:
+        return None
+    if not runner.scalar(con, runner.sql("queries/annual_review_exists")):
+        return None
+    year = str(period.year - 1)
+    if not runner.records(con, "annual_summary", county_slug=county_slug, period=year):
+        return None
+    rows = runner.records(con, "annual_late_missing", county_slug=county_slug, period=year)
+    if not rows:
+        return None
+    late = [r["unit"] for r in rows if r["has_report"]]
+    missing = [r["unit"] for r in rows if not r["has_report"]]
+    parts = [f"{_names(units)}{label}" for units, label in ((late, "逾期公布"), (missing, "未公布")) if units]
+    return {"rule": "annual_report", "title": "政府信息公开工作年度报告公布不及时", "count": len(rows),
+            "summary": f"{year}年度政府信息公开工作年度报告，{'；'.join(parts)}。", "examples": []}
+
+
+def _names(units: list[str], shown: int = 8) -> str:
+    return "、".join(units) if len(units) <= shown else f"{'、'.join(units[:shown])}等{len(units)}个单位"

@@ -55,9 +55,23 @@ def render_html(context: dict, out_dir: Path) -> Path:
     return path
 
 
-from reports.docx import render_docx  # noqa: E402  (the office formats: docs/output-formats.md)
-from reports.pdf import render_pdf  # noqa: E402
-from reports.xlsx import render_xlsx  # noqa: E402
+from reports.pdf import render_pdf  # noqa: E402  (the office formats: docs/output-formats.md)
+
+
+def render_docx(context: dict, out_dir: Path) -> Path | None:
+    """bulletin.docx (reports/docx): python-docx is imported when a document is written, not when a
+    rerun takes the document from the output cache."""
+    from reports.docx import render_docx as write
+
+    return write(context, out_dir)
+
+
+def render_xlsx(context: dict, out_dir: Path) -> Path | None:
+    """attachments.xlsx (reports/xlsx.py): openpyxl is imported when a workbook is written."""
+    from reports.xlsx import render_xlsx as write
+
+    return write(context, out_dir)
+
 
 # A renderer returns the path it wrote, or None when it skipped its output (render_all records why:
 # the renderer's optional ``skip_reason()``). Order matters: bulletin.pdf is converted from bulletin.docx.

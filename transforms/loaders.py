@@ -8,18 +8,38 @@ counts), while the older rows stay for the record.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from flows.ingest.bulletin_model import ParsedBulletin
 from flows.ingest.claims import find_claims
 from flows.domain.periods import parse_period
 from flows.domain.registry import Registry, normalize_name
-from transforms.runner import execute, scalar, sql, transaction
+from transforms.runner import execute, scalar, sql, template, transaction
+
+
+@contextmanager
+def incoming(con: duckdb.DuckDBPyConnection, tables: Mapping[str, tuple[list[str], list]]):
+    """Python rows as the temporary tables a load's statements read (``incoming_*``), dropped after:
+    name → (column names, rows as dicts or as sequences in column order). DuckDB builds each table from
+    one list per column, its types from the values (no dataframe library: a rerun's start-up does not
+    pay for importing one)."""
+    made = []
+    try:
+        for name, (names, rows) in tables.items():
+            params = {f"c{i}": [row[column] if isinstance(row, Mapping) else row[i] for row in rows]
+                      for i, column in enumerate(names)}
+            execute(con, template("create_incoming", incoming=name, unnest=list(names)), params)
+            made.append(name)
+        yield con
+    finally:
+        for name in made:
+            execute(con, template("drop_incoming", incoming=name))
 
 
 @dataclass
@@ -32,33 +52,16 @@ class LoadResult:
 
 def load_registry(con: duckdb.DuckDBPyConnection, registry: Registry, county_slug: str) -> int:
     """Replace the county's registry tables with this registry (one transaction)."""
-    units = pd.DataFrame(
-        [
-            {
-                "county_slug": county_slug, "unit_id": u.unit_id, "unit": u.unit, "short_name": u.short_name,
-                "category": u.category, "display_order": u.display_order, "valid_from": u.valid_from,
-                "valid_to": u.valid_to, "successor_of": u.successor_of,
-            }
-            for u in registry.units
-        ],
-        columns=["county_slug", "unit_id", "unit", "short_name", "category", "display_order",
-                 "valid_from", "valid_to", "successor_of"],
-    )
-    units["valid_from"] = pd.to_datetime(units["valid_from"]).dt.date
-    units["valid_to"] = pd.to_datetime(units["valid_to"]).dt.date
-    names = pd.DataFrame(
-        [{"county_slug": county_slug, "name": name, "unit_id": unit.unit_id} for name, unit in registry.name_rows()],
-        columns=["county_slug", "name", "unit_id"],
-    )
-    con.register("incoming_units", units)
-    con.register("incoming_unit_names", names)
-    try:
-        with transaction(con):
-            for statement in _statements(sql("load/replace_registry")):
-                execute(con, statement, {"county_slug": county_slug} if "$county_slug" in statement else None)
-    finally:
-        con.unregister("incoming_units")
-        con.unregister("incoming_unit_names")
+    units = [(county_slug, u.unit_id, u.unit, u.short_name, u.category, u.display_order, _as_date(u.valid_from),
+              _as_date(u.valid_to), u.successor_of) for u in registry.units]
+    names = [(county_slug, name, unit.unit_id) for name, unit in registry.name_rows()]
+    with incoming(con, {
+        "incoming_units": (["county_slug", "unit_id", "unit", "short_name", "category", "display_order",
+                            "valid_from", "valid_to", "successor_of"], units),
+        "incoming_unit_names": (["county_slug", "name", "unit_id"], names),
+    }), transaction(con):
+        for statement in _statements(sql("load/replace_registry")):
+            execute(con, statement, {"county_slug": county_slug} if "$county_slug" in statement else None)
     return len(units)
 
 
@@ -98,32 +101,16 @@ def load_parsed(
     ]
     if exists:
         return LoadResult(load_id, False, len(rows), len(parsed.tables))
-    tables = pd.DataFrame(
-        [
-            {
-                "load_id": load_id, "table_no": t.table_no, "category": t.category, "title": t.title,
-                "has_rank_column": t.has_rank_column, "printed_total_raw": t.printed_total_raw,
-                "printed_total": t.printed_total, "total_where": t.total_where, "table_where": t.where,
-            }
-            for t in parsed.tables
-        ],
-        columns=["load_id", "table_no", "category", "title", "has_rank_column", "printed_total_raw",
-                 "printed_total", "total_where", "table_where"],
-    )
-    row_frame = pd.DataFrame(
-        rows, columns=["load_id", "table_no", "row_no", "unit_raw", "unit_name", "count_raw", "count",
-                       "rank_raw", "rank", "line", "table_row", "where"],
-    ).astype({"count": "Int64", "rank": "Int64", "line": "Int64", "table_row": "Int64"})
-    tables = tables.astype({"printed_total": "Int64"})
-    claims = pd.DataFrame(
-        [{"load_id": load_id, "claim_no": c.claim_no, "polarity": c.polarity, "name_raw": c.name_raw,
-          "sentence": c.sentence, "where": c.where} for c in find_claims(parsed.paragraphs)],
-        columns=["load_id", "claim_no", "polarity", "name_raw", "sentence", "where"],
-    )
-    con.register("incoming_tables", tables)
-    con.register("incoming_rows", row_frame)
-    con.register("incoming_claims", claims)
-    try:
+    tables = [(load_id, t.table_no, t.category, t.title, t.has_rank_column, t.printed_total_raw, t.printed_total,
+               t.total_where, t.where) for t in parsed.tables]
+    claims = [(load_id, c.claim_no, c.polarity, c.name_raw, c.sentence, c.where) for c in find_claims(parsed.paragraphs)]
+    with incoming(con, {
+        "incoming_tables": (["load_id", "table_no", "category", "title", "has_rank_column", "printed_total_raw",
+                             "printed_total", "total_where", "table_where"], tables),
+        "incoming_rows": (["load_id", "table_no", "row_no", "unit_raw", "unit_name", "count_raw", "count",
+                           "rank_raw", "rank", "line", "table_row", "where"], rows),
+        "incoming_claims": (["load_id", "claim_no", "polarity", "name_raw", "sentence", "where"], claims),
+    }):
         with transaction(con):
             execute(con, sql("load/insert_load"), {
                 "load_id": load_id, "county_slug": county_slug, "county": county, "period": p.code,
@@ -138,10 +125,6 @@ def load_parsed(
             execute(con, sql("load/insert_reported_tables"))
             execute(con, sql("load/insert_reported_rows"))
             execute(con, sql("load/insert_claims"))
-    finally:
-        con.unregister("incoming_tables")
-        con.unregister("incoming_rows")
-        con.unregister("incoming_claims")
     return LoadResult(load_id, True, len(rows), len(parsed.tables))
 
 
@@ -168,6 +151,8 @@ def _as_timestamp(value):
 def load_crawl(con: duckdb.DuckDBPyConnection, *, county_slug: str, crawl_id: str, items: list[dict],
                summary: dict, portal: str = "", columns: list[dict] | None = None) -> int:
     """Append one crawl's items to raw_crawled_items (one transaction). A crawl id loads once."""
+    import pandas as pd  # imported when a load runs, not with the module (a warm rerun's start-up)
+
     import json
 
     if scalar(con, sql("queries/crawl_loaded"),

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pandas as pd
 
 from flows.domain.periods import parse_period
 from flows.domain.workdays import CalendarError, WorkCalendar, load_calendar
 from transforms import runner
+from transforms.loaders import incoming
 
 # 20 working days plus the longest holiday run (Spring Festival / National Day) fits in 45 days.
 DUE_DATE_HORIZON = timedelta(days=45)
@@ -55,22 +55,15 @@ def load_rule_settings_many(con, settings_by_county: dict[str, dict]) -> None:
         scalars += rows[0]
         max_age += rows[1]
         keywords += rows[2]
-    frames = {
-        "incoming_settings": pd.DataFrame(scalars, columns=["county_slug", "name", "value"]),
-        "incoming_max_age": pd.DataFrame(max_age, columns=["county_slug", "scope", "key", "max_age"]),
-        "incoming_keywords": pd.DataFrame(keywords, columns=["county_slug", "rule", "key", "keyword"]),
-    }
     slugs = {"county_slugs": list(settings_by_county)}
-    for name, frame in frames.items():
-        con.register(name, frame)
-    try:
-        with runner.transaction(con):
-            for statement in runner.sql("load/replace_rule_settings").split(";"):
-                if statement.strip():
-                    runner.execute(con, statement, slugs if "$county_slugs" in statement else None)
-    finally:
-        for name in frames:
-            con.unregister(name)
+    with incoming(con, {
+        "incoming_settings": (["county_slug", "name", "value"], scalars),
+        "incoming_max_age": (["county_slug", "scope", "key", "max_age"], max_age),
+        "incoming_keywords": (["county_slug", "rule", "key", "keyword"], keywords),
+    }), runner.transaction(con):
+        for statement in runner.sql("load/replace_rule_settings").split(";"):
+            if statement.strip():
+                runner.execute(con, statement, slugs if "$county_slugs" in statement else None)
 
 
 def load_workdays(con, county_slug: str | list[str], period: str, calendar: WorkCalendar | None = None) -> int:
@@ -107,11 +100,6 @@ def load_workdays(con, county_slug: str | list[str], period: str, calendar: Work
         day += timedelta(days=1)
     if not days:
         return 0
-    frame = pd.DataFrame(days, columns=["day", "is_workday"])
-    con.register("incoming_workdays", frame)
-    try:
-        with runner.transaction(con):
-            runner.execute(con, runner.sql("load/upsert_workdays"))
-    finally:
-        con.unregister("incoming_workdays")
-    return len(frame)
+    with incoming(con, {"incoming_workdays": (["day", "is_workday"], days)}), runner.transaction(con):
+        runner.execute(con, runner.sql("load/upsert_workdays"))
+    return len(days)

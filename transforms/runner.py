@@ -39,7 +39,7 @@ SQL_DIR = Path(__file__).resolve().parent
 LAYERS = ("staging", "marts")
 MODEL_LAYERS = ("raw", "staging", "marts", "region")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLACEHOLDER = re.compile(r"\{(table|view|column|folder|columns|order|model|path|alias)\}")
+_PLACEHOLDER = re.compile(r"\{(table|view|column|folder|columns|order|model|path|alias|incoming|unnest)\}")
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
 
 
@@ -84,6 +84,8 @@ def template(name: str, **fill) -> str:
     - ``{column}``: a column name read from the catalog (letters, digits, _), double-quoted.
     - ``{columns}``: ``[(column, cast)]``, cast ``None`` or ``"BIGINT"``; ``{order}``: ``[column]``.
     - ``{model}``: the SELECT of a model or query file, as ``models()`` / ``sql()`` return it.
+    - ``{incoming}``: a load's temporary table (``incoming_…``); ``{unnest}``: its ``[column]``, each read
+      from the list parameter ``$c<i>``.
     """
     def quoted(value: str, table: bool) -> str:
         return f'"{_identifier(value, table=table)}"'
@@ -105,6 +107,12 @@ def template(name: str, **fill) -> str:
             return value
         if key == "column":
             return quoted(value, False)
+        if key == "incoming":  # a load's temporary table of rows from Python (``incoming``)
+            if not value.startswith("incoming_"):
+                raise ValueError(f"templates/{name}.sql: {value!r} is not an incoming_ table")
+            return quoted(value, False)
+        if key == "unnest":  # one list parameter per column, $c0, $c1, … in the order given
+            return ", ".join(f"unnest($c{i}) AS {quoted(c, False)}" for i, c in enumerate(value))
         if key == "order":
             return ", ".join(quoted(c, False) for c in value)
         if key == "columns":
@@ -432,6 +440,15 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params):
     """Run ``queries/<name>.sql`` with named parameters; returns a pandas DataFrame."""
     text = sql(f"queries/{name}")
     return con.execute(text, _bind(text, params)).df()
+
+
+def records(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
+    """Run ``queries/<name>.sql`` with named parameters; returns its rows as dicts of plain Python values
+    (SQL NULL → None, DATE → datetime.date): what a report reads, without a dataframe library."""
+    text = sql(f"queries/{name}")
+    result = con.execute(text, _bind(text, params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row)) for row in result.fetchall()]
 
 
 def read_every_table(con: duckdb.DuckDBPyConnection, path: str | Path) -> tuple[int, int]:

@@ -132,12 +132,12 @@ def fingerprint(warehouse: str | Path, county_slug: str, period: str, blocking: 
                 settings: dict | None = None) -> str:
     """A hash of what the checks see for this period, of the checks' own code and of the blocking
     settings: the validate task's cache key. Unchanged inputs → the same key → GX is skipped."""
-    with runner.connect(warehouse) as con:
-        frames = frames_for(con, county_slug, period)
+    params = {"county_slugs": [county_slug], "period": parse_period(period).code}
     data = hashlib.sha256()
-    for name in sorted(frames):
-        data.update(name.encode())
-        data.update(frames[name].to_csv(index=False).encode())
+    with runner.connect(warehouse) as con:  # the rows of every frame query, as plain tuples
+        for frame, name in sorted(_frame_queries().items()):
+            for row in runner.records(con, name, **params):
+                data.update(f"{frame}|{row!r}".encode())
     data = data.hexdigest()
     # The code that makes the cached result: every check module and this step's module (which shapes
     # the result dict), so an upgraded zwgk never reuses a result an older version made.
