@@ -9,8 +9,6 @@ import os
 import re
 from dataclasses import dataclass
 
-import apprise
-
 from flows.alerts.redaction import _REGISTRY, _plugin_secrets, _redact, _tidy_url, _url_secrets, redact_url
 
 
@@ -51,6 +49,8 @@ class _Target:
 
 def _prepare(url: str, timeout: float) -> _Target:
     """Parse one URL with apprise (local work only). Never raises."""
+    import apprise  # imported when there is a URL to send to (a run without alert URLs never needs it)
+
     target = _Target(url=url, shown=redact_url(url))
     try:
         apobj = apprise.Apprise()

@@ -9,7 +9,6 @@ import inspect
 import logging
 from dataclasses import dataclass, field
 
-import apprise
 
 from flows.alerts.message import _one_line
 from flows.alerts.redaction import _REGISTRY, _install_log_filter, _redact, _url_secrets
@@ -31,7 +30,11 @@ class AlertResult:
         return bool(self.sent) and not self.failed
 
 
-_NOTIFY_HAS_TIMEOUT = "timeout" in inspect.signature(apprise.Apprise.notify).parameters
+def _notify_has_timeout() -> bool:
+    """apprise >= 2.0 takes a deadline for the whole call (apprise is imported when a message is sent)."""
+    import apprise
+
+    return "timeout" in inspect.signature(apprise.Apprise.notify).parameters
 
 
 def _failure_reason(result) -> str:
@@ -55,8 +58,10 @@ def _failure_reason(result) -> str:
 def _deliver(target: _Target, title: str, body: str, timeout: float) -> tuple[bool, str]:
     """-> (ok, reason). Never raises."""
     try:
+        import apprise
+
         kwargs = dict(body=body, title=title, body_format=apprise.NotifyFormat.TEXT)
-        if _NOTIFY_HAS_TIMEOUT:  # apprise >= 2.0: a deadline for the whole call
+        if _notify_has_timeout():  # apprise >= 2.0: a deadline for the whole call
             kwargs["timeout"] = float(timeout)
         outcome = target.apobj.notify(**kwargs)
         if bool(outcome):

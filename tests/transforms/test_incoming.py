@@ -40,8 +40,8 @@ def test_only_incoming_tables_are_made():
 
 def test_the_county_flow_starts_without_pandas_or_office_libraries():
     """A warm rerun takes its results from caches: importing the flow must not pay for pandas, Great
-    Expectations, python-docx or openpyxl (issue 22: import only what runs)."""
+    Expectations, python-docx, openpyxl or apprise (issue 22: import only what runs)."""
     code = ("import sys, flows.county_flow, flows.cli; "
-            "print(sorted(m for m in ('pandas', 'great_expectations', 'docx', 'openpyxl') if m in sys.modules))")
+            "print(sorted(m for m in ('pandas', 'great_expectations', 'docx', 'openpyxl', 'apprise') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
