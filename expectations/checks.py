@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.domain.rules import RULE_OF_CHECK
+
 # A county's units publish hundreds of items a half-year, the whole county a few thousand: a count above
 # this is a typo or a hostile input (docs/rules.md), reported as bad_count rather than ranked.
 MAX_PLAUSIBLE_COUNT = 1_000_000
@@ -140,15 +142,9 @@ def _judged(name: str) -> Callable[[dict], bool]:
     return applies
 
 
-# Disclosure rules on crawled items (docs/rules.md). Severity: warning unless [rules.severity]
-# makes a rule blocking. check name → rule name, for the config's severities.
-RULE_CHECKS = {
-    "columns_fresh": "column_freshness",
-    "documents_timely": "timeliness",
-    "bodies_well_formatted": "formatting",
-    "key_areas_disclosed": "key_area",
-    "items_in_right_column": "wrong_column",
-}
+# Disclosure rules on crawled items: check name → rule id, declared with the rules (flows/domain/rules.py).
+# Severity: warning unless [rules.severity] makes a rule blocking.
+RULE_CHECKS = RULE_OF_CHECK
 
 CRAWL_STATUS = {"partial": "未读完", "blocked": "被拦截", "missing": "不存在", "error": "读取出错"}
 
@@ -336,7 +332,7 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         name="columns_fresh",
-        code="column_freshness",
+        code=RULE_OF_CHECK["columns_fresh"],
         frame="rule_summary",
         severity="warning",
         description="各公开栏目在期末前按栏目类型规定的周期内有更新（国办秘函〔2019〕19号）；无空白栏目、无全部无日期的栏目。",
@@ -348,7 +344,7 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         name="documents_timely",
-        code="timeliness",
+        code=RULE_OF_CHECK["documents_timely"],
         frame="rule_summary",
         severity="warning",
         description="信息自成文之日起20个工作日内公开（《政府信息公开条例》第二十六条），行政规范性文件单列。",
@@ -364,7 +360,7 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         name="bodies_well_formatted",
-        code="formatting",
+        code=RULE_OF_CHECK["bodies_well_formatted"],
         frame="rule_summary",
         severity="warning",
         description="正文无连续空格、无成串空白段落、表格不超出页面、无Word复制格式。",
@@ -376,7 +372,7 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         name="key_areas_disclosed",
-        code="key_area",
+        code=RULE_OF_CHECK["key_areas_disclosed"],
         frame="rule_summary",
         severity="warning",
         description="各单位按时公开部门预算、上年度部门决算和三公经费（预算法第十四条：批复后20日内）。",
@@ -392,7 +388,7 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         name="items_in_right_column",
-        code="wrong_column",
+        code=RULE_OF_CHECK["items_in_right_column"],
         frame="rule_summary",
         severity="warning",
         description="信息发布在与其内容相符的栏目（按栏目类型的标题关键词判断，只报告不改动）。",

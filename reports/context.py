@@ -158,6 +158,7 @@ def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most,
 
 def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> tuple[list, list, set]:
     """The rule findings (rows), the problems section (rules, check findings, annual reports) and the rule codes."""
+    from flows.domain.rules import RULE_IDS
     from reports.problems import build_problems, bulletin_problem, rule_rows
 
     severities = (rules_settings or {}).get("severity", {})
@@ -171,7 +172,7 @@ def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> 
     annual_item = bulletin_problem(con, county_slug, p)
     if annual_item:
         problems.append(annual_item)
-    rule_codes = set(severities) | {"column_freshness", "timeliness", "formatting", "key_area", "wrong_column"}
+    rule_codes = set(severities) | set(RULE_IDS)  # the rules' own findings: in 存在问题, not in the warnings
     return rules, problems, rule_codes
 
 

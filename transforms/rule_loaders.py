@@ -10,6 +10,7 @@ from datetime import timedelta
 
 
 from flows.domain.periods import parse_period
+from flows.domain.rules import RULES
 from flows.domain.workdays import CalendarError, WorkCalendar, load_calendar
 from transforms import runner
 from transforms.loaders import incoming
@@ -18,26 +19,15 @@ from transforms.loaders import incoming
 DUE_DATE_HORIZON = timedelta(days=45)
 
 
-def _settings_rows(county_slug: str, settings: dict) -> tuple[list[dict], list[dict], list[dict]]:
-    """A county's rule settings as rows of the three settings tables (scalars, max ages, keywords)."""
-    scalars = [
-        {"county_slug": county_slug, "name": f"{group}.{key}", "value": str(value)}
-        for group in ("timeliness", "formatting")
-        for key, value in settings[group].items()
-    ]
-    key_area = settings["key_area"]
-    scalars += [{"county_slug": county_slug, "name": f"key_area.{key}", "value": str(key_area[key])}
-                for key in ("budget_approved", "final_approved", "days_after_approval")]
-    scalars += [{"county_slug": county_slug, "name": f"key_area.category.{c}", "value": c}
-                for c in key_area["categories"]]
-    max_age = [{"county_slug": county_slug, "scope": "type", "key": k, "max_age": v}
-               for k, v in settings["freshness"].items()]
-    max_age += [{"county_slug": county_slug, "scope": "column", "key": k, "max_age": v}
-                for k, v in settings["columns"].items()]
-    keywords = [{"county_slug": county_slug, "rule": "wrong_column", "key": k, "keyword": w}
-                for k, words in settings["wrong_column"].items() for w in words]
-    keywords += [{"county_slug": county_slug, "rule": "key_area", "key": kind, "keyword": w}
-                 for kind in ("budget", "final", "sangong") for w in key_area[f"{kind}_keywords"]]
+def _settings_rows(county_slug: str, settings: dict) -> tuple[list, list, list]:
+    """A county's rule settings as rows of the three settings tables (scalars, max ages, keywords), each
+    rule writing its own (``Rule.settings_rows``, flows/domain/rules.py)."""
+    scalars, max_age, keywords = [], [], []
+    for r in RULES:
+        rows = r.settings_rows(county_slug, settings)
+        scalars += rows[0]
+        max_age += rows[1]
+        keywords += rows[2]
     return scalars, max_age, keywords
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flows.domain.periods import parse_period
 from flows.domain.registry import Registry, load_registry
+from flows.domain.rules import RULES
 from flows.ingest.bulletin_model import BulletinParseError, ParsedBulletin
 from transforms import runner
 from transforms.loaders import load_parsed
@@ -57,7 +58,7 @@ def frames_for_scope(con, county_slugs: list[str], period: str) -> dict[str, dic
     return out
 
 
-RULE_MARTS = ("rule_column_freshness", "rule_timeliness", "rule_formatting", "rule_key_area", "rule_wrong_column")
+RULE_MARTS = tuple(r.mart for r in RULES)  # flows/domain/rules.py
 
 
 def rule_rows(con, county_slug: str, period: str) -> dict:

@@ -7,14 +7,14 @@ import subprocess
 import sys
 from datetime import date
 
-import duckdb
 import pytest
 
+from transforms import runner
 from transforms.loaders import incoming
 
 
 def test_rows_become_a_typed_table_that_is_dropped_after():
-    con = duckdb.connect()
+    con = runner.connect(":memory:")
     rows = [{"a": "甲", "b": 1, "d": None}, {"a": None, "b": None, "d": date(2021, 1, 4)}]
     with incoming(con, {"incoming_units": (["a", "b", "d"], rows), "incoming_unit_names": (["a"], [])}):
         assert con.execute("SELECT * FROM incoming_units").fetchall() == [("甲", 1, None), (None, None, date(2021, 1, 4))]
@@ -24,7 +24,7 @@ def test_rows_become_a_typed_table_that_is_dropped_after():
 
 
 def test_tuples_in_column_order_and_a_failed_load_leaves_no_table():
-    con = duckdb.connect()
+    con = runner.connect(":memory:")
     with pytest.raises(RuntimeError):
         with incoming(con, {"incoming_rows": (["x", "y"], [(1, "a"), (2, "b")])}):
             assert con.execute("SELECT sum(x), string_agg(y, '') FROM incoming_rows").fetchone() == (3, "ab")
@@ -34,7 +34,7 @@ def test_tuples_in_column_order_and_a_failed_load_leaves_no_table():
 
 def test_only_incoming_tables_are_made():
     with pytest.raises(ValueError, match="incoming_"):
-        with incoming(duckdb.connect(), {"ref_units": (["a"], [("x",)])}):
+        with incoming(runner.connect(":memory:"), {"ref_units": (["a"], [("x",)])}):
             pass
 
 
