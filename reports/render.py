@@ -161,6 +161,20 @@ def render_all(context: dict, out_dir: str | Path, *, cache_dir: str | Path | No
             written.skip(name, (reason() if callable(reason) else None) or "渲染器跳过了该输出")
             continue
         written[name] = str(Path(path).relative_to(out_dir))
+        _stop_point(name)
     if key is not None:
         store_outputs(key, fresh, cache_dir)
     return written
+
+
+def _stop_point(name: str) -> None:
+    """Fault injection for the crash tests (docs/reliability.md): with ``ZWGK_STOP_AFTER=<output name>``
+    the process stops itself (SIGSTOP) once that output is written into the staging folder, so a test
+    waits for the stop (``waitpid(WUNTRACED)``) instead of polling the disk, then kills or interrupts the
+    run at exactly that point. Unset in every real run."""
+    import os
+
+    if os.environ.get("ZWGK_STOP_AFTER") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGSTOP)

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -52,16 +51,9 @@ def test_kill_during_render_then_rerun(prefect_harness, tmp_path, seed_path):
     before = _files(county / "2021H1")
     assert "bulletin.docx" in before and "run.json" in before
 
-    victim = subprocess.Popen(_args(config, tmp_path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    staged = None
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and victim.poll() is None:
-        staged = next((d for d in county.glob(f".2021H1.{victim.pid}.*") if (d / "bulletin.md").exists()), None)
-        if staged is not None:  # rendering: the Markdown is written, Word/PDF/Excel are not yet published
-            break
-        time.sleep(0.02)
-    assert staged is not None, "the run never reached render"
-    victim.send_signal(signal.SIGSTOP)  # frozen mid-render, still holding the warehouse (a cached PDF makes render quick)
+    victim = subprocess.Popen(_args(config, tmp_path), env={**env, "ZWGK_STOP_AFTER": "bulletin.md"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    staged = _stopped_mid_render(victim, county)  # frozen mid-render, still holding the warehouse
     # A second run while the first holds the warehouse: one line naming it, exit 2, nothing touched.
     busy = subprocess.run(_args(config, tmp_path), env=env, capture_output=True, text=True, timeout=120)
     victim.send_signal(signal.SIGKILL)
@@ -89,6 +81,16 @@ def test_kill_during_render_then_rerun(prefect_harness, tmp_path, seed_path):
     assert mode == 0o777 & ~_umask(), oct(mode)  # from the umask, not mkdtemp's 0700
 
 
+def _stopped_mid_render(victim: subprocess.Popen, county: Path) -> Path:
+    """Wait (no polling) until the run stops itself right after writing bulletin.md into its staging folder
+    (``ZWGK_STOP_AFTER``, reports/render.py): Word, PDF and Excel are not yet written, nothing published."""
+    _, status = os.waitpid(victim.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), f"the run ended before render (status {status})"
+    staged = [d for d in county.glob(f".2021H1.{victim.pid}.*") if (d / "bulletin.md").exists()]
+    assert len(staged) == 1, list(county.iterdir())
+    return staged[0]
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -100,14 +102,12 @@ def test_ctrl_c_during_render_is_one_line_recorded_and_leaves_nothing(prefect_ha
     run in `zwgk runs` as stopped — not a silent exit with a half-written folder left (probe of issue 21)."""
     config, env = _config(tmp_path, seed_path), _env()
     county = tmp_path / "out" / "huarong"
-    victim = subprocess.Popen(_args(config, tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline, staged = time.monotonic() + 300, None
-    while time.monotonic() < deadline and victim.poll() is None and staged is None:
-        staged = next((d for d in county.glob(".2021H1.*") if (d / "bulletin.md").exists()), None)
-        time.sleep(0.02)
-    assert staged is not None, "the run never reached render"
-    victim.send_signal(signal.SIGINT)
+    victim = subprocess.Popen(_args(config, tmp_path), env={**env, "ZWGK_STOP_AFTER": "bulletin.md"},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    staged = _stopped_mid_render(victim, county)
+    victim.send_signal(signal.SIGINT)  # delivered when it runs on
+    victim.send_signal(signal.SIGCONT)
     out, err = victim.communicate(timeout=120)
     assert victim.returncode == 130, out + err
     errors = [line for line in err.splitlines() if line.startswith("错误")]
