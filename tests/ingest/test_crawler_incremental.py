@@ -6,9 +6,9 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -26,10 +26,27 @@ UNITS = ["自然资源局", "政府办", "医保局", "小集成洪泛区管委�
 VOLATILE = ("crawl_id", "fetched_at")
 
 
+class RequestLog(list):
+    """The demo server's request log, which tells waiters of each request it records (no polling)."""
+
+    def __init__(self):
+        super().__init__()
+        self.changed = threading.Condition()
+
+    def append(self, entry: dict) -> None:
+        with self.changed:
+            super().append(entry)
+            self.changed.notify_all()
+
+    def wait_for(self, predicate, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: predicate(self), timeout)
+
+
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     root = generate_demo_portal(tmp_path_factory.mktemp("portal"), units=UNITS)
-    log: list[dict] = []
+    log = RequestLog()
     with serve_directory(root, log=log) as base:
         yield {"root": root, "base": base, "log": log}
 
@@ -144,21 +161,11 @@ def test_killed_process_resumes(portal, registry, tmp_path):
         "import sys; from flows.ingest.crawler.crawl import crawl; from data.demo.portal import demo_config;"
         f"crawl(demo_config({portal['base']!r}, units={UNITS!r}), {str(store_dir)!r}, rate=120)"
     )
+    start = since_mark(portal["log"])
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
-    deadline = time.monotonic() + 30
-    try:
-        while time.monotonic() < deadline:
-            time.sleep(0.1)
-            db = store_dir / "index.sqlite"
-            if db.exists():
-                try:
-                    with sqlite3.connect(db, timeout=1) as con:
-                        n = con.execute("SELECT COUNT(*) FROM responses WHERE kind='article'").fetchone()[0]
-                except sqlite3.OperationalError:
-                    continue
-                if n >= 60:
-                    break
-        assert proc.poll() is None, "the crawl finished before it could be killed"
+    try:  # woken by the server as it records each request: killed once it has served 60 articles
+        served = portal["log"].wait_for(lambda log: sum("content_" in e["path"] for e in log[start:]) >= 60, 60)
+        assert served and proc.poll() is None, "the crawl finished (or stalled) before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=10)
