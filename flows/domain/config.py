@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.domain.bounds import out_of_bounds
+from flows.domain.config_model import ConfigError
 from flows.domain.periods import PeriodError, parse_period
 from flows.domain.settings import PROJECT_ROOT, settings  # noqa: F401  (PROJECT_ROOT: re-exported)
 
@@ -45,10 +46,6 @@ MAX_CONFIG_BYTES = 1024 * 1024
 SLUG = re.compile(r"[a-z0-9_-]{1,64}")  # a folder name under --out: never "..", "/", never too long for a file name
 RANKING_METHODS = ("ordinal", "competition")
 COUNTS_SOURCES = ("auto", "crawl", "reported")
-
-
-class ConfigError(ValueError):
-    """A config that cannot be used; the message names the file, the key and what was expected."""
 
 
 @dataclass

@@ -23,20 +23,52 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from flows.domain.config import ConfigError
+from pydantic import Field, StringConstraints, field_validator
+
+from flows.domain.config_model import ConfigError, Table, validated
 from flows.domain.periods import PeriodError, parse_period
 
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 _SLUG = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-@dataclass
-class DaskSettings:
-    address: str = ""
-    n_workers: int = 2
-    threads_per_worker: int = 1
+class DaskTable(Table):
+    """[dask]: "" → a LocalCluster with these workers; else the address of a running scheduler."""
+    address: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+    n_workers: int = Field(2, ge=1)
+    threads_per_worker: int = Field(1, ge=1)
     processes: bool = True
-    dashboard_address: str = ""
+    dashboard_address: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+
+
+class RegionTable(Table):
+    """The region TOML (the module's docstring shows every key)."""
+    name: Name
+    slug: Name
+    counties: list[Name] = Field(min_length=1)
+    issuer: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+    addressee: Annotated[str, StringConstraints(strip_whitespace=True)] = "各县市区人民政府："
+    default_period: str | None = None
+    parquet_root: str | None = None
+    memory_limit: str | None = "1GB"
+    dask: DaskTable = DaskTable()
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"只能含字母、数字、- 和 _（用作文件夹名），实为 {value!r}")
+        return value
+
+    @field_validator("default_period")
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        try:
+            return parse_period(value).code if value else None
+        except PeriodError as exc:
+            raise ValueError(f"：{exc}") from None
 
 
 @dataclass
@@ -50,13 +82,14 @@ class RegionConfig:
     default_period: str | None = None
     parquet_root: Path | None = None
     memory_limit: str | None = "1GB"
-    dask: DaskSettings = field(default_factory=DaskSettings)
+    dask: DaskTable = field(default_factory=DaskTable)
 
     def parquet_dir(self, work_dir: str | Path) -> Path:
         return (self.parquet_root or Path(work_dir) / "parquet").resolve()
 
 
 def load_region_config(path: str | Path) -> RegionConfig:
+    """A region from its TOML file (``RegionTable``); county paths resolve against the file's folder."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -64,57 +97,20 @@ def load_region_config(path: str | Path) -> RegionConfig:
         raise ConfigError(f"{path}: 区域配置文件不存在") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是有效的 TOML：{exc}") from None
+    table = validated(RegionTable, data, path)
     base = path.resolve().parent
-
-    def text(key: str, required: bool = False, default: str = "") -> str:
-        value = data.get(key, default)
-        if not isinstance(value, str) or (required and not value.strip()):
-            raise ConfigError(f"{path}: 缺少 {key}（应为非空字符串）" if required else f"{path}: {key} 应为字符串")
-        return value.strip()
-
-    name, slug = text("name", True), text("slug", True)
-    if not _SLUG.match(slug):
-        raise ConfigError(f"{path}: slug 只能含字母、数字、- 和 _，实为 {slug!r}")
-    counties = data.get("counties")
-    if not isinstance(counties, list) or not counties or not all(isinstance(c, str) for c in counties):
-        raise ConfigError(f"{path}: counties 应为县级配置文件路径的列表（相对于本文件）")
-    county_paths = [(base / c).resolve() for c in counties]
+    county_paths = [(base / c).resolve() for c in table.counties]
     for i, p in enumerate(county_paths, start=1):
         if not p.is_file():
-            raise ConfigError(f"{path}: counties 第{i}项 {counties[i - 1]} 不存在（{p}）")
+            raise ConfigError(f"{path}: counties 第{i}项 {table.counties[i - 1]} 不存在（{p}）")
     if len(set(county_paths)) != len(county_paths):
         raise ConfigError(f"{path}: counties 中有重复的县级配置")
-    default_period = data.get("default_period")
-    if default_period:
-        try:
-            default_period = parse_period(str(default_period)).code
-        except PeriodError as exc:
-            raise ConfigError(f"{path}: default_period：{exc}") from None
-    raw_dask = data.get("dask", {})
-    if not isinstance(raw_dask, dict):
-        raise ConfigError(f"{path}: [dask] 应为一个表")
-    try:
-        dask = DaskSettings(
-            address=str(raw_dask.get("address", "") or "").strip(),
-            n_workers=int(raw_dask.get("n_workers", 2)),
-            threads_per_worker=int(raw_dask.get("threads_per_worker", 1)),
-            processes=bool(raw_dask.get("processes", True)),
-            dashboard_address=str(raw_dask.get("dashboard_address", "") or "").strip(),
-        )
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: [dask] 的 n_workers / threads_per_worker 应为整数：{exc}") from None
-    if dask.n_workers < 1 or dask.threads_per_worker < 1:
-        raise ConfigError(f"{path}: [dask] n_workers 和 threads_per_worker 至少为 1")
-    parquet_root = data.get("parquet_root")
-    memory_limit = data.get("memory_limit", "1GB")
     return RegionConfig(
-        path=path.resolve(), name=name, slug=slug, counties=county_paths, issuer=text("issuer"),
-        addressee=text("addressee", default="各县市区人民政府："), default_period=default_period,
-        parquet_root=(base / parquet_root).resolve() if parquet_root else None,
-        memory_limit=str(memory_limit) if memory_limit else None, dask=dask,
+        path=path.resolve(), name=table.name, slug=table.slug, counties=county_paths, issuer=table.issuer,
+        addressee=table.addressee, default_period=table.default_period,
+        parquet_root=(base / table.parquet_root).resolve() if table.parquet_root else None,
+        memory_limit=table.memory_limit or None, dask=table.dask,
     )
-
-
 
 
 def region_warehouse(work_dir: str | Path, region_slug: str) -> Path:
