@@ -49,6 +49,15 @@ def _where(loc: tuple) -> str:
     return text.strip()
 
 
+def _table(loc: tuple) -> str:
+    """How a message names a table: 顶层, [crawl] , [[sources]] 第2项, [rules.severity] ."""
+    if not loc:
+        return "顶层"
+    if isinstance(loc[-1], int):
+        return f"[[{'.'.join(str(p) for p in loc[:-1])}]] 第{loc[-1] + 1}项"
+    return f"[{'.'.join(str(p) for p in loc if not isinstance(p, int))}] "
+
+
 def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
     """The keys the table at ``loc`` declares (following nested tables and lists of tables)."""
     for part in loc:
@@ -72,19 +81,23 @@ def config_error(path: str | Path, exc: ValidationError, model: type[BaseModel] 
     if kind == "value_error":  # a validator's own sentence
         said = str(error["ctx"]["error"])
         return ConfigError(f"{path}: {where}{'' if said.startswith('：') else ' '}{said}")
-    if kind == "extra_forbidden" and model is not None:
+    if kind == "extra_forbidden":
         import difflib
 
-        known = _keys_at(model, tuple(error["loc"])[:-1])
-        near = difflib.get_close_matches(str(error["loc"][-1]), known, n=1)
+        known = _keys_at(model, tuple(error["loc"])[:-1]) if model is not None else []
+        key = str(error["loc"][-1])
+        near = difflib.get_close_matches(key, known, n=1)
         hint = f"；是否应为 {near[0]!r}？" if near else (f"；可用的键：{', '.join(known)}" if known else "")
-        return ConfigError(f"{path}: {where} 是未知的键{hint}")
+        return ConfigError(f"{path}: {_table(tuple(error['loc'])[:-1])}有未知的键 {key!r}{hint}")
+    if kind in ("dict_type", "model_type"):
+        return ConfigError(f"{path}: {_table(tuple(error['loc']))} 应为表（TOML table），实为 {error['input']!r}".replace(
+            "  ", " "))
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(error["ctx"].values()))
         said = {"greater_than_equal": f"至少为 {bound}", "greater_than": f"应大于 {bound}",
                 "less_than_equal": f"至多为 {bound}", "less_than": f"应小于 {bound}"}[kind]
     elif kind == "literal_error":
-        said = f"应为 {error['ctx']['expected']}"
+        said = "应为 " + str(error["ctx"]["expected"]).replace(" or ", " / ").replace(", ", " / ").replace("'", "")
     elif kind == "string_pattern_mismatch":
         said = "格式不对"
     else:

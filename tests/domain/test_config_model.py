@@ -12,13 +12,13 @@ GOOD = 'name = "岳阳市"\nslug = "yueyang"\ncounties = ["a.toml"]\n'
 
 
 @pytest.mark.parametrize("extra, says", [
-    ("[dask]\nn_worker = 3\n", "dask.n_worker 是未知的键；是否应为 'n_workers'？"),
-    ("memory = \"2GB\"\n", "memory 是未知的键；是否应为 'memory_limit'？"),
+    ("[dask]\nn_worker = 3\n", "[dask] 有未知的键 'n_worker'；是否应为 'n_workers'？"),
+    ("memory = \"2GB\"\n", "顶层有未知的键 'memory'；是否应为 'memory_limit'？"),
     ("[dask]\nn_workers = 0\n", "dask.n_workers 至少为 1，实为 0"),
     ("[dask]\nn_workers = \"2\"\n", "dask.n_workers 应为整数，实为 '2'"),
     ("[dask]\nprocesses = 1\n", "dask.processes 应为 true / false，实为 1"),
     ("default_period = \"2021H9\"\n", "default_period：不是可识别的期间：'2021H9'"),
-    ("dask = 3\n", "dask 应为表（TOML table），实为 3"),
+    ("dask = 3\n", "[dask] 应为表（TOML table），实为 3"),
 ])
 def test_a_bad_region_key_is_one_line(tmp_path, extra, says):
     (tmp_path / "a.toml").write_text("", encoding="utf-8")
