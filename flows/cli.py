@@ -23,11 +23,6 @@ import typer  # noqa: E402
 
 from flows import prefect_env  # noqa: F401,E402
 from flows.commands import annual, check, county, docs, doctor, inspect, region, run, schedule, server, warehouse
-from flows.commands.common import (EPHEMERAL_HELP, EXIT_BAD_INPUT, EXIT_FOUND, INPUT_ERRORS,  # noqa: F401
-                                   LATEST_KINDS, WAIT_HELP, console, err, fail, styled, use_server)
-from flows.commands.run import _print_run  # noqa: F401  (re-exported: tests print a run summary)
-
-_fail, _styled = fail, styled  # the names other modules knew
 
 app = typer.Typer(
     name="zwgk",

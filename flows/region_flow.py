@@ -44,7 +44,7 @@ from flows.domain.region_config import load_region_config, region_warehouse
 from flows.domain.settings import settings as zwgk_settings
 from flows.steps import pipeline
 from flows.steps import region as steps
-from flows.steps.region import county_result, input_errors  # noqa: F401  (the CLI's names)
+from flows.steps.region import county_result
 from flows.steps.runlock import warehouse_lock
 from reports.region_render import status_label
 

@@ -40,7 +40,7 @@ from pydantic import Field, StringConstraints, field_validator
 from flows.domain.bounds import out_of_bounds
 from flows.domain.config_model import ConfigError, Table, validated
 from flows.domain.periods import PeriodError, parse_period
-from flows.domain.settings import PROJECT_ROOT, settings  # noqa: F401  (PROJECT_ROOT: re-exported)
+from flows.domain.settings import settings
 
 DEFAULT_CONFIG = settings().default_config  # under the project root: the same from any current directory
 MAX_CONFIG_BYTES = 1024 * 1024

@@ -16,7 +16,6 @@ from datetime import date
 from flows.ingest.bulletin.layouts import _space_spans
 from flows.ingest.bulletin.text import decode_text
 from flows.ingest.annual_model import AnnualReportError
-from flows.ingest.annual_cells import parse_date  # noqa: F401 (re-exported)
 
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 

@@ -21,7 +21,7 @@ from flows.ingest.annual_model import (
     SECTION_HEADINGS, AnnualReport, AnnualReportError,
 )
 from flows.ingest.annual_text import stated_numbers
-from flows.ingest.annual_cells import (  # noqa: F401 (read_cell, compact re-exported)
+from flows.ingest.annual_cells import (
     _BLANK, compact, is_value, normalise, read_cell,
 )
 

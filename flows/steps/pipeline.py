@@ -24,9 +24,7 @@ from transforms.loaders import load_crawl as load_crawl_into
 from transforms.loaders import prune_crawls
 from transforms.loaders import load_registry as load_registry_into
 from transforms import runner
-from flows.steps.sources import (  # noqa: F401 (parse_source, file_sha256 re-exported)
-    check_period_agrees, file_sha256, parse_for_ingest, parse_source,
-)
+from flows.steps.sources import file_sha256, parse_for_ingest, parse_source
 
 
 @dataclass

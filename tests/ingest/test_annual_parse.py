@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from flows.ingest.annual_model import AnnualReportError
-from flows.ingest.annual_report import parse_annual_report, read_cell, sniff_annual_report
+from flows.ingest.annual_cells import read_cell
+from flows.ingest.annual_report import parse_annual_report, sniff_annual_report
 from tests.annual_fixtures import MEDIA, render, spec
 
 

@@ -416,7 +416,7 @@ def test_concurrent_columns_share_one_host_pause(tmp_path, monkeypatch):
 
 
 def test_zwgk_run_output_names_an_incomplete_crawl(capsys):
-    from flows.cli import _print_run
+    from flows.commands.run import _print_run
 
     summary = {"out_dir": "/tmp/x", "county": "华容县", "period_label": "2021年上半年", "status": "final",
                "totals": {"县直部门": 1, "all": 1, "stated_in_text": 1}, "checks": [], "outputs": {},
@@ -450,7 +450,7 @@ def test_bounded_decoder_is_exact():
     import gzip
     import zlib
 
-    from flows.ingest.crawler.fetch import BadEncoding, BoundedDecoder
+    from flows.ingest.crawler.decoding import BadEncoding, BoundedDecoder
 
     text = ("政务公开正文" * 20_000).encode("utf-8")  # 360 KB, several decode steps
     raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -15)

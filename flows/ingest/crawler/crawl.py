@@ -42,10 +42,10 @@ from typing import Callable
 from .config import CrawlConfig, with_rate
 from .fetch import Counters, FetchResult, Fetcher
 from .store import CrawlStore
-from .results import ColumnReport, CrawlAborted, CrawlResult, CrawlSummary  # noqa: F401 (re-exported)
+from .results import ColumnReport, CrawlAborted, CrawlResult, CrawlSummary
 from .progress import _Progress
 from .columns import _Crawler
-from .items import build_items, item_key, parse_store  # noqa: F401 (re-exported)
+from .items import build_items
 
 
 def crawl(config: CrawlConfig, store_dir: str | Path, *, since: date | None = None, full: bool = False,

@@ -37,7 +37,7 @@ import httpx
 from .config.model import USER_AGENT, Politeness, host_allowed
 from .pages import classify_page, decode_body
 from .store import CrawlStore, StoredResponse, now_iso
-from .decoding import BadEncoding, BoundedDecoder, DECODE_STEP  # noqa: F401 (re-exported)
+from .decoding import BadEncoding, BoundedDecoder
 from .pacing import Counters, RETRY_STATUSES, RateLimiter, _host_key, retry_after_seconds
 
 
