@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,10 +21,11 @@ from prefect.runtime import flow_run
 
 from flows.steps import pipeline
 from flows.domain.config import DEFAULT_CONFIG, load_config
-from flows.domain.periods import parse_period, parse_period_range
+from flows.domain.periods import parse_period_range
 from flows.steps.validate import run_settings
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
+from flows.steps.runs import failed_run, finished_run, resolve_period, run_record
 from flows.steps.runlock import WarehouseBusy, warehouse_lock
 
 
@@ -188,18 +188,6 @@ def record_run_task(warehouse: str, county_slug: str, period: str, record: dict 
     pipeline.record_run(warehouse, record)
 
 
-def resolve_period(period: str | None, default: str | None) -> str:
-    """``None`` → the config's default period; ``latest`` → the half-year just ended (``latest:quarter`` …)."""
-    if period in (None, ""):
-        if not default:
-            raise ValueError("未指定期间，配置中也没有 default_period")
-        period = default
-    if period.startswith("latest"):
-        kind = period.partition(":")[2] or "half"
-        return pipeline.latest_completed(kind).code
-    return parse_period(period).code
-
-
 def _flow_run_name() -> str:
     params = flow_run.parameters
     return f"{params.get('county')}-{params.get('period') or 'default'}"
@@ -248,15 +236,11 @@ def _busy(exc: WarehouseBusy, county: str, period: str | None, config: str | Non
         next_try = retry_note(schedule_retry(retries, delay), retries)
     except Exception as retry_error:  # the retry could not be scheduled: said in the record and the alert
         next_try = f"自动重试未能安排（{type(retry_error).__name__}: {retry_error}），请在仓库空闲后手动运行"
-    failed = {"county": cfg.county, "period": code, "period_label": parse_period(code).label, "status": "failed",
-              "error": f"仓库被占用，本次运行未进行：{exc}；{next_try}", "checks": [], "out_dir": None}
-    alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls,
-                            cfg.notify_success if notify_success is None else notify_success)
-    kept = pipeline.record_run_later(warehouse or settings().warehouse, {
-        "run_id": uuid.uuid4().hex, "flow_run_id": str(flow_run.id) if flow_run.id else None,
-        "county_slug": cfg.slug, "county": cfg.county, "period": code, "status": "failed",
-        "error": failed["error"], "alert": alert, "started_at": now, "finished_at": now})
-    logger.error("运行失败：%s（已记入 %s，并已通知）", failed["error"], kept)
+    error = f"仓库被占用，本次运行未进行：{exc}；{next_try}"
+    record = run_record(cfg.slug, cfg.county, code, now, str(flow_run.id) if flow_run.id else None)
+    kept = pipeline.record_run_later(warehouse or settings().warehouse, failed_run(
+        record, cfg.county, code, error, cfg.alert_urls, cfg.notify_success if notify_success is None else notify_success))
+    logger.error("运行失败：%s（已记入 %s，并已通知）", error, kept)
 
 
 def _bulletin(county: str, period: str | None, config: str | None, out_dir: str | None, warehouse: str | None,
@@ -272,8 +256,7 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
     out_root = str(out_dir or settings().out)
     notify_success = cfg.notify_success if notify_success is None else notify_success
     started = pipeline.now_iso()
-    record = {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run.id, "county_slug": cfg.slug,
-              "county": cfg.county, "period": code, "started_at": started}
+    record = run_record(cfg.slug, cfg.county, code, started, flow_run.id)
     cache_root = Path(out_root).resolve() / ".cache"
     cache_dir = cache_root / "validation"
 
@@ -325,17 +308,13 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
         shutil.rmtree(staged, ignore_errors=True)
         failure = RunFailed(step, exc)
         logger.error("运行失败：%s", failure)
-        failed = {"county": cfg.county, "period": code, "period_label": parse_period(code).label,
-                  "status": "failed", "error": str(failure), "checks": [], "out_dir": None}
-        alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls, notify_success)
-        record_run_task(warehouse, cfg.slug, code, {**record, "status": "failed", "error": str(failure),
-                                                    "alert": alert["status"], "finished_at": pipeline.now_iso()})
+        record_run_task(warehouse, cfg.slug, code,
+                        failed_run(record, cfg.county, code, str(failure), cfg.alert_urls, notify_success))
         raise failure from exc
 
-    failed_checks = [c["name"] for c in summary["checks"] if not c["success"] and c.get("blocking")]
-    record_run_task(warehouse, cfg.slug, code, {
-        **record, "status": summary["status"], "failed_checks": failed_checks, "out_dir": summary["out_dir"],
-        "alert": summary["alert"]["status"], "finished_at": summary["finished_at"]})
+    finished = finished_run(record, summary)
+    record_run_task(warehouse, cfg.slug, code, finished)
+    failed_checks = finished["failed_checks"]
     if failed_checks:
         logger.warning("通报为草稿：阻断性检查未通过 %s", "、".join(failed_checks))
     else:

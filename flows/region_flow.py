@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import uuid
 from pathlib import Path
 
 from flows import prefect_env  # noqa: F401  (sets Prefect defaults before prefect is imported)
@@ -45,6 +44,7 @@ from flows.domain.settings import settings as zwgk_settings
 from flows.steps import pipeline
 from flows.steps import region as steps
 from flows.steps.region import county_result
+from flows.steps.runs import failed_run, finished_run, run_record
 from flows.steps.runlock import warehouse_lock
 from reports.region_render import status_label
 
@@ -259,28 +259,20 @@ def _deliver(counties: _Counties, db: str, region_slug: str, period: str, out_di
     logger = get_run_logger()
     results, records = [], []
     for slug, (path, cfg) in counties.configs.items():
-        record = {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run.id, "county_slug": slug, "county": cfg.county,
-                  "period": period, "started_at": started}
+        record = run_record(slug, cfg.county, period, started, flow_run.id)
         if slug in rendered:
             staged, summary = rendered[slug]
             summary["out_dir"] = str(pipeline.final_dir(out_dir, slug, period))
             summary["alert"] = notify_task(summary, slug, period, cfg.alert_urls, cfg.notify_success)
             summary = publish_task(staged, summary, out_dir, slug, period)
-            failed_checks = [c["name"] for c in summary["checks"] if not c["success"] and c.get("blocking")]
-            records.append({**record, "status": summary["status"], "failed_checks": failed_checks,
-                            "out_dir": summary["out_dir"], "alert": summary["alert"]["status"],
-                            "finished_at": summary["finished_at"]})
+            records.append(finished_run(record, summary))
             logger.info("%s：%s", summary.get("county"), status_label(summary["status"]))
             results.append(county_result(slug, cfg.county, path, summary, exported=counties.data[slug].get("exported")))
             results[-1]["worker_pid"] = counties.data[slug].get("worker_pid")
             continue
         step, error, kind = counties.failed[slug]
         logger.error("%s（%s）失败：%s", cfg.county, slug, error)
-        failed = {"county": cfg.county, "period": period, "period_label": parse_period(period).label,
-                  "status": "failed", "error": error, "checks": [], "out_dir": None}
-        alert = pipeline.notify(pipeline.alert_summary(failed), cfg.alert_urls, cfg.notify_success)
-        records.append({**record, "status": "failed", "error": error, "alert": alert["status"],
-                        "finished_at": pipeline.now_iso()})
+        records.append(failed_run(record, cfg.county, period, error, cfg.alert_urls, cfg.notify_success))
         results.append(county_result(slug, cfg.county, path, error=error, step=step, error_kind=kind))
     record_run_task(db, region_slug, period, records)
     return results

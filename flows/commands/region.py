@@ -27,15 +27,9 @@ from flows.domain.settings import settings
 
 def region_period(period: str) -> str:
     """A period code; ``latest`` (``latest:quarter`` …) is the latest ended one, as for one county."""
-    from flows.domain.periods import PeriodError, parse_period
-    from flows.steps.runs import latest_completed
+    from flows.steps.runs import resolve_period
 
-    if period.startswith("latest"):
-        kind = period.partition(":")[2] or "half"
-        if kind not in ("half", "year", "quarter", "month"):
-            raise PeriodError(f"无法识别的期间“{period}”：应为 latest、latest:year、latest:quarter 或 latest:month")
-        return latest_completed(kind).code
-    return parse_period(period).code
+    return resolve_period(period)
 
 
 def run_region_command(
@@ -48,7 +42,6 @@ def run_region_command(
     ephemeral: Annotated[bool, typer.Option("--ephemeral", help=EPHEMERAL_HELP)] = False,
 ) -> None:
     """Run every county of a region on Dask, then the region bulletin (Prefect flow region_bulletin)."""
-    from flows.domain.periods import parse_period
     from flows.domain.region_config import load_region_config
     from flows.steps.region import input_errors
 

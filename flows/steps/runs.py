@@ -181,3 +181,54 @@ def latest_completed(kind: str = "half", today=None):
     current = next(Period(kind, today.year, n) for n in range(1, per_year + 1)
                    if Period(kind, today.year, n).contains(today))
     return current.previous()
+
+
+LATEST_KINDS = ("half", "year", "quarter", "month")
+
+
+def resolve_period(period: str | None, default: str | None = None) -> str:
+    """The period a run is for — one county's or a region's: ``None`` → the config's default period;
+    ``latest`` → the half-year just ended (``latest:year``, ``latest:quarter``, ``latest:month``: that kind);
+    anything else as ``parse_period`` reads it (2021H1, 2021年上半年 …)."""
+    from flows.domain.periods import PeriodError
+
+    if period in (None, ""):
+        if not default:
+            raise PeriodError("未指定期间，配置中也没有 default_period")
+        period = default
+    if period.startswith("latest"):
+        kind = period.partition(":")[2] or "half"
+        if period not in ("latest", f"latest:{kind}") or kind not in LATEST_KINDS:
+            raise PeriodError(f"无法识别的期间“{period}”：应为 latest、latest:year、latest:quarter 或 latest:month")
+        return latest_completed(kind).code
+    return parse_period(period).code
+
+
+# One run's record in run_history (``zwgk runs``), the same for a county run and each county of a region run.
+
+
+def run_record(county_slug: str, county: str, period: str, started: str, flow_run_id) -> dict:
+    """The record a run starts with (its outcome is added by ``finished_run`` or ``failed_run``)."""
+    import uuid
+
+    return {"run_id": uuid.uuid4().hex, "flow_run_id": flow_run_id, "county_slug": county_slug, "county": county,
+            "period": period, "started_at": started}
+
+
+def finished_run(record: dict, summary: dict) -> dict:
+    """A run that wrote its bulletin: final or draft (the blocking checks that failed), where, the alert."""
+    failed_checks = [c["name"] for c in summary["checks"] if not c["success"] and c.get("blocking")]
+    return {**record, "status": summary["status"], "failed_checks": failed_checks, "out_dir": summary["out_dir"],
+            "alert": summary["alert"]["status"], "finished_at": summary["finished_at"]}
+
+
+def failed_run(record: dict, county: str, period: str, error: str, alert_urls: list[str],
+               notify_success: bool) -> dict:
+    """A run that failed: the office is alerted (one message naming the county, the period and the error),
+    and the record says so."""
+    from flows.steps.outputs import now_iso
+
+    failed = {"county": county, "period": period, "period_label": parse_period(period).label,
+              "status": "failed", "error": error, "checks": [], "out_dir": None}
+    alert = notify(alert_summary(failed), alert_urls, notify_success)
+    return {**record, "status": "failed", "error": error, "alert": alert["status"], "finished_at": now_iso()}
