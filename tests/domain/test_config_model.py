@@ -11,39 +11,34 @@ from flows.domain.region_config import load_region_config
 GOOD = 'name = "岳阳市"\nslug = "yueyang"\ncounties = ["a.toml"]\n'
 
 
-@pytest.mark.parametrize("extra, says", [
-    ("[dask]\nn_worker = 3\n", "[dask] 有未知的键 'n_worker'；是否应为 'n_workers'？"),
-    ("memory = \"2GB\"\n", "顶层有未知的键 'memory'；是否应为 'memory_limit'？"),
-    ("[dask]\nn_workers = 0\n", "dask.n_workers 至少为 1，实为 0"),
-    ("[dask]\nn_workers = \"2\"\n", "dask.n_workers 应为整数，实为 '2'"),
-    ("[dask]\nprocesses = 1\n", "dask.processes 应为 true / false，实为 1"),
-    ("default_period = \"2021H9\"\n", "default_period：不是可识别的期间：'2021H9'"),
-    ("dask = 3\n", "[dask] 应为表（TOML table），实为 3"),
-])
-def test_a_bad_region_key_is_one_line(tmp_path, extra, says):
+def _refusal(tmp_path, text: str) -> str:
+    """The one line a region TOML with this text is refused with (a.toml, the county it names, exists)."""
     (tmp_path / "a.toml").write_text("", encoding="utf-8")
     path = tmp_path / "region.toml"
-    path.write_text(GOOD + extra, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_region_config(path)
     message = str(caught.value)
-    assert message == f"{path}: {says}" or message.startswith(f"{path}: {says}"), message
-    assert "\n" not in message
+    assert "\n" not in message and message.startswith(f"{path}: "), message
+    return message.removeprefix(f"{path}: ")
 
 
-@pytest.mark.parametrize("body, says", [
+@pytest.mark.parametrize("text, says", [
+    (GOOD + "[dask]\nn_worker = 3\n", "[dask] 有未知的键 'n_worker'；是否应为 'n_workers'？"),
+    (GOOD + "memory = \"2GB\"\n", "顶层有未知的键 'memory'；是否应为 'memory_limit'？"),
+    (GOOD + "[dask]\nn_workers = 0\n", "dask.n_workers 至少为 1，实为 0"),
+    (GOOD + "[dask]\nn_workers = \"2\"\n", "dask.n_workers 应为整数，实为 '2'"),
+    (GOOD + "[dask]\nprocesses = 1\n", "dask.processes 应为 true / false，实为 1"),
+    (GOOD + "default_period = \"2021H9\"\n", "default_period：不是可识别的期间：'2021H9'"),
+    (GOOD + "dask = 3\n", "[dask] 应为表（TOML table），实为 3"),
     ('slug = "yueyang"\ncounties = ["a.toml"]\n', "name 缺少该项（必填）"),
     ('name = "岳阳市"\nslug = "yue/yang"\ncounties = ["a.toml"]\n', "slug 只能含字母、数字、- 和 _"),
     ('name = "岳阳市"\nslug = "yueyang"\ncounties = []\n', "counties 不能为空"),
     ('name = "岳阳市"\nslug = "yueyang"\ncounties = ["a.toml", 3]\n', "counties 第2项 应为字符串，实为 3"),
     ('name = "岳阳市"\nslug = "yueyang"\ncounties = ["b.toml"]\n', "counties 第1项 b.toml 不存在"),
 ])
-def test_required_keys_and_values(tmp_path, body, says):
-    (tmp_path / "a.toml").write_text("", encoding="utf-8")
-    path = tmp_path / "region.toml"
-    path.write_text(body, encoding="utf-8")
-    with pytest.raises(ConfigError, match="^" + str(path).replace("\\", "\\\\") + ": " + says.replace("(", r"\(")):
-        load_region_config(path)
+def test_a_bad_region_config_is_one_line_naming_the_key(tmp_path, text, says):
+    assert _refusal(tmp_path, text).startswith(says)
 
 
 def test_defaults_and_values_are_read(tmp_path):
