@@ -31,6 +31,7 @@ from flows import prefect_env  # noqa: E402,F401
 import prefect  # noqa: E402,F401
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups into the node ids
 def pytest_collection_modifyitems(config, items):
     """A test using the Prefect test server is a ``flow`` test (left out of `make test-fast`), marked or not.
 
@@ -45,6 +46,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("default_run"))
         elif any(d and d[-1].scope == "module" for d in defs.values()):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def pytest_collection_finish(session):
+    """On a pytest-xdist worker with ``--dist loadgroup``, every grouped test's node id must carry its group
+    (pytest-xdist adds ``@group``). pytest 9.2 stores node ids where pytest-xdist 3.8 cannot change them: the
+    groups were then silently ignored and each worker built every expensive fixture again. Stop instead."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [i.nodeid for i in session.items if any(i.iter_markers("xdist_group")) and "@" not in i.nodeid]
+    if lost:
+        raise pytest.UsageError(f"pytest-xdist did not apply --dist loadgroup to {len(lost)} tests (first: {lost[0]}); "
+                                "pin pytest to a version pytest-xdist supports (pyproject.toml)")
 
 
 @pytest.fixture(scope="session", autouse=True)
