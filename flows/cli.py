@@ -22,7 +22,7 @@ for _stream in (sys.stdout, sys.stderr):
 import typer  # noqa: E402
 
 from flows import prefect_env  # noqa: F401,E402
-from flows.commands import annual, check, county, docs, doctor, inspect, region, run, schedule, server, warehouse
+from flows.commands import annual, applications, check, county, docs, doctor, inspect, region, run, schedule, server, warehouse
 
 app = typer.Typer(
     name="zwgk",
@@ -44,6 +44,7 @@ check.register(app)
 run.register(app)
 warehouse.register(app)
 annual.register(app)
+applications.register(app)
 _register_crawl(app)
 county.register(app)
 inspect.register(app)

@@ -31,6 +31,17 @@ def _runs_json(output: str) -> None:
     assert runs[0]["status"] == "draft" and "overall_total_matches_tables" in runs[0]["failed_checks"]
 
 
+def _due_json(output: str) -> None:
+    report = json.loads(output)
+    assert [r["number"] for r in report["overdue"]] == ["2020-011"]  # the demo register's one unanswered application
+    assert report["applications"] == 12
+
+
+def _tables_json(output: str) -> None:
+    t3 = json.loads(output)["人社局"]["table3"]
+    assert t3["new"]["total"] == 4 and t3["results_total"]["total"] == 3 and t3["carried_out"]["other_org"] == 1
+
+
 # README command (what follows `uv run zwgk`) → (exit code, lines the output holds, or a function that checks
 # it). Run in this order, after the quick start's `zwgk run --draft-ok`.
 RUN: dict[str, tuple[int, list[str] | object]] = {
@@ -40,6 +51,10 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
     "run": (3, [SEED_LINE, "结果：草稿 —— 阻断性检查未通过，通报不得印发：", "门户未重新采集"]),
     "run --config data/counties/huarong.toml --period 2021H1": (3, [SEED_LINE, "overall_total_matches_tables: 1267 ≠ 1298"]),
     "annual --year 2020": (3, ["应公布 50 个单位：已公布 48（按时 45，逾期 3），未公布 2，报告有问题 7"]),
+    "applications import data/applications/huarong_demo_register.csv": (0, ["已导入 12 件申请（3 个承办单位）"]),
+    "applications due --today 2021-02-01": (3, ["已超期 1 件", "超期 2020-011  收到 2020-12-28  期限 2021-01-26"]),
+    "applications due --within 5 --json": (3, _due_json),
+    "applications tables --year 2020 --unit 人社局": (0, _tables_json),
     "runs": (0, ["华容县", "2021H1", "草稿", "overall_total_matches_tables"]),
     "runs --county huarong --period 2021H1 --json": (0, _runs_json),
     "transform": (0, ["已重建"]),
@@ -100,6 +115,8 @@ NOT_RUN = {
                                                              "portal has no reports for",
     "annual --year 2022 --file 收到的/财政局.docx --file 收到的/教育局.html": OFFICE_FILES,
     "annual --year 2022 --no-crawl --file a.docx": OFFICE_FILES,
+    "applications template 登记表.xlsx": "writes into the project folder (tests/ingest/test_applications.py writes "
+                                        "the template and reads its lists)",
     "serve": FOREVER,
     "serve --cron '0 8 10 1,4,7,10 *' --period latest:quarter": FOREVER,
     "serve --annual-cron '0 8 5 2 *'": FOREVER,

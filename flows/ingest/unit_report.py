@@ -7,11 +7,8 @@ first appearance. A workbook may hold one sheet, or a sheet per category.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from flows.ingest.bulletin import (
@@ -19,10 +16,10 @@ from flows.ingest.bulletin import (
     CATEGORY_TOWNS,
     column_role,
     compact,
-    decode_text,
     parse_count,
 )
 from flows.ingest.bulletin_model import BulletinParseError, ParsedBulletin, ReportedRow, ReportedTable
+from flows.ingest.sheets import Sheet, read_csv, read_xlsx
 from flows.domain.periods import PeriodError, parse_period
 
 FORMATS = (".csv", ".xlsx")
@@ -36,15 +33,6 @@ HEADERS = {
 _REQUIRED = ("unit", "count")
 _LABELS = {"unit": "单位名称", "count": "条数", "category": "类别", "period": "期间", "rank": "排名"}
 _HEADER_SEARCH_ROWS = 5  # a title row or two may sit above the header
-
-
-@dataclass
-class _Sheet:
-    name: str | None  # None for a CSV
-    rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
-
-    def where(self, row_no: int) -> str:
-        return f"{self.name}!第{row_no}行" if self.name else f"第{row_no}行"
 
 
 def _role(cell: str) -> str | None:
@@ -74,89 +62,7 @@ def _missing_message(columns: dict[str, int]) -> str:
     return f"表头缺少{wanted}"
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(path: Path, data: bytes) -> list[_Sheet]:
-    text = decode_text(data, path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(",\t;", key=first.count) if first else ","
-    from flows.domain.limits import check_lines
-
-    check_lines(text.count("\n") + 1, str(path))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for no, row in enumerate(reader, start=1):
-            rows.append((no, [c.strip() for c in row]))
-    except csv.Error as exc:  # a field over csv's size limit, a NUL byte, an unclosed quote
-        raise BulletinParseError(path, f"第{reader.line_num}行", (
-            f"无法按 CSV 读取（{exc}）：每行应为以逗号、制表符或分号分隔的单元格"
-        )) from None
-    return [_Sheet(None, rows)]
-
-
-def _read_xlsx(path: Path, data: bytes) -> list[_Sheet]:
-    from openpyxl import load_workbook
-
-    from flows.domain.limits import check_archive
-
-    check_archive(data, str(path), "Excel 工作簿（.xlsx）")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl's own errors alike
-        raise BulletinParseError(path, "文件", (
-            f"无法作为 Excel 工作簿（.xlsx）打开：文件已损坏或不是 .xlsx（{type(exc).__name__}）"
-        )) from None
-    from flows.domain.limits import check_lines, max_lines
-
-    limit, seen = max_lines(), 0
-    try:
-        sheets = []
-        for ws in book.worksheets:
-            ws.reset_dimensions()  # trust the rows present, not a declared A1:XFD1048576
-            rows = []
-            for no, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-                seen += 1
-                if seen > limit:
-                    check_lines(seen, str(path))
-                rows.append((no, [_cell_text(v) for v in row]))
-            sheets.append(_Sheet(ws.title, rows))
-    finally:
-        book.close()
-    _formulas_without_values(data, sheets)
-    return sheets
-
-
-def _formulas_without_values(data: bytes, sheets: list[_Sheet]) -> None:
-    """A blank cell may be a formula the file holds no computed value for (saved by a program that
-    does not calculate): put the formula text there ("=SUM(B2:B9)") so the check can say
-    "公式无计算结果" instead of reporting an empty count."""
-    from openpyxl import load_workbook
-
-    blanks = {(i, r): {c for c, v in enumerate(cells) if v == ""} for i, s in enumerate(sheets)
-              for r, (_, cells) in enumerate(s.rows) if "" in cells}
-    if not blanks:
-        return
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        for i, ws in enumerate(book.worksheets):
-            ws.reset_dimensions()
-            for r, row in enumerate(ws.iter_rows(min_row=1, max_row=len(sheets[i].rows), values_only=True)):
-                for c in blanks.get((i, r), ()):
-                    value = row[c] if c < len(row) else None
-                    if isinstance(value, str) and value.startswith("="):
-                        sheets[i].rows[r][1][c] = value
-    finally:
-        book.close()
-
-
-def _find_header(sheet: _Sheet) -> tuple[int, dict[str, int]] | None:
+def _find_header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     """(index into sheet.rows, column map) of the header, or None."""
     nonblank = [i for i, (_, cells) in enumerate(sheet.rows) if any(cells)]
     for i in nonblank[:_HEADER_SEARCH_ROWS]:
@@ -237,7 +143,7 @@ def parse_unit_report(path: str | Path, period: str | None = None, county: str |
     from flows.domain.limits import read_input
 
     data = read_input(path, " .csv 或 .xlsx 格式的单位自报数据")
-    sheets = _read_csv(p, data) if suffix == ".csv" else _read_xlsx(p, data)
+    sheets = read_csv(p, data) if suffix == ".csv" else read_xlsx(p, data)
     filled = [s for s in sheets if any(any(cells) for _, cells in s.rows)]
     if not filled:
         raise BulletinParseError(path, "第1行", "文件为空：应有表头（单位名称、条数，可选类别、期间、排名）和各单位的数据行")

@@ -1,0 +1,117 @@
+"""Plain step functions of the 依申请公开 applications register (docs/applications.md); the ``zwgk applications``
+commands and the flows call them, tests call them without Prefect.
+
+- ``import_register``  read and validate a register file, give each application its due date, load it;
+- ``standing``         where every application of the county's register stands on a given day;
+- ``due_report``       what is due within N working days and what is overdue, per unit;
+- ``table3`` / ``table4``  the annual report's tables 三 and 四 of a unit and year, counted from the register.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flows.domain.application_clock import Clock, deadline
+from flows.domain.workdays import load_calendar
+from flows.ingest.annual_model import COLUMNS, REVIEW_GROUPS, REVIEW_PARTS, table3_rows
+from transforms import runner
+
+STATUS_LABELS = {"answered": "已答复", "pending": "办理中", "awaiting_correction": "待补正", "consulting": "征求意见中"}
+
+
+def import_register(cfg, warehouse: str | Path, file: str | Path) -> dict:
+    """Validate the file (a bad row: RegisterError naming it; nothing loaded) and load it as the county's
+    current register. Returns what was loaded."""
+    from flows.domain.registry import load_registry
+    from flows.ingest.applications import read_register
+    from transforms.register_loaders import load_register
+
+    resolve = None
+    if cfg.registry:
+        registry = load_registry(cfg.registry, cfg.county)
+
+        def resolve(name: str) -> str | None:
+            unit = registry.resolve(name)
+            return unit.unit if unit else None
+
+    register = read_register(file, resolve=resolve)
+    cal = load_calendar()
+    today = date.today()
+    clocks = [deadline(app.clock(), cal, today) for app in register.applications]
+    with runner.connect(warehouse) as con:
+        load_id = load_register(con, county_slug=cfg.slug, source=str(Path(file).resolve()), sha256=register.sha256,
+                                applications=register.applications, deadlines=clocks)
+    units = sorted({a.unit for a in register.applications})
+    return {"county": cfg.slug, "file": str(file), "sha256": register.sha256, "load_id": load_id,
+            "applications": len(register.applications), "units": len(units),
+            "notes": [f"{a.number}（第{a.row}行）：{n}" for a, c in zip(register.applications, clocks) for n in c.notes]}
+
+
+def _clock(row: dict) -> Clock:
+    consult = ((row["consult_from"], row["consult_to"]),) if row["consult_from"] else ()
+    return Clock(received=row["received"], correction_notice=row["correction_notice"],
+                 correction_received=row["correction_received"], consultations=consult,
+                 extended_on=row["extended_on"], answered=row["answered"])
+
+
+def standing(warehouse: str | Path, county_slug: str, today: date) -> list[dict]:
+    """Every application of the county's current register with its clock on ``today``."""
+    with runner.connect(warehouse, read_only=True, schema=False) as con:
+        rows = runner.records(con, "applications", county_slug=county_slug)
+    cal = load_calendar()
+    out = []
+    for row in rows:
+        d = deadline(_clock(row), cal, today)
+        out.append({"number": row["number"], "unit": row["unit"], "received": row["received"], "due": d.due,
+                    "answered": row["answered"], "status": d.status, "days_left": d.days_left,
+                    "late_working_days": d.late_working_days, "on_time": d.on_time, "notes": d.notes})
+    return out
+
+
+def due_report(warehouse: str | Path, county_slug: str, today: date, within: int) -> dict:
+    """Open applications due within ``within`` working days of ``today``, the overdue ones, and answers given
+    late, per unit."""
+    rows = standing(warehouse, county_slug, today)
+    open_rows = [r for r in rows if r["status"] == "pending"]
+    due_soon = [r for r in open_rows if not r["late_working_days"] and r["days_left"] is not None
+                and r["days_left"] <= within]
+    overdue = [r for r in open_rows if r["late_working_days"]]
+    answered_late = [r for r in rows if r["status"] == "answered" and r["on_time"] is False]
+    units: dict[str, dict] = {}
+    for key, group in (("due_soon", due_soon), ("overdue", overdue), ("answered_late", answered_late)):
+        for r in group:
+            units.setdefault(r["unit"], {"unit": r["unit"], "due_soon": [], "overdue": [], "answered_late": []})[key].append(r)
+    return {"county": county_slug, "today": today, "within": within, "applications": len(rows),
+            "open": len(open_rows), "due_soon": due_soon, "overdue": overdue, "answered_late": answered_late,
+            "stopped": [r for r in rows if r["status"] in ("awaiting_correction", "consulting")],
+            "units": sorted(units.values(), key=lambda u: (-len(u["overdue"]), -len(u["due_soon"]), u["unit"]))}
+
+
+def table3(con, county_slug: str, year: int) -> dict[str, dict[str, dict[str, int]]]:
+    """unit → table 三 row key → column → count (zeros filled in: every row of the 2021 format, every column)."""
+    rows = [key for key, _g, _label, _k in table3_rows("2021")]
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for unit in [r["unit"] for r in runner.records(con, "application_units", county_slug=county_slug, year=year)]:
+        out[unit] = {row: {column: 0 for column in COLUMNS} for row in rows}
+    for r in runner.records(con, "application_table3", county_slug=county_slug, year=year):
+        out[r["unit"]][r["row_key"]][r["column_key"]] = int(r["value"])
+    return out
+
+
+def table4(con, county_slug: str, year: int) -> dict[str, dict[str, dict[str, int]]]:
+    """unit → table 四 group → part → count (zeros filled in)."""
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for r in runner.records(con, "application_table4", county_slug=county_slug, year=year):
+        unit = out.setdefault(r["unit"], {g: {p: 0 for p in REVIEW_PARTS} for g in REVIEW_GROUPS})
+        unit[r["group_key"]][r["part"]] = int(r["value"])
+    return out
+
+
+def county_tables(warehouse: str | Path, county_slug: str, year: int) -> dict:
+    """Tables 三 and 四 of every unit in the year: {unit: {"table3": …, "table4": …}}."""
+    with runner.connect(warehouse, read_only=True, schema=False) as con:
+        t3, t4 = table3(con, county_slug, year), table4(con, county_slug, year)
+    empty4 = {g: {p: 0 for p in REVIEW_PARTS} for g in REVIEW_GROUPS}
+    return {unit: {"table3": t3[unit], "table4": t4.get(unit, empty4)} for unit in sorted(set(t3) | set(t4))}
+

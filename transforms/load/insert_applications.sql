@@ -1,0 +1,1 @@
+INSERT INTO raw_applications BY NAME SELECT * FROM incoming_applications
