@@ -159,7 +159,7 @@ def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most,
 def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> tuple[list, list, set]:
     """The rule findings (rows), the problems section (rules, check findings, annual reports) and the rule codes."""
     from flows.domain.rules import RULE_IDS
-    from reports.problems import build_problems, bulletin_problem, rule_rows
+    from reports.problems import applications_problem, build_problems, bulletin_problem, rule_rows
 
     severities = (rules_settings or {}).get("severity", {})
     rules = rule_rows(runner.records(con, "rule_problems", **params), severities)
@@ -172,6 +172,9 @@ def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> 
     annual_item = bulletin_problem(con, county_slug, p)
     if annual_item:
         problems.append(annual_item)
+    overdue_item = applications_problem(con, county_slug, p)  # 依申请公开 answered late (docs/applications.md)
+    if overdue_item:
+        problems.append(overdue_item)
     rule_codes = set(severities) | set(RULE_IDS)  # the rules' own findings: in 存在问题, not in the warnings
     return rules, problems, rule_codes
 

@@ -66,5 +66,27 @@ def bulletin_problem(con, county_slug: str, period) -> dict | None:
             "summary": f"{year}年度政府信息公开工作年度报告，{'；'.join(parts)}。", "examples": []}
 
 
+def applications_problem(con, county_slug: str, period, today=None) -> dict | None:
+    """The bulletin's 存在问题 item on 依申请公开: the units whose answers came after the legal deadline, or have
+    not come, for applications due in the period (docs/applications.md §5). None when the county has no register
+    in the warehouse (``zwgk applications import``) or nothing was late: the bulletin is then as before."""
+    from datetime import date
+
+    from transforms import runner
+
+    as_of = min(period.end, today or date.today())
+    rows = runner.records(con, "applications_overdue", county_slug=county_slug, start=period.start, end=period.end,
+                          as_of=as_of)
+    if not rows:
+        return None
+    total = sum(r["applications"] for r in rows)
+    unanswered = sum(r["unanswered"] for r in rows)
+    units = "、".join(f"{r['unit']}（{r['applications']}件）" for r in rows)
+    tail = f"，其中{unanswered}件截至{as_of.year}年{as_of.month}月{as_of.day}日仍未答复" if unanswered else ""
+    return {"rule": "applications_overdue", "title": "依申请公开答复超过法定期限", "count": total,
+            "summary": f"{period.label}到期的政府信息公开申请中，{total}件未在法定期限内答复{tail}：{units}。"
+                       "答复期限按《政府信息公开条例》第三十三条计算。", "examples": []}
+
+
 def _names(units: list[str], shown: int = 8) -> str:
     return "、".join(units) if len(units) <= shown else f"{'、'.join(units[:shown])}等{len(units)}个单位"

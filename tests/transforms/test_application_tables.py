@@ -132,3 +132,38 @@ def test_the_stored_due_dates_are_the_hand_counted_ones(warehouse):
     assert due["2020-011"] == date(2021, 1, 26)
     # 2020-009: the correction never came: the clock stopped, no due date
     assert due["2020-009"] is None
+
+
+def test_the_problem_item_names_units_with_late_answers(warehouse):
+    from flows.domain.periods import parse_period
+    from reports.problems import applications_problem
+    from transforms import runner
+
+    with runner.connect(warehouse, read_only=True, schema=False) as con:
+        # 2020H1: 2020-003 (自然资源局) due 2020-06-08, answered 06-30
+        h1 = applications_problem(con, "huarong", parse_period("2020H1"), today=date(2026, 1, 1))
+        # 2021H1: 2020-011 (人社局) due 2021-01-26 and never answered; 2020-005 due 01-19 answered 01-12 (on time)
+        h2021 = applications_problem(con, "huarong", parse_period("2021H1"), today=date(2026, 1, 1))
+        # on 2021-01-20 nothing due in 2021H1 had passed its deadline unanswered yet
+        early = applications_problem(con, "huarong", parse_period("2021H1"), today=date(2021, 1, 20))
+        # 2020H2: every answer due in it came in time
+        h2 = applications_problem(con, "huarong", parse_period("2020H2"), today=date(2026, 1, 1))
+    assert h1["count"] == 1 and h1["summary"].endswith("：自然资源局（1件）。答复期限按《政府信息公开条例》第三十三条计算。")
+    assert "其中1件截至2021年6月30日仍未答复：人社局（1件）" in h2021["summary"]
+    assert early is None and h2 is None
+
+
+def test_the_bulletin_names_them_once_a_register_is_imported(tmp_path):
+    from flows.domain.config import DEFAULT_CONFIG, load_config
+    from flows.steps import pipeline
+
+    cfg = load_config(DEFAULT_CONFIG)
+    warehouse = tmp_path / "wh.duckdb"
+    pipeline.ingest_config(cfg, warehouse, "2021H1")
+    import_register(cfg, warehouse, DEMO)
+    pipeline.transform(warehouse, cfg.slug, "2021H1")
+    validation = pipeline.validate_period(warehouse, cfg.slug, "2021H1", docs_dir=None)
+    pipeline.render_outputs(cfg, warehouse, "2021H1", validation, tmp_path, {})
+    md = (tmp_path / "bulletin.md").read_text(encoding="utf-8")
+    assert "依申请公开答复超过法定期限" in md
+    assert "2021年上半年到期的政府信息公开申请中，1件未在法定期限内答复，其中1件截至2021年6月30日仍未答复：人社局（1件）。" in md
