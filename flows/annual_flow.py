@@ -16,10 +16,10 @@ from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is
 from prefect import flow, get_run_logger, task
 
 from flows.steps import annual as annual_steps
-from flows.county_flow import BUSY_RETRY_DELAY, RunFailed, retry_note, schedule_retry
+from flows.county_flow import RunFailed, retry_note, schedule_retry
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.settings import settings
-from flows.steps.runlock import WarehouseBusy, warehouse_lock
+from flows.steps.runlock import BUSY_RETRY_DELAY, WarehouseBusy, warehouse_lock
 
 
 @task(name="collect_annual_reports", task_run_name="collect-{county_slug}-{year}", retries=2,

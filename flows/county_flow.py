@@ -26,14 +26,9 @@ from flows.steps.validate import run_settings
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
 from flows.steps.runs import failed_run, finished_run, resolve_period, run_record
-from flows.steps.runlock import WarehouseBusy, warehouse_lock
-
-
-
 # A scheduled run the busy warehouse kept out is tried again by its schedule (docs/reliability.md, "A scheduled
 # run is never lost"); a run started by hand is not retried: the person who started it is told at once.
-BUSY_RETRIES = 3            # a scheduled run is tried at most this many more times …
-BUSY_RETRY_DELAY = 3600.0   # … this many seconds apart
+from flows.steps.runlock import BUSY_RETRIES, BUSY_RETRY_DELAY, WarehouseBusy, warehouse_lock
 
 
 def schedule_retry(retries_left: int, delay: float) -> str | None:

@@ -65,7 +65,7 @@ def private_zwgk_home():
     """The session's work directory; at the end, the project's Prefect server a `zwgk run` subprocess without
     PREFECT_API_URL may have started there is stopped and the folder removed."""
     yield SESSION_HOME
-    from flows.prefect_server import stop
+    from flows.steps.prefect_server import stop
 
     os.environ["ZWGK_HOME"] = str(SESSION_HOME)  # a test may have pointed it elsewhere
     stop()

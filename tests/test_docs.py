@@ -121,6 +121,7 @@ NOT_RUN = {
     "serve --cron '0 8 10 1,4,7,10 *' --period latest:quarter": FOREVER,
     "serve --annual-cron '0 8 5 2 *'": FOREVER,
     "serve --annual-cron ''": FOREVER,
+    "serve --applications-cron ''": FOREVER,
     "transform --warehouse /srv/zwgk/warehouse.duckdb": "writes under /srv (flags: tests/domain/test_settings.py)",
 }
 

@@ -73,7 +73,7 @@ def warehouse_or_default(warehouse: Path | None) -> Path:
 def use_server(ephemeral: bool) -> None:
     """Before Prefect is imported: use the project's Prefect server (started once in the background when
     it is not running) unless PREFECT_API_URL is set or --ephemeral asks for Prefect's temporary server."""
-    from flows.prefect_server import use_project_server
+    from flows.steps.prefect_server import use_project_server
 
     try:
         use_project_server(ephemeral, say=say)

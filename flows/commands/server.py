@@ -1,4 +1,4 @@
-"""``zwgk server start|status|stop``: the project's local Prefect server (flows/prefect_server.py), its state
+"""``zwgk server start|status|stop``: the project's local Prefect server (flows/steps/prefect_server.py), its state
 under the work directory's prefect/ (var/prefect/, or $ZWGK_HOME/prefect/)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ server_app = typer.Typer(help="本项目的本地 Prefect 服务器（zwgk run /
 @server_app.command("start", short_help="在后台启动（已在运行则不重复启动），打印界面地址")
 def server_start_command() -> None:
     """Start the project's Prefect server in the background (state under var/prefect/, ZWGK_HOME moves it)."""
-    from flows.prefect_server import start
+    from flows.steps.prefect_server import start
 
     try:
         state, started = start()
@@ -26,7 +26,7 @@ def server_start_command() -> None:
 
 @server_app.command("status", short_help="是否在运行、界面地址（未运行时退出码 3）")
 def server_status_command() -> None:
-    from flows.prefect_server import status
+    from flows.steps.prefect_server import status
 
     state = status()
     if state.running:
@@ -38,7 +38,7 @@ def server_status_command() -> None:
 
 @server_app.command("stop", short_help="停止本项目的 Prefect 服务器")
 def server_stop_command() -> None:
-    from flows.prefect_server import stop
+    from flows.steps.prefect_server import stop
 
     state = stop()
     console.print(f"已停止 Prefect 服务器（进程 {state.pid}）。" if state.pid else "Prefect 服务器未在运行。",

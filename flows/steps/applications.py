@@ -56,8 +56,13 @@ def _clock(row: dict) -> Clock:
 
 
 def standing(warehouse: str | Path, county_slug: str, today: date) -> list[dict]:
-    """Every application of the county's current register with its clock on ``today``."""
+    """Every application of the county's current register with its clock on ``today`` (none before the first
+    ``zwgk applications import``)."""
+    if not Path(warehouse).exists():
+        return []
     with runner.connect(warehouse, read_only=True, schema=False) as con:
+        if runner.columns(con, "stg_applications") is None:  # a warehouse from before registers were imported
+            return []
         rows = runner.records(con, "applications", county_slug=county_slug)
     cal = load_calendar()
     out = []
@@ -109,9 +114,55 @@ def table4(con, county_slug: str, year: int) -> dict[str, dict[str, dict[str, in
 
 
 def county_tables(warehouse: str | Path, county_slug: str, year: int) -> dict:
-    """Tables 三 and 四 of every unit in the year: {unit: {"table3": …, "table4": …}}."""
+    """Tables 三 and 四 of every unit in the year: {unit: {"table3": …, "table4": …}} ({} before the first import)."""
+    if not Path(warehouse).exists():
+        return {}
     with runner.connect(warehouse, read_only=True, schema=False) as con:
+        if runner.columns(con, "stg_applications") is None:
+            return {}
         t3, t4 = table3(con, county_slug, year), table4(con, county_slug, year)
     empty4 = {g: {p: 0 for p in REVIEW_PARTS} for g in REVIEW_GROUPS}
     return {unit: {"table3": t3[unit], "table4": t4.get(unit, empty4)} for unit in sorted(set(t3) | set(t4))}
 
+
+
+def compose_due_alert(county: str, report: dict) -> tuple[str, str] | None:
+    """(title, body) of the morning alert, or None when nothing is overdue or due within the window."""
+    from flows.alerts import TITLE_PREFIX
+
+    if not report["overdue"] and not report["due_soon"]:
+        return None
+    day = report["today"]
+    title = (f"{TITLE_PREFIX}{county}依申请公开答复期限：已超期{len(report['overdue'])}件，"
+             f"{report['within']}个工作日内到期{len(report['due_soon'])}件")
+    lines = [f"截至{day.year}年{day.month}月{day.day}日（按工作日计算，条例第三十三条）："]
+    for unit in report["units"]:
+        parts = [f"{r['number']}已超期{r['late_working_days']}个工作日（期限{r['due'].isoformat()}）" for r in unit["overdue"]]
+        parts += [f"{r['number']}剩{r['days_left']}个工作日（期限{r['due'].isoformat()}）" for r in unit["due_soon"]]
+        if parts:
+            lines.append(f"{unit['unit']}：{'；'.join(parts)}")
+    return title, "\n".join(lines)
+
+
+def due_alert(cfg, warehouse: str | Path, today: date, within: int = 3) -> dict:
+    """The morning check: on a working day, one alert to the county's alert URLs when an application is due within
+    ``within`` working days or overdue. Returns what happened (status: not_a_workday | no_register | clear | sent |
+    failed | no_urls)."""
+    from flows.alerts import alert_urls, send_alert
+
+    if not load_calendar().is_workday(today):
+        return {"status": "not_a_workday", "today": today.isoformat()}
+    report = due_report(warehouse, cfg.slug, today, within)
+    summary = {"today": today.isoformat(), "applications": report["applications"],
+               "overdue": [r["number"] for r in report["overdue"]], "due_soon": [r["number"] for r in report["due_soon"]]}
+    if not report["applications"]:
+        return {"status": "no_register", **summary}
+    message = compose_due_alert(cfg.county, report)
+    if message is None:
+        return {"status": "clear", **summary}
+    targets = alert_urls(cfg.alert_urls)
+    if not targets:
+        return {"status": "no_urls", **summary}
+    result = send_alert(targets, *message)
+    return {"status": "sent" if not result.failed else "failed", "sent": result.sent, "errors": result.errors,
+            **summary}

@@ -23,6 +23,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+# A scheduled run the busy warehouse kept out is tried again by its schedule (flows/county_flow.py schedule_retry)
+BUSY_RETRIES = 3            # at most this many more times …
+BUSY_RETRY_DELAY = 3600.0   # … this many seconds apart
+
 _held: dict[str, int] = {}
 _guard = threading.Lock()
 

@@ -16,7 +16,7 @@ from conftest import tree_state
 from flows.domain.settings import PROJECT_ROOT, beside_warehouse, settings
 
 ROOT = Path(__file__).resolve().parents[2]
-PROBE = ("import json; from flows.domain.settings import settings; from flows.prefect_server import state_dir; "
+PROBE = ("import json; from flows.domain.settings import settings; from flows.steps.prefect_server import state_dir; "
          "s = settings(); print(json.dumps({'root': str(s.root), 'home': str(s.home), 'warehouse': str(s.warehouse), "
          "'out': str(s.out), 'prefect': str(state_dir()), 'crawl': str(s.crawl)}))")
 
