@@ -105,6 +105,11 @@ ANNUAL_CHECKS: tuple[AnnualCheck, ...] = (
                 _in("copied", [False]),
                 lambda r: f"{r['year']}年度报告表二至表四与上一年度报告完全相同，正文相同比例"
                           f"{round((r.get('similarity') or 0) * 100)}%（年份除外），疑似照搬上年报告"),
+    AnnualCheck("annual_matches_register", "annual_register_mismatch", "annual_register", "error",
+                "表三每一格与本单位依申请公开登记表按年度统计的数字一致（docs/applications.md）",
+                _pair("reported", "register"),
+                lambda r: f"表三“{r['row_label']}”行“{r['column_label']}”列：报告填{_n(r['reported'])}，"
+                          f"依申请公开登记表统计为{_n(r['register'])}"),
     AnnualCheck("annual_published", "annual_missing", "annual_units", "error",
                 "名册中每个单位都公布了本年度报告",
                 _in("has_report", [True]),

@@ -45,6 +45,9 @@ class ReviewContext:
     previous: Mapping[str, AnnualReport] = field(default_factory=dict)  # unit → last year's report
     registered: Iterable[str] | None = None                     # units that must publish (annual_missing)
     year: int | None = None
+    # unit → table 三 counted from the county's 依申请公开 register for the year (flows/steps/applications.py), for
+    # the units the register holds; None when the county has no register (annual_register_mismatch is then skipped)
+    register: Mapping[str, Mapping[str, Mapping[str, int]]] | None = None
 
 
 def _sum(values: Iterable[int | None]) -> int | None:
@@ -264,9 +267,29 @@ def unit_frame(reports: list[AnnualReport], ctx: ReviewContext) -> pd.DataFrame:
                          for u in ctx.registered], columns=["unit", "year", "has_report", "where"])
 
 
+def register_frame(reports: list[AnnualReport], ctx: ReviewContext) -> pd.DataFrame:
+    """One row per cell of table 三 of each report whose unit the register holds: the number printed and the
+    number the register counts (docs/applications.md §3). A blank printed cell is not compared."""
+    rows = []
+    for i, r in enumerate(reports):
+        counted = (ctx.register or {}).get(r.unit or "")
+        if counted is None or "new" not in r.table3:
+            continue
+        for key in _rows_of(r):
+            if key not in counted:  # a 2019-format row (（六）其他处理) the register does not count
+                continue
+            for col in COLUMNS:
+                rows.append({"report_id": i, "unit": r.unit, "year": r.year, "row_label": ROW_LABELS[key],
+                             "column_label": COLUMN_LABELS[col], "reported": r.cell(key, col),
+                             "register": counted[key][col], "where": f"表三“{ROW_LABELS[key]}”行“{COLUMN_LABELS[col]}”列"})
+    return pd.DataFrame(rows, columns=["report_id", "unit", "year", "row_label", "column_label", "reported", "register",
+                                       "where"])
+
+
 def build_frames(reports: list[AnnualReport], ctx: ReviewContext | None = None) -> dict[str, pd.DataFrame]:
     ctx = ctx or ReviewContext()
     return {"annual_columns": column_frame(reports), "annual_rows": row_frame(reports),
             "annual_review": review_frame(reports), "annual_text": text_frame(reports),
             "annual_reports": report_frame(reports, ctx), "annual_units": unit_frame(reports, ctx),
-            "annual_prose": prose_frame(reports), "annual_shares": shares_frame(reports)}
+            "annual_prose": prose_frame(reports), "annual_shares": shares_frame(reports),
+            "annual_register": register_frame(reports, ctx)}

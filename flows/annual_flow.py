@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from flows.steps import annual as annual_steps
 from flows.county_flow import RunFailed, retry_note, schedule_retry
 from flows.domain.config import DEFAULT_CONFIG, load_config
+from flows.domain.periods import office_today
 from flows.domain.settings import settings
 from flows.steps.runlock import BUSY_RETRY_DELAY, WarehouseBusy, warehouse_lock
 
@@ -47,7 +48,7 @@ def notify_task(review: dict, out_dir: str, urls: list[str], notify_success: boo
 
 
 def previous_year(today: date | None = None) -> int:
-    return (today or date.today()).year - 1
+    return (today or office_today()).year - 1
 
 
 @flow(name="annual_report_review", flow_run_name="{county}-{year}-annual", log_prints=True)

@@ -11,6 +11,7 @@ from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is
 from prefect import flow, task
 
 from flows.domain.config import DEFAULT_CONFIG, load_config
+from flows.domain.periods import office_today
 from flows.domain.settings import settings
 
 
@@ -26,4 +27,4 @@ def applications_due_alert(county: str = "huarong", config: str | None = None, w
                            today: str | None = None, within: int = 3) -> dict:
     """Check the county's register on ``today`` (default: today) and alert the office when something is due."""
     return due_task(config or str(DEFAULT_CONFIG), warehouse or str(settings().warehouse), county,
-                    today or date.today().isoformat(), within)
+                    today or office_today().isoformat(), within)

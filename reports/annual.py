@@ -21,7 +21,7 @@ CODE_SHORT = {"annual_balance_mismatch": "表三收支不平衡", "annual_column
               "annual_review_total_mismatch": "表四总计不符", "annual_text_table_mismatch": "正文与表格不一致",
               "annual_late": "逾期公布", "annual_obsolete_format": "使用旧格式", "annual_copied": "照搬上年报告",
               "annual_missing": "未公布", "annual_prose_sum_mismatch": "正文总数与分项不符",
-              "rate_mismatch": "正文占比不符"}
+              "rate_mismatch": "正文占比不符", "annual_register_mismatch": "表三与登记表不符"}
 FORMAT_LABELS = {"2019": "2019年试行格式", "2021": "2021年格式", None: ""}
 SEVERITY = {"error": "错误", "warning": "提醒"}
 

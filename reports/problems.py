@@ -70,11 +70,10 @@ def applications_problem(con, county_slug: str, period, today=None) -> dict | No
     """The bulletin's 存在问题 item on 依申请公开: the units whose answers came after the legal deadline, or have
     not come, for applications due in the period (docs/applications.md §5). None when the county has no register
     in the warehouse (``zwgk applications import``) or nothing was late: the bulletin is then as before."""
-    from datetime import date
-
+    from flows.domain.periods import office_today
     from transforms import runner
 
-    as_of = min(period.end, today or date.today())
+    as_of = min(period.end, today or office_today())
     rows = runner.records(con, "applications_overdue", county_slug=county_slug, start=period.start, end=period.end,
                           as_of=as_of)
     if not rows:

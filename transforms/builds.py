@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from flows.domain.periods import office_today
 from functools import cache
 
 import duckdb
@@ -43,7 +43,7 @@ def _code_digest() -> str:
 
 def fingerprint(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> str:
     """What a build of this county and period would read, as one hash."""
-    parts = [_code_digest(), period, date.today().isoformat()]
+    parts = [_code_digest(), period, office_today().isoformat()]
     for table in input_tables():
         cols = runner.columns(con, table)
         if cols is None:

@@ -394,6 +394,33 @@ DEMO_DEFECTS = {2: "balance_mismatch", 8: "column_total_mismatch", 12: "row_tota
                 16: "total_column_blank", 24: "review_total_mismatch", 30: "text_table_mismatch"}
 DEMO_NO_TOTAL_COLUMN = 44          # table 三 printed without its 总计 column (annual_total_column_blank)
 DEMO_2021_LAYOUT = (1, 6, 11, 21, 26, 33, 38)   # consistent reports written in the 2021 layout
+# Table 三 of 2020 of the three units of the demo applications register (data/applications/huarong_demo_register.csv),
+# typed by hand from its rows: their reports print these numbers, but 人社局's moves one 商业企业 application from
+# （一）予以公开 to （二）部分公开 — consistent in itself, wrong against the register (annual_register_mismatch once
+# the register is imported: zwgk applications import).
+DEMO_REGISTER_TABLE3 = {
+    "自然资源局": {"new": {"natural": 3, "business": 1}, "carried_in": {"natural": 1}, "granted": {"natural": 2},
+              "partial": {"business": 1}, "unable_not_held": {"natural": 1}, "withheld_process": {"natural": 1},
+              "results_total": {"natural": 4, "business": 1}, "carried_out": {}},
+    "民政局": {"new": {"natural": 2, "legal": 1}, "carried_in": {}, "granted": {"natural": 1},
+            "unhandled_petition": {"natural": 1}, "results_total": {"natural": 2}, "carried_out": {"legal": 1}},
+    "人社局": {"new": {"natural": 2, "business": 1, "other_org": 1}, "carried_in": {}, "granted": {"business": 1},
+            "partial": {"natural": 1}, "other_no_correction": {"natural": 1},
+            "results_total": {"natural": 2, "business": 1}, "carried_out": {"other_org": 1}},
+}
+DEMO_REGISTER_MISMATCH = "人社局"
+
+
+def register_table3(cells: dict[str, dict[str, int]], fmt: str) -> dict[str, dict[str, int]]:
+    """A full table 三 in the given form from the non-zero cells (2021 rows of （六） fold into the 2019 row)."""
+    table = {key: {col: 0 for col in APPLICANT_COLUMNS} for key, *_ in table3_rows(fmt)}
+    for key, row in cells.items():
+        target = "other_handling" if fmt == "2019" and key.startswith("other_") else key
+        for col, n in row.items():
+            table[target][col] += n
+    for row in table.values():
+        row["total"] = sum(row[c] for c in APPLICANT_COLUMNS)
+    return table
 
 
 def plant_demo_reports(arts: list, unit_order: list[str]) -> dict:
@@ -412,6 +439,13 @@ def plant_demo_reports(arts: list, unit_order: list[str]) -> dict:
         spec = make_spec(unit_name, 2020, seed=i, fmt="2021" if i in DEMO_2021_LAYOUT else "2019",
                          extra=f"本单位联系电话：0730-42{i:05d}。")
         problems = []
+        if a.unit in DEMO_REGISTER_TABLE3:  # the seed's (and the registry's) name, not the title's publisher
+            spec.table3 = register_table3(DEMO_REGISTER_TABLE3[a.unit], spec.format)
+            if a.unit == DEMO_REGISTER_MISMATCH:
+                for row, step in (("granted", -1), ("partial", 1)):
+                    spec.table3[row]["business"] += step
+                    spec.table3[row]["total"] += step
+                problems.append("annual_register_mismatch")
         if i in DEMO_DEFECTS:
             spec = plant(spec, DEMO_DEFECTS[i])
             problems.append(f"annual_{DEMO_DEFECTS[i]}")

@@ -28,8 +28,10 @@ def _config(config: Path):
 
 
 def _day(text: str | None) -> date:
+    from flows.domain.periods import office_today
+
     if not text:
-        return date.today()
+        return office_today()
     try:
         return date.fromisoformat(text)
     except ValueError:

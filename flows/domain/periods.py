@@ -11,12 +11,22 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 KINDS = ("year", "half", "quarter", "month")
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
               "十": 10, "十一": 11, "十二": 12}
+
+
+OFFICE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def office_today() -> date:
+    """Today where the office is (Asia/Shanghai): the day periods, deadlines and cut-offs are counted on, whatever
+    the machine's clock zone (a server on UTC is still on yesterday until 08:00 Beijing time)."""
+    return datetime.now(OFFICE_TZ).date()
 
 
 class PeriodError(ValueError):

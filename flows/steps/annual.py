@@ -177,8 +177,11 @@ def review_year(cfg, warehouse: str | Path, year: int, collected: dict | None = 
     with runner.connect(warehouse) as con:
         load_registry_into(con, registry, cfg.slug)
         previous = previous_reports(con, cfg.slug, year - 1)
+        from flows.steps.applications import register_table3
+
         ctx = ReviewContext(deadlines=deadlines_from(settings["deadlines"]), unit_kinds=kinds, previous=previous,
-                            registered=[u.unit for u in registered], year=year)
+                            registered=[u.unit for u in registered], year=year,
+                            register=register_table3(con, cfg.slug, year))
         outcome = validate_annual(build_frames(reports, ctx), docs_dir=docs_dir, run_name=f"annual.{cfg.slug}.{year}")
         ids = {u.unit: u.unit_id for u in registered}
         findings = [{"report_no": no, "unit_id": matches[no]["unit_id"], "unit": reports[no].unit} | f.to_dict()

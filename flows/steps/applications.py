@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.domain.application_clock import Clock, deadline
+from flows.domain.periods import office_today
 from flows.domain.workdays import load_calendar
 from flows.ingest.annual_model import COLUMNS, REVIEW_GROUPS, REVIEW_PARTS, table3_rows
 from transforms import runner
@@ -37,7 +38,7 @@ def import_register(cfg, warehouse: str | Path, file: str | Path) -> dict:
 
     register = read_register(file, resolve=resolve)
     cal = load_calendar()
-    today = date.today()
+    today = office_today()
     clocks = [deadline(app.clock(), cal, today) for app in register.applications]
     with runner.connect(warehouse) as con:
         load_id = load_register(con, county_slug=cfg.slug, source=str(Path(file).resolve()), sha256=register.sha256,
@@ -102,6 +103,17 @@ def table3(con, county_slug: str, year: int) -> dict[str, dict[str, dict[str, in
     for r in runner.records(con, "application_table3", county_slug=county_slug, year=year):
         out[r["unit"]][r["row_key"]][r["column_key"]] = int(r["value"])
     return out
+
+
+def register_table3(con, county_slug: str, year: int) -> dict | None:
+    """Table 三 of the year for every unit the county's register holds (zeros for a unit without an application in
+    the year); None when the county has no register. What annual_register_mismatch compares reports with."""
+    units = [r["unit"] for r in runner.records(con, "register_units", county_slug=county_slug)]
+    if not units:
+        return None
+    counted = table3(con, county_slug, year)
+    zeros = {key: {column: 0 for column in COLUMNS} for key, _g, _l, _k in table3_rows("2021")}
+    return {unit: counted.get(unit, zeros) for unit in units}
 
 
 def table4(con, county_slug: str, year: int) -> dict[str, dict[str, dict[str, int]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flows.domain.config import ConfigError, CountyConfig
-from flows.domain.periods import parse_period
+from flows.domain.periods import office_today, parse_period
 from transforms import runner
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -146,7 +146,7 @@ def period_check(period: str, partial_ok: bool, today=None) -> dict | None:
     blocking — the bulletin is a draft — unless ``partial_ok``, then a warning saying 截至 which day.
     None for an ended period."""
     p = parse_period(period)
-    today = today or datetime.now(TZ).date()
+    today = today or office_today()
     if p.end < today:
         return None
     as_of = f"{today.year}年{today.month}月{today.day}日"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flows.domain.periods import parse_period
+from flows.domain.periods import office_today, parse_period
 from flows.steps.outputs import TZ
 from transforms import runner
 
@@ -176,7 +176,7 @@ def latest_completed(kind: str = "half", today=None):
     """The period of this kind that ended most recently before today (Asia/Shanghai)."""
     from flows.domain.periods import Period
 
-    today = today or datetime.now(TZ).date()
+    today = today or office_today()
     per_year = {"year": 1, "half": 2, "quarter": 4, "month": 12}[kind]
     current = next(Period(kind, today.year, n) for n in range(1, per_year + 1)
                    if Period(kind, today.year, n).contains(today))

@@ -179,12 +179,10 @@ def test_a_period_not_yet_ended_is_a_draft_unless_partial_ok():
 def test_a_run_of_the_current_half_year_comes_out_a_draft(prefect_harness, tmp_path, seed_path):
     """The seed relabelled as the half-year we are in: draft, with the reason in 数据质量说明; final with
     --partial-ok, saying 截至 which day."""
-    from datetime import date
-
     from flows.county_flow import half_yearly_bulletin
-    from flows.domain.periods import parse_period
+    from flows.domain.periods import office_today, parse_period
 
-    today = date.today()
+    today = office_today()  # the office's day (Asia/Shanghai), as the flow counts it, not the machine's
     current = parse_period(f"{today.year}H{1 if today.month <= 6 else 2}")
     text = seed_path.read_text(encoding="utf-8").replace("2021年上半年", current.label).replace("2021年", f"{today.year}年")
     (tmp_path / "seed.txt").write_text(text, encoding="utf-8")

@@ -76,3 +76,10 @@ def test_table4_one_row_per_group_layout():
     page = f"<html><head><meta charset='utf-8'></head><body><div id='zoom'>{render_html(spec, table4_by_group=True)}</div></body></html>"
     report = parse_annual_report(page.encode(), "by-group.html")
     assert report.table4 == spec.table4 and report.year == 2022
+
+
+def test_every_annual_check_has_its_short_label():
+    from expectations.annual import ANNUAL_CHECKS
+    from reports.annual import CODE_SHORT
+
+    assert sorted(CODE_SHORT) == sorted(c.code for c in ANNUAL_CHECKS)

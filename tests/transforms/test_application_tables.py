@@ -40,7 +40,7 @@ def _cells(table: dict) -> dict[tuple[str, str], int]:
 #   2020-003 自然人 05-11 → 06-30 无法提供：本机关不掌握; 2020-004 自然人 06-15 → 07-20 不予公开：四类过程性信息.
 #   new: 自然人 3, 商业企业 1 (4); carried in: 自然人 1; results 予以公开 自然人 2, 部分公开 商业企业 1,
 #   不掌握 自然人 1, 过程性 自然人 1; （七） 自然人 4, 商业企业 1 (5); carried out 0. 4 + 1 = 5 + 0.
-# 公安局 — 2020-005 法律服务机构 12-21 → 2021-01-12 (carried out); 2020-006 自然人 04-08 → 05-28 予以公开;
+# 民政局 — 2020-005 法律服务机构 12-21 → 2021-01-12 (carried out); 2020-006 自然人 04-08 → 05-28 予以公开;
 #   2020-007 自然人 09-10 → 09-14 不予处理：信访举报投诉. new: 自然人 2, 法律服务机构 1 (3); （七） 自然人 2;
 #   carried out: 法律服务机构 1. 3 + 0 = 2 + 1.
 # 人社局 — 2020-008 商业企业 10-12 → 10-30 予以公开; 2020-009 自然人 11-02 → 12-10 其他处理：逾期不补正;
@@ -56,7 +56,7 @@ EXPECTED_2020 = {
         ("withheld_process", "natural"): 1, ("withheld_process", "total"): 1,
         ("results_total", "natural"): 4, ("results_total", "business"): 1, ("results_total", "total"): 5,
     },
-    "公安局": {
+    "民政局": {
         ("new", "natural"): 2, ("new", "legal"): 1, ("new", "total"): 3,
         ("granted", "natural"): 1, ("granted", "total"): 1,
         ("unhandled_petition", "natural"): 1, ("unhandled_petition", "total"): 1,
@@ -86,7 +86,7 @@ def test_table4_of_2020_equals_the_hand_made_tables(warehouse):
                for unit, t in tables.items()}
     assert nonzero == {
         "自然资源局": {("review", "upheld"): 1, ("review", "total"): 1},
-        "公安局": {},
+        "民政局": {},
         "人社局": {("review", "corrected"): 1, ("review", "total"): 1,
                 ("litigation_after_review", "pending"): 1, ("litigation_after_review", "total"): 1},
     }
@@ -96,7 +96,7 @@ def test_table4_of_2020_equals_the_hand_made_tables(warehouse):
 def test_the_forms_identities_hold_on_every_unit_and_year(warehouse, year):
     result_rows = [key for key, group, _l, _k in table3_rows("2021") if group in RESULT_GROUPS]
     tables = county_tables(warehouse, "huarong", year)
-    assert tables  # 2019: 自然资源局 (2019-031); 2021: 公安局 and 人社局 carried in
+    assert tables  # 2019: 自然资源局 (2019-031); 2021: 民政局 and 人社局 carried in
     for unit, t in tables.items():
         t3 = t["table3"]
         for col in COLUMNS:
@@ -111,7 +111,7 @@ def test_the_forms_identities_hold_on_every_unit_and_year(warehouse, year):
 
 def test_2021_carries_in_what_2020_carried_out(warehouse):
     t2020, t2021 = county_tables(warehouse, "huarong", 2020), county_tables(warehouse, "huarong", 2021)
-    for unit in ("公安局", "人社局"):
+    for unit in ("民政局", "人社局"):
         assert t2021[unit]["table3"]["carried_in"] == t2020[unit]["table3"]["carried_out"]
 
 

@@ -1,12 +1,12 @@
 -- Grain: county × application. The register that counts: each county's newest import.
-WITH loads AS (
+WITH source AS (
+    SELECT * FROM raw_applications
+),
+
+loads AS (
     SELECT *
     FROM raw_application_loads
     QUALIFY row_number() OVER (PARTITION BY county_slug ORDER BY loaded_at DESC, load_id DESC) = 1
-),
-
-source AS (
-    SELECT * FROM raw_applications
 ),
 
 final AS (
