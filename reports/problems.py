@@ -68,7 +68,7 @@ def bulletin_problem(con, county_slug: str, period) -> dict | None:
 
 def applications_problem(con, county_slug: str, period, today=None) -> dict | None:
     """The bulletin's 存在问题 item on 依申请公开: the units whose answers came after the legal deadline, or have
-    not come, for applications due in the period (docs/applications.md §5). None when the county has no register
+    not come, for applications due in the period (docs/applications.md §4). None when the county has no register
     in the warehouse (``zwgk applications import``) or nothing was late: the bulletin is then as before."""
     from flows.domain.periods import office_today
     from transforms import runner

@@ -55,6 +55,7 @@ RUN: dict[str, tuple[int, list[str] | object]] = {
     "applications due --today 2021-02-01": (3, ["已超期 1 件", "超期 2020-011  收到 2020-12-28  期限 2021-01-26"]),
     "applications due --within 5 --json": (3, _due_json),
     "applications tables --year 2020 --unit 人社局": (0, _tables_json),
+    "annual --draft 人社局 --year 2020": (0, ["已起草：", "2020-annual-drafts/人社局.docx"]),
     "runs": (0, ["华容县", "2021H1", "草稿", "overall_total_matches_tables"]),
     "runs --county huarong --period 2021H1 --json": (0, _runs_json),
     "transform": (0, ["已重建"]),

@@ -75,8 +75,12 @@ def annual_command(
     force: bool = typer.Option(False, "--force", help="输出文件夹中有不是 zwgk 写的或改过的文件时也替换（原文件夹移到 .history/，不删除）"),
     notify_success: bool = typer.Option(False, "--notify-success", help="未发现问题也发送通知"),
     ephemeral: bool = typer.Option(False, "--ephemeral", help=EPHEMERAL_HELP),
+    draft: str = typer.Option(None, "--draft", help="不审查，按依申请公开登记表起草该单位的年度报告（2021年格式 .docx），须同时给出 --year"),
 ) -> None:
     """Review every unit's annual disclosure report for a year (Prefect flow annual_report_review)."""
+    if draft is not None:
+        _draft(config, draft, year, out, warehouse)
+        return
     use_server(ephemeral)
     from flows.county_flow import RunFailed
     from flows.domain.config import ConfigError, load_config
@@ -111,6 +115,22 @@ def annual_command(
         fail(str(exc), 1)
     _print_review(summary)
     raise typer.Exit(EXIT_FOUND if summary["status"] == "findings" else 0)
+
+
+def _draft(config: Path, unit: str, year: int | None, out: Path | None, warehouse: Path | None) -> None:
+    """``zwgk annual --draft UNIT --year Y``: the unit's report drafted from the register (docs/applications.md §5)."""
+    from flows.commands.common import INPUT_ERRORS
+    from flows.domain.config import ConfigError, load_config
+    from flows.steps.applications import draft_annual_report
+
+    if year is None:
+        fail("--draft 须同时给出 --year（起草哪一年度的报告），如 zwgk annual --draft 人社局 --year 2020")
+    try:
+        path = draft_annual_report(load_config(config), warehouse_or_default(warehouse), unit, year,
+                                   out_or_default(out))
+    except (ConfigError, *INPUT_ERRORS) as exc:
+        fail(str(exc))
+    console.print(f"已起草：{path}（表三、表四按登记表统计；标注【待填写】的内容请本单位补充）", highlight=False)
 
 
 def _print_review(summary: dict) -> None:

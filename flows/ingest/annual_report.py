@@ -115,6 +115,10 @@ def _row_key(label: str, group: str | None) -> tuple[str | None, str | None]:
         if mark in text:
             group = g
             break
+    if group == "r6" and re.search(r"\d{1,2}[.、．]?其他$", text):
+        # 2021's "3.其他" under merged “三、本年度办理结果” / “（六）其他处理” cells, which a .docx repeats on each of
+        # their rows: not the 2019 form's single row “（六）其他处理”
+        return "other_other", group
     for key, g, _label, keywords in _ROW_DEFS:
         if any(k in text for k in keywords):
             if key == "results_total" and "本年新收" in text:

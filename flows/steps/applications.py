@@ -178,3 +178,31 @@ def due_alert(cfg, warehouse: str | Path, today: date, within: int = 3) -> dict:
     result = send_alert(targets, *message)
     return {"status": "sent" if not result.failed else "failed", "sent": result.sent, "errors": result.errors,
             **summary}
+
+
+def draft_annual_report(cfg, warehouse: str | Path, unit: str, year: int, out_root: str | Path) -> Path:
+    """The unit's annual report for the year drafted in the 2021 format from the register (reports/annual_draft.py),
+    written to ``<out>/<county>/<year>-annual-drafts/``. A unit the registry does not know, or a county without a
+    register, is a LookupError naming what to do."""
+    from flows.domain.registry import load_registry
+    from reports.annual_draft import write_draft
+
+    name = unit
+    if cfg.registry:
+        found = load_registry(cfg.registry, cfg.county).resolve(unit)
+        if found is None:
+            raise LookupError(f"{unit}：不在单位名录（{cfg.registry}）中：应为名录中的单位名称或别名")
+        name = found.unit
+    if not Path(warehouse).exists():
+        raise LookupError(f"{warehouse}：仓库中还没有依申请公开登记表：先运行 zwgk applications import 登记表.xlsx")
+    with runner.connect(warehouse, read_only=True, schema=False) as con:
+        counted = register_table3(con, cfg.slug, year) if runner.columns(con, "stg_applications") else None
+        if counted is None:
+            raise LookupError(f"{cfg.county}尚未导入依申请公开登记表，表三、表四无法统计：先运行 zwgk applications import 登记表.xlsx")
+        t3, t4 = counted.get(name), table4(con, cfg.slug, year).get(name)
+        source = runner.records(con, "applications", county_slug=cfg.slug)[0]["register_file"]
+    zeros3 = {key: {column: 0 for column in COLUMNS} for key, _g, _l, _k in table3_rows("2021")}
+    zeros4 = {g: {p: 0 for p in REVIEW_PARTS} for g in REVIEW_GROUPS}
+    title = f"{name if name.startswith(cfg.county) else cfg.county + name}{year}年政府信息公开工作年度报告"
+    path = Path(out_root) / cfg.slug / f"{year}-annual-drafts" / f"{name}.docx"
+    return write_draft(path, title=title, year=year, t3=t3 or zeros3, t4=t4 or zeros4, register=Path(source).name)

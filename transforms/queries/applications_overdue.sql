@@ -1,6 +1,6 @@
 -- Grain: unit. The applications of the county's register whose due date fell in the period and that were
 -- answered after it, or are still unanswered after it on the bulletin's cut-off day ($as_of): the bulletin's
--- 存在问题 item on 依申请公开 (docs/applications.md §5). Units with the most first.
+-- 存在问题 item on 依申请公开 (docs/applications.md §4). Units with the most first.
 WITH source AS (
     SELECT unit, number, due, answered
     FROM stg_applications
