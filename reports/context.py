@@ -42,6 +42,7 @@ def build_context(
     validation_index: str | None = None,
     rules_settings: dict | None = None,
     validation_hint: str | None = None,
+    quotas: dict | None = None,
 ) -> dict:
     p = parse_period(period)
     params = {"county_slug": county_slug, "period": p.code}
@@ -61,6 +62,7 @@ def build_context(
         previous = {r["unit_key"]: r for r in compared}
 
     tables = _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest)
+    quota_item = apply_quotas(tables, p, quotas)
 
     reconciliation = [
         {"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
@@ -71,6 +73,8 @@ def build_context(
     unknown = runner.records(con, "crawl_unknown_units", **params, **dates)
 
     rules, problems, rule_codes = _rules_and_problems(con, county_slug, p, params, checks, rules_settings)
+    if quota_item:
+        problems.append(quota_item)
 
     counts_source = head.get("counts_source") or "reported"
     unknown_publishers = [{"unit_raw": u["unit_raw"], "items": int(u["items"]), "example_url": u["example_url"]}
@@ -100,6 +104,7 @@ def build_context(
         "totals": totals,
         "comparison": comparison,
         "tables": tables,
+        "quota_shown": any(t.get("quota") for t in tables),
         "most": [name for t in tables for name in t["most"]],
         "fewest": [name for t in tables for name in t["fewest"]],
         "quality": {
@@ -154,6 +159,37 @@ def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most,
             if rows and fewest else [],
         })
     return tables
+
+
+def apply_quotas(tables: list[dict], p, quotas: dict | None) -> dict | None:
+    """Each table of a category with a quota gets the column 达标情况 (its header names the period's minimum) and
+    the list of its units below it; returns the 存在问题 item naming them, or None (docs/rules.md, "Quotas")."""
+    from flows.domain.quotas import PER_LABELS, quota_for
+
+    parts, below_total = [], 0
+    for t in tables:
+        t.setdefault("extra_headers", [])
+        quota = quota_for(quotas, t["category"], p.kind)
+        t["quota"] = quota
+        for r in t["rows"]:
+            r.setdefault("extra", [])
+            if quota is not None:
+                count = r["count"] or 0
+                r["below_quota"] = count < quota
+                r["extra"].append("达标" if count >= quota else f"未达标（差{quota - count}条）")
+        if quota is None:
+            continue
+        t["extra_headers"].append(f"达标情况（最低{quota}条）")
+        below = [r for r in t["rows"] if r["below_quota"]]
+        below_total += len(below)
+        minimum = quotas["minimum"][t["category"]]
+        named = "、".join(f"{r['short_name'] or r['unit']}（{r['count'] or 0}条）" for r in below)
+        parts.append(f"{t['category']}按{PER_LABELS[quotas.get('per', 'month')]}最低{minimum}条（本期{quota}条）的标准，"
+                     + (f"{len(below)}个单位未达标：{named}" if below else "全部达标"))
+    if not below_total:
+        return None
+    return {"rule": "quota", "title": "信息发布未达到最低标准", "count": below_total,
+            "summary": "；".join(parts) + "。", "examples": []}
 
 
 def _rules_and_problems(con, county_slug, p, params, checks, rules_settings) -> tuple[list, list, set]:

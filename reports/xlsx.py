@@ -102,6 +102,7 @@ def attachment_sheet(wb: Workbook, number: int, table: dict, comparison: dict | 
     headers = [table["name_header"], table["count_header"], "排名"]
     if comparison:
         headers += [comparison["label"], "增减"]
+    headers += table.get("extra_headers") or []
     ncols = len(headers)
     put(ws, 1, 1, f"附件{number}：{table['title']}").font = TITLE_FONT
     ws.cell(row=1, column=1).alignment = CENTER
@@ -114,22 +115,25 @@ def attachment_sheet(wb: Workbook, number: int, table: dict, comparison: dict | 
         values = [r["unit"], r["count"], r["rank"]]
         if comparison:
             values += [r.get("previous"), r.get("change")]
+        fixed = len(values)
+        values += r.get("extra") or []
         for col, value in enumerate(values, 1):
             cell = put(ws, first + i, col, value)
             cell.font, cell.border = BODY_FONT, BORDER
-            cell.alignment = LEFT if col == 1 else RIGHT
-            if col == 5:
+            cell.alignment = LEFT if col == 1 else (CENTER if col > fixed else RIGHT)
+            if col == 5 and comparison:
                 cell.number_format = "+0;-0;0"
     last = first + len(table["rows"]) - 1
     total_row = last + 1
     totals = ["合计", f"=SUM(B{first}:B{last})", None]
     if comparison:
         totals += [f"=SUM(D{first}:D{last})", f"=B{total_row}-D{total_row}"]
+    totals += [None] * (ncols - len(totals))
     for col, value in enumerate(totals, 1):
         cell = put(ws, total_row, col, value, formula=True)
         cell.font, cell.fill, cell.border = TOTAL_FONT, TOTAL_FILL, BORDER
         cell.alignment = CENTER if col == 1 else RIGHT
-        if col == 5:
+        if col == 5 and comparison:
             cell.number_format = "+0;-0;0"
     fit_columns(ws, skip_rows=1)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 14)

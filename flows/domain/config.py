@@ -84,6 +84,7 @@ class CountyConfig:
     keep_item_files: int = 3
     rules: dict = field(default_factory=dict)  # [rules]: flows/domain/rules_config.py (defaults filled in)
     counts_source: str = "auto"  # [counts] source: auto (reported when loaded, else the crawl) | crawl | reported
+    quotas: dict = field(default_factory=dict)  # [quotas]: {"per": "month", "minimum": {category: n}} (or {})
     raw: dict = field(default_factory=dict)
 
     @property
@@ -213,6 +214,14 @@ class AlertsTable(Table):
     notify_success: bool = False
 
 
+class QuotasTable(Table):
+    """[quotas]: the minimum items per unit of each attachment category (最低标准), written for one kind of period
+    (``per``) and scaled to the run's period (docs/rules.md, "Quotas")."""
+    per: Literal["month", "quarter", "half", "year"] = "month"
+    minimum: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)],
+                  Annotated[int, Field(ge=1, le=100_000)]] = {}
+
+
 class AnnualTable(Table):
     """[annual]: the annual-report review's deadlines and units (flows/steps/annual.py reads them)."""
     deadline_department: Any = None
@@ -240,6 +249,7 @@ class CountyTable(Table):
     rules: dict = {}
     alerts: AlertsTable = AlertsTable()
     annual: AnnualTable = AnnualTable()
+    quotas: QuotasTable = QuotasTable()
 
     @field_validator("slug")
     @classmethod
@@ -302,4 +312,5 @@ def load_config(path: str | Path) -> CountyConfig:
         crawl_max_age=float(crawl.max_age), tolerance=table.reconciliation.tolerance,
         keep_crawls=table.retention.keep_crawls, keep_item_files=table.retention.item_files,
         rules=rules, counts_source=table.counts.source, raw=data,
+        quotas={"per": table.quotas.per, "minimum": dict(table.quotas.minimum)} if table.quotas.minimum else {},
     )

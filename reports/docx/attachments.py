@@ -34,13 +34,23 @@ def _cell(cell, text: str, style, *, align=None, bold: bool = False) -> None:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
+def _widths(columns: int, comparison: dict | None) -> list[float]:
+    """Column widths (mm) across the 156 mm text block when a table has extra columns (达标情况 …): the name
+    column as in the compared layout, the others sharing the rest."""
+    name = COLUMNS_COMPARED_MM[0] - (8 if comparison else 0)
+    rest = (TEXT_WIDTH_MM - name) / (columns - 1)
+    return [name] + [rest] * (columns - 1)
+
+
 def attachment_table(document, styles, table: dict, comparison: dict | None):
     """One attachment as a Word table that fits the 156 mm text width: explicit table, grid and cell widths,
     fixed layout (autofit off), header row repeated on every page, rows not split, 合计 row last."""
-    widths = COLUMNS_COMPARED_MM if comparison else COLUMNS_MM
     headers = [table["name_header"], table["count_header"], "排名"]
     if comparison:
         headers += [comparison["label"], "增减"]
+    extra = table.get("extra_headers") or []
+    headers += extra
+    widths = _widths(len(headers), comparison) if extra else (COLUMNS_COMPARED_MM if comparison else COLUMNS_MM)
     rows = table["rows"]
     t = document.add_table(rows=len(rows) + 2, cols=len(headers))
     t.style = document.styles["Table Grid"]
@@ -73,12 +83,14 @@ def attachment_table(document, styles, table: dict, comparison: dict | None):
         values = [r["unit"], "" if r["count"] is None else str(r["count"]), "" if r["rank"] is None else str(r["rank"])]
         if comparison:
             values += ["—" if r.get("previous") is None else str(r["previous"]), _signed(r.get("change"))]
+        values += [str(x) for x in r.get("extra") or []]
         for i, (cell, text) in enumerate(zip(row.cells, values)):
             _cell(cell, text, styles["table"], align=left if i == 0 else center)
     total = ["合计", str(table["total"]), ""]
     if comparison:
         previous_total = table.get("previous_total") or 0
         total += [str(previous_total), _signed(table["total"] - previous_total)]
+    total += [""] * len(extra)
     for cell, text in zip(t.rows[-1].cells, total):
         _cell(cell, text, styles["table_head"])
     return t
