@@ -12,6 +12,8 @@ from data.demo.annual import make_spec, plant
 from flows.ingest.annual_report import parse_annual_report
 from tests.annual_fixtures import MEDIA, render
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 TABLE_DEFECTS = ("balance_mismatch", "column_total_mismatch", "row_total_mismatch", "total_column_blank",
                  "review_total_mismatch", "text_table_mismatch", "obsolete_format")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from typer.testing import CliRunner
@@ -13,6 +15,7 @@ from tests.annual_fixtures import render
 runner = CliRunner()
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_consistent_report_exits_0_and_defect_exits_3(tmp_path):
     good = tmp_path / "good.html"
     good.write_bytes(render(make_spec("华容县财政局", 2022, 1), "html"))
@@ -46,6 +49,7 @@ def test_unreadable_report_exits_2(tmp_path):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_bulletin_still_says_bulletin(seed_path):
     result = runner.invoke(app, ["check", str(seed_path), "--json"])
     assert json.loads(result.stdout)["kind"] == "bulletin"

@@ -41,6 +41,7 @@ def test_seed_only_error_is_overall_total(seed_path, registry_path):
     assert "1267" in data["findings"][0]["message"] and "1298" in data["findings"][0]["message"]
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_seed_as_docx_gives_the_same_answer(tmp_path, registry_path):
     code, data, _ = check_json(seed_docx(tmp_path / "seed.docx"), "--registry", registry_path)
     assert code == 3
@@ -165,12 +166,14 @@ def test_claims_in_the_text_are_checked_against_ranks(seed_path, registry_path, 
     assert {f["severity"] for f in data["findings"] if f["code"] == "claim_inconsistent"} == {"warning"}
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_seed_claims_hold_with_or_without_registry(seed_path, registry_path):
     for extra in ([], ["--registry", str(registry_path)]):
         _, data, _ = check_json(seed_path, *extra)
         assert [f["code"] for f in data["findings"]] == ["overall_total_mismatch"]
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_unit_report_check_and_ingest(tmp_path, registry_path):
     from transforms import runner as sql_runner
 
@@ -218,6 +221,7 @@ def test_check_period_must_agree_with_the_bulletin(tmp_path, seed_path):
     assert code == 3 and data["period"] == "2021H1"
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_ingest_is_all_or_nothing(tmp_path, seed_path):
     """zwgk ingest good.txt bad.txt: the bad file is named, and the good one is not loaded either."""
     bad = tmp_path / "bad.txt"

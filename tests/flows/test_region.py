@@ -74,6 +74,7 @@ def test_synthetic_region_is_deterministic(tmp_path):
     assert len([k for k in a if k.endswith(".txt")]) == 3
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_synthetic_bulletins_parse_as_the_seed_does(tmp_path):
     _, counties = synth.make_region(tmp_path, counties=2, seed=1, drafts=(1,))
     for i, c in enumerate(counties):
@@ -142,6 +143,7 @@ def _county_dbs(tmp_path, counties) -> dict[str, Path]:
     return dbs
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_export_writes_hive_partitions_and_a_rerun_replaces_them(tmp_path):
     _, counties = synth.make_region(tmp_path / "in", counties=2, seed=2)
     dbs = _county_dbs(tmp_path, counties)
@@ -166,6 +168,7 @@ def test_export_writes_hive_partitions_and_a_rerun_replaces_them(tmp_path):
     assert kinds["count"] in {"BIGINT", "INTEGER"}
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_region_models_rank_counties_over_the_parquet(tmp_path):
     _, counties = synth.make_region(tmp_path / "in", counties=3, seed=5, drafts=(2,))
     dbs = _county_dbs(tmp_path, counties)
@@ -359,6 +362,7 @@ def test_region_on_dask_equals_counties_one_by_one(prefect_harness, tmp_path, mo
 # --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_checks_once_over_the_region_equal_each_county_alone(tmp_path):
     import pandas as pd
 

@@ -97,6 +97,7 @@ def test_docx_hash_ignores_timestamps_only(tmp_path):
 
 
 @pytest.mark.skipif(pdf.skip_reason() is not None, reason="LibreOffice is not installed")
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_pdf_reused_while_docx_unchanged(tmp_path, monkeypatch):
     docx = pytest.importorskip("docx")
     out, cache = tmp_path / "out", tmp_path / ".cache"
@@ -150,6 +151,7 @@ def test_help_imports_nothing_heavy():
         assert _modules_loaded(*args) == {"exit": 0, "loaded": []}, args
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_check_imports_only_what_it_runs():
     """zwgk check on a .txt bulletin runs the GX checks (so GX is imported) and nothing else heavy."""
     result = _modules_loaded("check", str(ROOT / "data/bulletins/huarong_2021H1.txt"))
@@ -184,6 +186,7 @@ def test_charts_reused_while_their_data_is_unchanged(tmp_path):
     assert cached_charts(context(3), tmp_path / "four", cache) is None  # a cache entry missing a file: not used
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_the_transform_is_skipped_when_the_inputs_are_unchanged(tmp_path):
     """The transform step (pipeline.transform, as the flow calls it) rebuilds only when its inputs'
     fingerprint changed, and returns the same rows per mart either way (run.json's "marts")."""

@@ -128,6 +128,7 @@ def test_gzip_bomb_article_is_reported_too_large(tmp_path):
 
 
 # --- 100,000 links on one list page --------------------------------------------------------------
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_100k_link_page_is_stopped_by_the_item_cap(tmp_path):
     links = [(f"/a/content_{i}.html", f"第{i}条") for i in range(100_000)]
     routes = {"/col/index.htm": Resp(200, listing(links)), "*": lambda req: Resp(200, article(req.path))}
@@ -163,6 +164,7 @@ def test_item_cap_across_pages_and_exactly_at_the_cap(tmp_path):
 
 
 # --- time budgets --------------------------------------------------------------------------------
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_column_and_crawl_time_budgets(tmp_path):
     slow = sleep_then(0.05, Resp(200, article("慢")))
     links = [(f"/a/{i}.html", f"条{i}") for i in range(40)]
@@ -218,6 +220,7 @@ def test_robots_500_is_unreadable_not_disallowed_and_retried_later(tmp_path):
             assert ledger(res, tmp_path, urls) == {u: "crawled" for u in urls}
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_robots_timeout_is_unreadable_and_asked_again_after_robots_retry():
     state = {"robots": sleep_then(1.0, Resp(200, "User-agent: *\nAllow: /\n", content_type="text/plain"))}
     routes = {"/robots.txt": lambda req: state["robots"](req) if callable(state["robots"]) else state["robots"],

@@ -21,6 +21,8 @@ from flows.ingest.crawler.export import REQUIRED_FIELDS, export_jsonl, read_json
 from flows.ingest.crawler.store import CrawlStore
 from flows.domain.registry import load_registry
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ["自然资源局", "政府办", "医保局", "小集成洪泛区管委会", "团洲乡", "三封寺镇"]
 VOLATILE = ("crawl_id", "fetched_at")

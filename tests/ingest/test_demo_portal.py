@@ -21,6 +21,8 @@ from data.demo.portal import (
 )
 from flows.domain.registry import load_registry
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "data" / "bulletins" / "huarong_2021H1.txt"
 

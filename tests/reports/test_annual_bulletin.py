@@ -3,6 +3,8 @@ warehouse holds that year's annual review (so `make run`, which does not run it,
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date
 
 from flows.steps import pipeline
@@ -21,6 +23,7 @@ def _problems(wh) -> list[dict]:
         con.close()
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_h1_bulletin_names_late_and_missing_annual_reports(tmp_path):
     cfg = load_config(DEFAULT_CONFIG)
     wh = tmp_path / "warehouse.duckdb"

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "applications" / "huarong_demo_register.csv"
 

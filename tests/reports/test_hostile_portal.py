@@ -5,6 +5,8 @@ bulletin.md (rendered by python-markdown), bulletin.html, attachments.xlsx and b
 
 from __future__ import annotations
 
+import pytest
+
 import re
 import zipfile
 from pathlib import Path
@@ -41,6 +43,7 @@ def _site(root: Path) -> None:
         path.write_text(page, encoding="utf-8")
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_hostile_titles_and_publishers_from_a_portal_are_inert_in_every_output(tmp_path, registry_path):
     _site(tmp_path / "site")
     with serve_directory(tmp_path / "site") as base:

@@ -13,6 +13,8 @@ from reports.context import build_context
 from reports.output_cache import CACHED, output_key
 from transforms import runner
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def seed_context(tmp_path_factory):

@@ -12,6 +12,8 @@ import pytest
 from bulletin_fixtures import SEED_DEPARTMENTS, SEED_TOWNS
 from flows.domain.quotas import scaled
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 
 @pytest.mark.parametrize("minimum,per,kind,expected", [
     (20, "month", "month", 20), (20, "month", "quarter", 60), (20, "month", "half", 120), (20, "month", "year", 240),

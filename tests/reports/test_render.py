@@ -11,6 +11,8 @@ from bulletin_fixtures import SEED_DEPARTMENTS, SEED_TOWNS
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from reports.render import render_template
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 

@@ -153,6 +153,7 @@ def test_the_problem_item_names_units_with_late_answers(warehouse):
     assert early is None and h2 is None
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_the_bulletin_names_them_once_a_register_is_imported(tmp_path):
     from flows.domain.config import DEFAULT_CONFIG, load_config
     from flows.steps import pipeline

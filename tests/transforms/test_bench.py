@@ -46,6 +46,7 @@ def test_sizes_are_checked():
         parse_sizes("lots")
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_smoke_run_agrees_and_leaves_docs_alone(tmp_path):
     doc = ROOT / "docs" / "benchmarks.md"
     before = doc.read_bytes()

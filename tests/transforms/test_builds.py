@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from flows.domain.rules_config import rules_settings
 from transforms import builds, runner
 from transforms.loaders import load_crawl
@@ -32,6 +34,7 @@ def test_the_second_build_of_unchanged_inputs_is_skipped_with_the_same_counts(tm
     con.close()
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_a_new_crawl_a_setting_or_another_day_rebuilds(tmp_path, monkeypatch):
     con = _warehouse(tmp_path)
     builds.build(con, "x", "2021H1")

@@ -94,6 +94,7 @@ def _crawled(con, slug: str, crawl_id: str, items: list[tuple[str, str, str]]) -
          "repost_of": repost} for i, (unit, day, repost) in enumerate(items)])
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_counts_source_auto_reported_or_crawl_and_the_reconciliation_keeps_both(seed_path, registry_path):
     from flows.steps.pipeline import ingest_file
 

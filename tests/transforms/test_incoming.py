@@ -38,6 +38,7 @@ def test_only_incoming_tables_are_made():
             pass
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_the_county_flow_starts_without_pandas_or_office_libraries():
     """A warm rerun takes its results from caches: importing the flow must not pay for pandas, Great
     Expectations, python-docx, openpyxl or apprise (issue 22: import only what runs)."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 import sys
@@ -48,6 +50,7 @@ def test_item_files_keep_the_newest(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["20210103T000000-1.jsonl", "20210104T000000-1.jsonl"]
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_eight_crawls_do_not_grow_the_warehouse_eightfold_and_vacuum_reclaims(tmp_path):
     wh = tmp_path / "wh.duckdb"
     con = runner.connect(wh)

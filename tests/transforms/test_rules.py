@@ -124,6 +124,7 @@ def _findings(warehouse, period, code):
     return [f for f in outcome.findings if f.code == code]
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_column_freshness_finds_exactly_the_stale_blank_and_undated(warehouse):
     frame = _rules(warehouse, "2021H1")["rule_column_freshness"]
     verdicts = dict(zip(frame["column"], frame["verdict"]))
@@ -248,6 +249,7 @@ def test_an_impossible_date_is_a_finding_about_its_item_not_a_stopped_run(regist
     con.close()
 
 
+@pytest.mark.slow  # over 1.5 s: in `make test`, not in `make test-fast`
 def test_demo_portal_traps_are_found(tmp_path, registry_path):
     """The bundled demo portal plants known problems (its manifest): the rules find every one."""
     import json

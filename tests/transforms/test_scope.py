@@ -20,6 +20,8 @@ from transforms.annual_loaders import load_review
 from transforms.loaders import load_county, load_crawl, load_parsed, load_registry as load_registry_into
 from transforms.rule_loaders import load_rule_settings, load_workdays
 
+pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
+
 A, B = "huarong", "twin"
 PERIODS = ("2021H1", "2021H2")
 PAIRS = [(c, p) for c in (A, B) for p in PERIODS]
