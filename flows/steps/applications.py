@@ -9,6 +9,7 @@ commands and the flows call them, tests call them without Prefect.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,21 @@ from flows.domain.periods import office_today
 from flows.domain.workdays import load_calendar
 from flows.ingest.annual_model import COLUMNS, REVIEW_GROUPS, REVIEW_PARTS, table3_rows
 from transforms import runner
+
+@contextmanager
+def _reading(warehouse: str | Path):
+    """A read-only connection, or WarehouseBusy naming who holds the warehouse (one line, exit 2)."""
+    from transforms.errors import WarehouseInUse
+
+    try:
+        con = runner.connect(warehouse, read_only=True, schema=False)
+    except WarehouseInUse as exc:
+        from flows.steps.runlock import WarehouseBusy, holder
+
+        raise WarehouseBusy(f"仓库 {warehouse} 正被{holder(warehouse)}使用，暂时无法读取依申请公开登记表（{exc}）") from None
+    with con:
+        yield con
+
 
 STATUS_LABELS = {"answered": "已答复", "pending": "办理中", "awaiting_correction": "待补正", "consulting": "征求意见中"}
 
@@ -61,7 +77,7 @@ def standing(warehouse: str | Path, county_slug: str, today: date) -> list[dict]
     ``zwgk applications import``)."""
     if not Path(warehouse).exists():
         return []
-    with runner.connect(warehouse, read_only=True, schema=False) as con:
+    with _reading(warehouse) as con:
         if runner.columns(con, "stg_applications") is None:  # a warehouse from before registers were imported
             return []
         rows = runner.records(con, "applications", county_slug=county_slug)
@@ -129,7 +145,7 @@ def county_tables(warehouse: str | Path, county_slug: str, year: int) -> dict:
     """Tables 三 and 四 of every unit in the year: {unit: {"table3": …, "table4": …}} ({} before the first import)."""
     if not Path(warehouse).exists():
         return {}
-    with runner.connect(warehouse, read_only=True, schema=False) as con:
+    with _reading(warehouse) as con:
         if runner.columns(con, "stg_applications") is None:
             return {}
         t3, t4 = table3(con, county_slug, year), table4(con, county_slug, year)
@@ -195,7 +211,7 @@ def draft_annual_report(cfg, warehouse: str | Path, unit: str, year: int, out_ro
         name = found.unit
     if not Path(warehouse).exists():
         raise LookupError(f"{warehouse}：仓库中还没有依申请公开登记表：先运行 zwgk applications import 登记表.xlsx")
-    with runner.connect(warehouse, read_only=True, schema=False) as con:
+    with _reading(warehouse) as con:
         counted = register_table3(con, cfg.slug, year) if runner.columns(con, "stg_applications") else None
         if counted is None:
             raise LookupError(f"{cfg.county}尚未导入依申请公开登记表，表三、表四无法统计：先运行 zwgk applications import 登记表.xlsx")

@@ -54,9 +54,19 @@ def holder(warehouse: str | Path) -> str:
         info = json.loads(lock_path(warehouse).read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
         info = {}
-    if not info:
-        return "另一个 zwgk 进程"
+    if not info or not _alive(info.get("pid")):  # the file keeps the last holder after it let go
+        return "另一个进程"
     return f"进程 {info.get('pid')}（{info.get('what') or 'zwgk'}，开始于 {info.get('since') or '未知时间'}）"
+
+
+def _alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (TypeError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
 
 
 @contextmanager

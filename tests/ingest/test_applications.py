@@ -177,3 +177,27 @@ def test_due_lists_overdue_per_unit_and_exits_3(tmp_path, county):
     bad_day = cli.invoke(app, ["applications", "due", "--today", "2021-02-30", "--config", str(county),
                                "--warehouse", str(warehouse)])
     assert bad_day.exit_code == 2 and "--today 应为日期" in bad_day.output
+
+
+def test_a_warehouse_another_process_holds_is_one_line(tmp_path, county):
+    import subprocess
+    import sys
+
+    from flows.cli import app
+
+    warehouse = tmp_path / "wh.duckdb"
+    cli = CliRunner()
+    assert cli.invoke(app, ["applications", "import", str(DEMO), "--config", str(county),
+                            "--warehouse", str(warehouse)]).exit_code == 0
+    hold = ("import sys\nfrom transforms import runner\ncon = runner.connect(sys.argv[1])\nprint('holding', flush=True)\n"
+            "sys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "holding"  # synchronised on the holder's own word, no sleep
+        busy = cli.invoke(app, ["applications", "due", "--config", str(county), "--warehouse", str(warehouse)])
+    finally:
+        holder.communicate("", timeout=30)
+    assert busy.exit_code == 2 and "Traceback" not in busy.output
+    # the import let go long ago: the message does not name it as the holder
+    assert "正被另一个进程使用，暂时无法读取依申请公开登记表" in busy.output
