@@ -54,7 +54,9 @@ def holder(warehouse: str | Path) -> str:
         info = json.loads(lock_path(warehouse).read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
         info = {}
-    if not info or not _alive(info.get("pid")):  # the file keeps the last holder after it let go
+    pid = info.get("pid")
+    released_here = pid == os.getpid() and str(lock_path(warehouse)) not in _held
+    if not info or released_here or not _alive(pid):  # the file keeps the last holder after it let go
         return "另一个进程"
     return f"进程 {info.get('pid')}（{info.get('what') or 'zwgk'}，开始于 {info.get('since') or '未知时间'}）"
 
