@@ -83,7 +83,7 @@ test: setup ## the whole test suite, over every core
 	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # test-fast leaves out the flow tests and the slow ones (over ~1.5 s each, or behind an expensive module fixture):
-# 726 tests in about 55 s on the 2-core dev machine; `make test` runs all of them.
+# 719 tests in about 45 s on the 2-core dev machine; `make test` runs all of them.
 test-fast: setup ## the inner loop (≤ 60 s): every test but the end-to-end (flow) and slow ones, over every core
 	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadgroup -m "not flow and not slow"
 

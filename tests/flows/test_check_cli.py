@@ -66,6 +66,7 @@ def _unseen(tmp_path, fmt, departments, towns, total, dep_total=None, layout="ta
 
 
 @pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.slow  # over ~1.3 s: in `make test`, not in `make test-fast`
 def test_clean_unseen_bulletin_exits_0(tmp_path, fmt):
     deps, towns = [("甲局", 9, 1), ("乙局", 5, 2)], [("丙镇", 3, 1)]
     code, data, result = check_json(_unseen(tmp_path, fmt, deps, towns, 17))
@@ -74,6 +75,7 @@ def test_clean_unseen_bulletin_exits_0(tmp_path, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.slow  # over ~1.3 s: in `make test`, not in `make test-fast`
 def test_unseen_bulletin_with_every_kind_of_error(tmp_path, fmt, registry_path):
     deps = [("公安局", 9, 2), ("民政局", 12, 1), ("县公安局", 5, 3), ("火星局", 6, 4)]
     towns = [("禹山镇", 3, 1)]
@@ -98,6 +100,7 @@ def test_bad_count_is_found_not_crashed(tmp_path):
     assert any(f["code"] == "bad_count" and "“五”" in f["message"] for f in data["findings"])
 
 
+@pytest.mark.slow  # over ~1.3 s: in `make test`, not in `make test-fast`
 def test_human_output_and_data_docs(seed_path, registry_path, tmp_path):
     result = check(seed_path, "--registry", registry_path, "--docs", tmp_path / "docs")
     assert result.exit_code == 3

@@ -216,6 +216,7 @@ def test_region_models_rank_counties_over_the_parquet(tmp_path):
     assert len(lines) == 1 + sum(len(c.units) for c in counties) and ".0," not in "\n".join(lines)
 
 
+@pytest.mark.slow  # over ~1.3 s: in `make test`, not in `make test-fast`
 def test_region_html_escapes_names(tmp_path):
     _, counties = synth.make_region(tmp_path / "in", counties=1, seed=1)
     c = counties[0]

@@ -138,6 +138,7 @@ def test_column_freshness_finds_exactly_the_stale_blank_and_undated(warehouse):
     assert "“林业局/人事信息”栏目为空白栏目，从未发布信息" in messages
 
 
+@pytest.mark.slow  # over ~1.3 s: in `make test`, not in `make test-fast`
 def test_timeliness_counts_working_days_across_holidays(warehouse):
     h1 = _rules(warehouse, "2021H1")["rule_timeliness"].set_index("url")
     assert SPRING_DUE == date(2021, 3, 3)  # chinesecalendar, with the Spring Festival and 2/20 worked
@@ -223,6 +224,7 @@ def test_bad_rule_settings_are_clear_errors():
         rules_settings({"nonsense": {}})
 
 
+@pytest.mark.slow  # over ~1.3 s: in `make test`, not in `make test-fast`
 def test_an_impossible_date_is_a_finding_about_its_item_not_a_stopped_run(registry_path):
     """成文日期 1999 (before the 条例 took effect), 成文 after 发布, 发布 in the future: each item is a finding
     naming its URL; the calendar is never asked for 1999 or 2031, and the other items are counted (issue 21)."""
