@@ -60,6 +60,25 @@ def pytest_collection_finish(session):
                                 "pin pytest to a version pytest-xdist supports (pyproject.toml)")
 
 
+@pytest.fixture(autouse=True)
+def _log_streams_stay_open():
+    """After each test, a log handler left writing to a stream that test closed (a CliRunner's captured output,
+    when Prefect set up a handler during ``invoke``) writes to stderr again: otherwise a later test's flow logs
+    raise "I/O operation on closed file" (seen with four workers on two cores, depending on test order)."""
+    yield
+    import logging
+
+    loggers = [logging.getLogger(), *(x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            stream = getattr(handler, "stream", None)
+            if stream is not None and getattr(stream, "closed", False) and hasattr(handler, "setStream"):
+                handler.setStream(sys.stderr)
+                console = getattr(handler, "console", None)  # Prefect's console handler prints through rich
+                if console is not None:
+                    console.file = sys.stderr
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_zwgk_home():
     """The session's work directory; at the end, the project's Prefect server a `zwgk run` subprocess without
