@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -60,23 +61,35 @@ def pytest_collection_finish(session):
                                 "pin pytest to a version pytest-xdist supports (pyproject.toml)")
 
 
+def repoint_closed_log_streams() -> int:
+    """Point every log handler still writing to a closed stream at stderr again; returns how many were."""
+    import logging
+
+    loggers = [logging.getLogger(), *(x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger))]
+    target = sys.stderr if not getattr(sys.stderr, "closed", False) else sys.__stderr__
+    moved = 0
+    for logger in loggers:
+        for handler in logger.handlers:
+            stream = getattr(handler, "stream", None)
+            if stream is None or not getattr(stream, "closed", False):
+                continue
+            # not handler.setStream(): it flushes the old stream first, which raises on a closed one
+            with handler.lock or contextlib.nullcontext():
+                handler.stream = target
+            console = getattr(handler, "console", None)  # Prefect's console handler prints through rich
+            if console is not None:
+                console.file = target
+            moved += 1
+    return moved
+
+
 @pytest.fixture(autouse=True)
 def _log_streams_stay_open():
     """After each test, a log handler left writing to a stream that test closed (a CliRunner's captured output,
     when Prefect set up a handler during ``invoke``) writes to stderr again: otherwise a later test's flow logs
     raise "I/O operation on closed file" (seen with four workers on two cores, depending on test order)."""
     yield
-    import logging
-
-    loggers = [logging.getLogger(), *(x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger))]
-    for logger in loggers:
-        for handler in logger.handlers:
-            stream = getattr(handler, "stream", None)
-            if stream is not None and getattr(stream, "closed", False) and hasattr(handler, "setStream"):
-                handler.setStream(sys.stderr)
-                console = getattr(handler, "console", None)  # Prefect's console handler prints through rich
-                if console is not None:
-                    console.file = sys.stderr
+    repoint_closed_log_streams()
 
 
 @pytest.fixture(scope="session", autouse=True)
