@@ -210,6 +210,13 @@ def choose_ranked_by(doc: ReadDocument, table: ReadTable) -> tuple[str, str]:
     candidates = [c for c in table.columns if c.role in ("count", "score", "rate")]
     if not candidates or not any(r.rank is not None for r in table.records):
         return "", ""
+    configured = getattr(doc, "rank_by", None)  # the county's [scoring] says (docs/rules.md, "Scores")
+    if configured:
+        named = [c for c in candidates if c.role == configured]
+        if named:
+            return named[0].name, f"配置：[scoring] rank_by = \"{configured}\""
+        if configured == "score":
+            return "", "配置要求按得分排名（[scoring] rank_by = \"score\"），但表中没有得分列，名次未核对"
     texts = [table.title, *(p for p, _ in doc.paragraphs)]
     for text in texts:
         for m in _RANK_BY_TEXT.finditer(text):
@@ -249,7 +256,7 @@ def ranks_frame(doc: ReadDocument) -> pd.DataFrame:
                                "highest": greater + equal, "consistent": bool(ok), "where": r.where,
                                "quote": f"{r.unit} 第{r.rank}名"})
         wrong = sum(1 for x in table_rows if not x["consistent"])
-        if t.rank_basis.startswith("正文") or wrong <= max(2, len(table_rows) // 4):
+        if t.rank_basis.startswith(("正文", "配置")) or wrong <= max(2, len(table_rows) // 4):
             rows.extend(table_rows)
         else:  # most ranks follow no column printed: the table is ranked by something it does not show
             t.ranked_by, t.rank_basis = "", f"名次与各数字列都不一致（{wrong}处），排序依据未印出，未核对"

@@ -95,8 +95,8 @@ def load_crawl_task(config_path: str, warehouse: str, county_slug: str, crawled:
 
 
 @task(name="transform", cache_policy=NO_CACHE, task_run_name="transform-{county_slug}-{period}")
-def transform_task(warehouse: str, county_slug: str, period: str, rules: dict) -> dict:
-    return pipeline.transform(warehouse, county_slug, period, rules)
+def transform_task(warehouse: str, county_slug: str, period: str, rules: dict, scoring: dict | None = None) -> dict:
+    return pipeline.transform(warehouse, county_slug, period, rules, scoring)
 
 
 @task(name="fingerprint", cache_policy=NO_CACHE, task_run_name="fingerprint-{county_slug}-{period}")
@@ -275,7 +275,7 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
                 logger.warning("采集不完整：%s 个栏目未完整读取（详见 run.json 的 crawl.incomplete_columns）",
                                len(crawled.get("incomplete_columns", [])))
         step = "transform"
-        marts = transform_task(warehouse, cfg.slug, code, cfg.rules)
+        marts = transform_task(warehouse, cfg.slug, code, cfg.rules, cfg.scoring)
         step = "fingerprint"
         # (not "settings": that name is the work-directory settings object this function also uses)
         check_settings, blocking = run_settings(cfg)

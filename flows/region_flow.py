@@ -192,7 +192,8 @@ def _compute(counties: _Counties, db: str, region_slug: str, period: str, docs_r
              memory_limit: str | None = None) -> dict:
     """Marts in one pass, the checks once, the Parquet export; returns slug → validation of the counties left."""
     built = transform_scope_task(db, region_slug, period, [
-        {"slug": s, "rules": counties.configs[s][1].rules} for s in counties.ok()], memory_limit)
+        {"slug": s, "rules": counties.configs[s][1].rules, "scoring": counties.configs[s][1].scoring}
+        for s in counties.ok()], memory_limit)
     for slug, e in built["errors"].items():
         counties.fail(slug, "transform", e["error"], e["kind"])
     for slug, marts in built["marts"].items():

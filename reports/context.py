@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.domain.periods import parse_period
+from reports.scoring import apply_scoring, unknown_units
 from transforms import runner
 
 DEFAULT_MOST = 4  # the seed names the top 4 of each table as publishing most (docs/domain.md §1)
@@ -43,6 +44,7 @@ def build_context(
     rules_settings: dict | None = None,
     validation_hint: str | None = None,
     quotas: dict | None = None,
+    scoring: dict | None = None,
 ) -> dict:
     p = parse_period(period)
     params = {"county_slug": county_slug, "period": p.code}
@@ -62,13 +64,10 @@ def build_context(
         previous = {r["unit_key"]: r for r in compared}
 
     tables = _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest)
+    scored = apply_scoring(con, tables, params, scoring)  # before the quota column (docs/rules.md, "Scores")
     quota_item = apply_quotas(tables, p, quotas)
 
-    reconciliation = [
-        {"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
-         "crawled": _int(r["crawled"]), "difference": _int(r["difference"]), "example_url": r["example_url"]}
-        for r in runner.records(con, "reconciliation_for_period", **mine)
-    ]
+    reconciliation = _reconciliation(con, mine)
     dates = {"period_start": p.start, "period_end": p.end}
     unknown = runner.records(con, "crawl_unknown_units", **params, **dates)
 
@@ -81,6 +80,9 @@ def build_context(
                           for u in unknown]
     failed = [c for c in checks if not c.get("success", True)]
     blocking = [c for c in failed if c.get("blocking")]
+    warnings = [f["message"] for c in failed if not c.get("blocking") and c.get("code") not in rule_codes
+                for f in c.get("findings", [])] + [unknown_publisher_message(u) for u in unknown_publishers]
+    warnings += unknown_units(con, params) if scored else []  # adoptions the registry does not know
     status = "draft" if blocking else "final"
     totals = {t["category"]: t["total"] for t in tables}
     totals["all"] = sum(t["total"] for t in tables)
@@ -109,11 +111,11 @@ def build_context(
         "fewest": [name for t in tables for name in t["fewest"]],
         "quality": {
             "blocking": [f["message"] for c in blocking for f in c.get("findings", [])],
-            "warnings": [f["message"] for c in failed if not c.get("blocking") and c.get("code") not in rule_codes
-                         for f in c.get("findings", [])] + [unknown_publisher_message(u) for u in unknown_publishers],
+            "warnings": warnings,
         },
         "counts_source": counts_source,
-        "data_source": data_source_sentence(head, counts_source),
+        "data_source": data_source_sentence(head, counts_source) + (scored["sentence"] if scored else ""),
+        "scoring": scored,
         "unknown_publishers": unknown_publishers,
         "checks": list(checks),
         "reconciliation": reconciliation,
@@ -129,6 +131,12 @@ def build_context(
     }
 
 
+def _reconciliation(con, mine: dict) -> list[dict]:
+    return [{"unit": r["unit"], "category": r["category"], "reported": _int(r["reported"]),
+             "crawled": _int(r["crawled"]), "difference": _int(r["difference"]), "example_url": r["example_url"]}
+            for r in runner.records(con, "reconciliation_for_period", **mine)]
+
+
 def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest) -> list[dict]:
     """The attachment tables of the context: each table's rows in rank order, totals, most and fewest."""
     tables = []
@@ -136,6 +144,7 @@ def _tables(tables_rows, units, previous, county, p, rank_key, comparison, most,
         rows = [
             {"unit": u["unit"], "short_name": u["short_name"], "unit_id": u["unit_id"],
              "count": _int(u["count"]), "rank": _int(u[rank_key]), "rank_printed": _int(u["rank_printed"]),
+             "score": u.get("score"),
              "previous": _int(previous.get(u["unit_key"], {}).get("previous_count")),
              "previous_rank": _int(previous.get(u["unit_key"], {}).get("previous_rank"))}
             for u in units if u["category"] == t["category"]
@@ -179,6 +188,9 @@ def apply_quotas(tables: list[dict], p, quotas: dict | None) -> dict | None:
                 r["extra"].append("达标" if count >= quota else f"未达标（差{quota - count}条）")
         if quota is None:
             continue
+        t["quota_index"] = len(t["extra_headers"])  # the one cell of a row the HTML colours when below
+        if "extra_totals" in t:
+            t["extra_totals"].append("")
         t["extra_headers"].append(f"达标情况（最低{quota}条）")
         below = [r for r in t["rows"] if r["below_quota"]]
         below_total += len(below)

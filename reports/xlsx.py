@@ -128,6 +128,11 @@ def attachment_sheet(wb: Workbook, number: int, table: dict, comparison: dict | 
     totals = ["合计", f"=SUM(B{first}:B{last})", None]
     if comparison:
         totals += [f"=SUM(D{first}:D{last})", f"=B{total_row}-D{total_row}"]
+    from openpyxl.utils import get_column_letter
+
+    for j, value in enumerate(table.get("extra_totals") or []):  # score columns ([scoring]): summed as well
+        letter = get_column_letter(len(totals) + 1)
+        totals.append(f"=SUM({letter}{first}:{letter}{last})" if isinstance(value, (int, float)) else None)
     totals += [None] * (ncols - len(totals))
     for col, value in enumerate(totals, 1):
         cell = put(ws, total_row, col, value, formula=True)

@@ -88,6 +88,10 @@ NOT_RUN = {
     "--rate 1 --dir counties/": NETWORK,
     "run --config counties/qingxi.toml --period 2021H1": NETWORK + " (after zwgk init; tests/flows/test_new_county.py)",
     "check draft.docx --json": OFFICE_FILES,
+    "check draft.docx --config data/counties/huarong_scored.toml": OFFICE_FILES + " (tests/reports/test_scoring.py "
+                                                                   "checks a scored bulletin with --config)",
+    "run --config data/counties/huarong_scored.toml --draft-ok": "the same flow as `run --config …huarong.toml`, on "
+                                                                 "the scored example (tests/reports/test_scoring.py)",
     "check draft.docx --period 2021H2 --docs /tmp/validation": OFFICE_FILES,
     "check 财政局2022年年报.html": OFFICE_FILES,
     "check 财政局2022年年报.docx --json": OFFICE_FILES,

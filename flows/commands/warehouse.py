@@ -46,7 +46,7 @@ def ingest_command(
         registry = load_registry(cfg.registry, cfg.county) if cfg.registry else None
         with warehouse_lock(warehouse, "zwgk ingest", wait=wait, on_wait=say):
             loaded = _load(warehouse, cfg, registry, parsed)
-            marts = {chosen: pipeline.transform(warehouse, cfg.slug, chosen, cfg.rules)
+            marts = {chosen: pipeline.transform(warehouse, cfg.slug, chosen, cfg.rules, cfg.scoring)
                      for chosen in dict.fromkeys(chosen for _, chosen, _ in loaded)}
         for file, chosen, result in loaded:
             state = "已导入" if result.new else "已存在（未重复导入）"

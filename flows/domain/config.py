@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from flows.domain.bounds import out_of_bounds
 from flows.domain.config_model import ConfigError, Table, validated
@@ -85,6 +85,8 @@ class CountyConfig:
     rules: dict = field(default_factory=dict)  # [rules]: flows/domain/rules_config.py (defaults filled in)
     counts_source: str = "auto"  # [counts] source: auto (reported when loaded, else the crawl) | crawl | reported
     quotas: dict = field(default_factory=dict)  # [quotas]: {"per": "month", "minimum": {category: n}} (or {})
+    # [scoring]: {"rank_by": "score", "count_source": "本县门户采用", "weights": {source: points}} (or {})
+    scoring: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
 
     @property
@@ -143,8 +145,8 @@ def _default_period(value: str) -> str:
 class SourceTable(Table):
     """[[sources]]: a past bulletin or a unit report to ingest."""
     path: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-    kind: Literal["bulletin", "unit_report"] = "bulletin"
-    period: str | None = None  # optional for bulletins: read from the title
+    kind: Literal["bulletin", "unit_report", "adoptions"] = "bulletin"
+    period: str | None = None  # optional for bulletins: read from the title; required for adoptions
 
     @field_validator("period", mode="before")
     @classmethod
@@ -153,6 +155,12 @@ class SourceTable(Table):
             return None if value is None else parse_period(str(value)).code
         except PeriodError as exc:
             raise ValueError(f"：{exc}") from None
+
+    @model_validator(mode="after")
+    def _adoptions_period(self):
+        if self.kind == "adoptions" and self.period is None:
+            raise ValueError("kind = \"adoptions\" 的采用情况表须写明 period（如 \"2021H1\"）")
+        return self
 
 
 class CrawlTable(Table):
@@ -222,6 +230,25 @@ class QuotasTable(Table):
                   Annotated[int, Field(ge=1, le=100_000)]] = {}
 
 
+class ScoringTable(Table):
+    """[scoring]: points per item of each count source (计分) and whether the tables rank by score or by count
+    (docs/rules.md, "Scores"). ``count_source`` names the source the unit count itself is (the crawl's or the
+    reported tables' count); every other source's counts come from a [[sources]] kind = "adoptions" sheet."""
+    rank_by: Literal["count", "score"] = "count"
+    count_source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = None
+    weights: dict[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)],
+                  Annotated[float, Field(ge=0, le=10_000)]] = {}
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.rank_by == "score" and not self.weights:
+            raise ValueError("rank_by = \"score\" 需要 [scoring.weights]（各来源每条的分值，如 本县门户采用 = 5）")
+        if self.count_source is not None and self.count_source not in self.weights:
+            raise ValueError(f"count_source = {self.count_source!r} 应为 [scoring.weights] 中的一个来源"
+                             f"（{'、'.join(self.weights) or '未设置'}）")
+        return self
+
+
 class AnnualTable(Table):
     """[annual]: the annual-report review's deadlines and units (flows/steps/annual.py reads them)."""
     deadline_department: Any = None
@@ -250,6 +277,7 @@ class CountyTable(Table):
     alerts: AlertsTable = AlertsTable()
     annual: AnnualTable = AnnualTable()
     quotas: QuotasTable = QuotasTable()
+    scoring: ScoringTable = ScoringTable()
 
     @field_validator("slug")
     @classmethod
@@ -313,4 +341,13 @@ def load_config(path: str | Path) -> CountyConfig:
         keep_crawls=table.retention.keep_crawls, keep_item_files=table.retention.item_files,
         rules=rules, counts_source=table.counts.source, raw=data,
         quotas={"per": table.quotas.per, "minimum": dict(table.quotas.minimum)} if table.quotas.minimum else {},
+        scoring=scoring_settings(table.scoring),
     )
+
+
+def scoring_settings(table: ScoringTable) -> dict:
+    """[scoring] as the run passes it on; {} when no weights are set (the tables rank by count, as before)."""
+    if not table.weights:
+        return {}
+    weights = dict(table.weights)
+    return {"rank_by": table.rank_by, "count_source": table.count_source or next(iter(weights)), "weights": weights}

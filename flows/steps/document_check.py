@@ -175,9 +175,11 @@ def bulletin_report(file: Path, registry, period, docs, doc, parsed) -> dict:
     return check_document(file, docs_dir=docs, period=period, doc=doc)
 
 
-def check_file(file: str | Path, *, registry=None, period: str | None = None, docs=None) -> dict:
+def check_file(file: str | Path, *, registry=None, period: str | None = None, docs=None,
+               rank_by: str | None = None) -> dict:
     """The ``zwgk check FILE --json`` object for a unit report (.csv/.xlsx), an annual report or a
-    bulletin (.txt/.docx/.html). A file that cannot be read at all raises the reader's error."""
+    bulletin (.txt/.docx/.html). A file that cannot be read at all raises the reader's error. ``rank_by``:
+    the county's [scoring] rank_by (score | count) — a bulletin's ranks are then checked against that column."""
     file = Path(file)
     if file.suffix.lower() in {".csv", ".xlsx"}:
         from flows.ingest.unit_report import parse_unit_report
@@ -191,6 +193,7 @@ def check_file(file: str | Path, *, registry=None, period: str | None = None, do
     from flows.ingest.document import read_document_file
 
     doc = read_document_file(file)
+    doc.rank_by = rank_by
     if doc.kind == "annual_report":
         from flows.steps.annual import check_report
 

@@ -227,7 +227,7 @@ def render_outputs(config: CountyConfig, warehouse: str | Path, period: str, val
         context = build_context(
             con, county_slug=config.slug, period=period, checks=validation["checks"], issuer=config.issuer,
             ranking=config.ranking, validation_index=docs_rel, rules_settings=config.rules,
-            validation_hint=hint, quotas=config.quotas,
+            validation_hint=hint, quotas=config.quotas, scoring=config.scoring,
         )
     outputs = render_all(context, out_dir, cache_dir=cache_dir, pdf_batch=pdf_batch)
     skipped = dict(getattr(outputs, "skipped", {}) or {})

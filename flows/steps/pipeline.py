@@ -55,6 +55,16 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
             units = load_registry_into(con, load_registry(config.registry, config.county), config.slug)
         loads = []
         for source in config.sources_for(period):
+            if source.kind == "adoptions":  # counts per scoring source (docs/rules.md, "Scores")
+                from flows.ingest.adoptions import read_adoptions
+                from transforms.scoring_loaders import load_adoptions
+
+                sheet = read_adoptions(source.path)
+                result = load_adoptions(con, sheet, county_slug=config.slug,
+                                        period=source.period)
+                loads.append({"source": str(source.path), "sha256": sheet.sha256, "load_id": result.load_id,
+                              "new": result.new, "rows": result.rows, "period": source.period})
+                continue
             parsed, result = ingest_file(con, source.path, county_slug=config.slug, county=config.county,
                                          period=source.period, kind=source.kind)
             loads.append({"source": str(source.path), "sha256": parsed.sha256, "load_id": result.load_id,
@@ -75,16 +85,19 @@ def portal_name(config: CountyConfig) -> str | None:
     return None
 
 
-def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict | None = None) -> dict[str, int]:
-    """Load the rule settings and the working days the period needs, then build its marts — skipped when
-    nothing the build reads changed since the last one (transforms/builds.py)."""
+def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict | None = None,
+              scoring: dict | None = None) -> dict[str, int]:
+    """Load the rule settings, the [scoring] and the working days the period needs, then build its marts —
+    skipped when nothing the build reads changed since the last one (transforms/builds.py)."""
     from transforms.rule_loaders import load_rule_settings, load_workdays
+    from transforms.scoring_loaders import load_scoring
     from flows.domain.rules_config import rules_settings
 
     from transforms.builds import build
 
     with runner.connect(warehouse) as con:
         load_rule_settings(con, county_slug, rules if rules is not None else rules_settings({}))
+        load_scoring(con, {county_slug: scoring or {}})
         load_workdays(con, county_slug, period)
         counts, _skipped = build(con, county_slug, parse_period(period).code)
         return counts

@@ -74,6 +74,7 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *,
     in one pass. Returns slug → rows per mart, and slug → error for a county whose settings cannot load
     (when the pass itself fails, each county is built alone so that one county's failure is its own)."""
     from transforms.rule_loaders import load_rule_settings, load_rule_settings_many, load_workdays
+    from transforms.scoring_loaders import load_scoring
 
     code = parse_period(period).code
     marts, errors = {}, {}
@@ -82,12 +83,14 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *,
         try:  # every county's settings and working days at once
             with runner.transaction(con):
                 load_rule_settings_many(con, {c["slug"]: c["rules"] for c in counties})
+                load_scoring(con, {c["slug"]: c.get("scoring") or {} for c in counties})
                 load_workdays(con, [c["slug"] for c in counties], code)
             ready = [c["slug"] for c in counties]
         except Exception:  # one county's settings or dates broke it: load each alone, to name it
             for c in counties:
                 try:
                     load_rule_settings(con, c["slug"], c["rules"])
+                    load_scoring(con, {c["slug"]: c.get("scoring") or {}})
                     load_workdays(con, c["slug"], code)
                     ready.append(c["slug"])
                 except Exception as exc:  # noqa: BLE001 — reported for this county; the others go on

@@ -90,7 +90,8 @@ def attachment_table(document, styles, table: dict, comparison: dict | None):
     if comparison:
         previous_total = table.get("previous_total") or 0
         total += [str(previous_total), _signed(table["total"] - previous_total)]
-    total += [""] * len(extra)
+    totals = list(table.get("extra_totals") or [])
+    total += [str(x) for x in totals] + [""] * (len(extra) - len(totals))
     for cell, text in zip(t.rows[-1].cells, total):
         _cell(cell, text, styles["table_head"])
     return t

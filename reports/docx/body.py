@@ -40,10 +40,11 @@ def overview_text(ctx: dict) -> str:
     if ctx.get("comparison"):
         previous = sum(t.get("previous_total") or 0 for t in tables)
         text += f"与{ctx['comparison']['label']}（{previous}条）相比{_change_words(ctx['totals']['all'] - previous)}。"
+    by_score = bool((ctx.get("scoring") or {}).get("by_score"))
     if ctx.get("most"):
-        text += f"{'、'.join(ctx['most'])}等单位主动公开政府信息数量较多，工作成效明显。"
+        text += f"{'、'.join(ctx['most'])}等单位{'得分较高' if by_score else '主动公开政府信息数量较多'}，工作成效明显。"
     if ctx.get("fewest"):
-        text += f"信息发布量较少的单位有{'、'.join(ctx['fewest'])}等。"
+        text += f"{'得分较低' if by_score else '信息发布量较少'}的单位有{'、'.join(ctx['fewest'])}等。"
     return text
 
 

@@ -7,6 +7,9 @@
 --       office's own list order; docs/domain.md §1), then by name — reproduces the seed's tables.
 -- rank_competition: the same order with shared ranks for equal counts (1, 2, 2, 4).
 -- rank_printed: the rank as the source printed it, for comparison.
+-- score: for a county with [scoring] (ref_scoring, docs/rules.md "Scores"), the points of the unit count at its
+--       source's weight plus those of the period's adoptions (stg_adoption_counts); NULL for a county that does
+--       not score. With rank_by = score, both ranks order by score first (ties then by count, as above).
 WITH source AS (
     SELECT * FROM period_counts_source
 ),
@@ -60,15 +63,49 @@ units AS (
     SELECT *, 'crawl' AS counts_source FROM crawled
 ),
 
+scoring AS (
+    SELECT * FROM ref_scoring
+),
+
+weights AS (
+    SELECT * FROM ref_scoring_weights
+),
+
+adopted AS (
+    SELECT a.county_slug, a.period, a.unit_id, sum(a.count * w.weight) AS points
+    FROM stg_adoption_counts a
+    JOIN scope USING (county_slug, period)
+    JOIN scoring g ON g.county_slug = a.county_slug AND g.count_source <> a.source
+    JOIN weights w ON w.county_slug = a.county_slug AND w.source = a.source
+    WHERE a.unit_id IS NOT NULL
+    GROUP BY a.county_slug, a.period, a.unit_id
+),
+
+scored AS (
+    SELECT u.*, g.rank_by,
+           CASE WHEN g.county_slug IS NOT NULL
+                THEN coalesce(u.count, 0) * coalesce(w.weight, 0) + coalesce(a.points, 0) END AS score
+    FROM units u
+    LEFT JOIN scoring g ON g.county_slug = u.county_slug
+    LEFT JOIN weights w ON w.county_slug = u.county_slug AND w.source = g.count_source
+    LEFT JOIN adopted a ON a.county_slug = u.county_slug AND a.period = u.period AND a.unit_id = u.unit_id
+),
+
+ranked AS (
+    SELECT *, CASE WHEN rank_by = 'score' THEN score ELSE count END AS rank_value
+    FROM scored
+),
+
 final AS (
     SELECT county_slug, county, period, period_start, period_end, table_no, category,
            unit_key, unit_id, unit, short_name, display_order, count,
            row_number() OVER (PARTITION BY county_slug, period, category
-                              ORDER BY count DESC NULLS LAST, display_order ASC NULLS LAST, unit) AS rank,
-           rank() OVER (PARTITION BY county_slug, period, category ORDER BY count DESC NULLS LAST)
+                              ORDER BY rank_value DESC NULLS LAST, count DESC NULLS LAST,
+                                       display_order ASC NULLS LAST, unit) AS rank,
+           rank() OVER (PARTITION BY county_slug, period, category ORDER BY rank_value DESC NULLS LAST)
                AS rank_competition,
-           rank_printed, source_rows, source_where, counts_source
-    FROM units
+           rank_printed, source_rows, source_where, counts_source, score
+    FROM ranked
 )
 
 SELECT * FROM final

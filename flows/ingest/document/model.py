@@ -119,6 +119,7 @@ class ReadDocument:
     not_read: list[NotRead] = field(default_factory=list)
     ends_mid_text: bool = False               # the copy stops mid-sentence or mid-row
     opening: list[str] = field(default_factory=list)  # the first lines and rows' text, for the period
+    rank_by: str | None = None  # a county's [scoring] rank_by (zwgk check --config): score | count
 
 
 def _tidy(v: float | None) -> float | int | None:

@@ -1,4 +1,4 @@
-"""The test harness's own safety nets (tests/conftest.py)."""
+"""The test harness's safety net for log handlers (tests/conftest.py): Prefect's console handler left on a closed stream."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+SELECT count(*) FROM raw_adoption_loads WHERE load_id = $id
