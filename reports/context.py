@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.domain.periods import parse_period
-from reports.scoring import apply_scoring, unknown_units
+from reports.scoring import apply_scoring, number, unknown_units
 from transforms import runner
 
 DEFAULT_MOST = 4  # the seed names the top 4 of each table as publishing most (docs/domain.md §1)
@@ -58,18 +58,15 @@ def build_context(
     county = head["county"] or ""
     rank_key = "rank_competition" if ranking == "competition" else "rank"
     comparison = _comparison(con, county_slug, p)
-    previous = {}
-    if comparison:
-        compared = runner.records(con, "units_compared", previous=comparison["period"], **params)
-        previous = {r["unit_key"]: r for r in compared}
+    previous = {r["unit_key"]: r for r in runner.records(con, "units_compared", previous=comparison["period"],
+                                                         **params)} if comparison else {}
 
     tables = _tables(tables_rows, units, previous, county, p, rank_key, comparison, most, fewest)
     scored = apply_scoring(con, tables, params, scoring)  # before the quota column (docs/rules.md, "Scores")
     quota_item = apply_quotas(tables, p, quotas)
 
     reconciliation = _reconciliation(con, mine)
-    dates = {"period_start": p.start, "period_end": p.end}
-    unknown = runner.records(con, "crawl_unknown_units", **params, **dates)
+    unknown = runner.records(con, "crawl_unknown_units", **params, period_start=p.start, period_end=p.end)
 
     rules, problems, rule_codes = _rules_and_problems(con, county_slug, p, params, checks, rules_settings)
     if quota_item:
@@ -125,7 +122,8 @@ def build_context(
         "validation_index": validation_index,
         "validation_hint": validation_hint,  # Data Docs not rendered (a region's final bulletin): the command
         "units": [
-            {"unit": r["unit"], "category": t["category"], "count": r["count"], "rank": r["rank"]}
+            {"unit": r["unit"], "category": t["category"], "count": r["count"], "rank": r["rank"],
+             **({"score": number(r["score"])} if scored else {})}  # [scoring]: the points the rank follows
             for t in tables for r in t["rows"]
         ],
     }

@@ -162,6 +162,10 @@ def test_markdown_shows_the_scores_ranks_by_them_and_says_so(rendered):
         total = sum(c for _u, c, _r in seed)
         assert f"| 合计 | {total} | | {sum(x[2] for x in want)} | {sum(x[3] for x in want)} |" in section
     assert "得分按本县门户采用每条5分、市门户采用每条10分计算，各表按得分排名。" in md
+    import json
+
+    units = json.loads((rendered / "run.json").read_text(encoding="utf-8"))["units"]
+    assert units[1] == {"unit": "公安局", "category": "县直部门", "count": 59, "rank": 2, "score": 355}
     short = {"市生态环境局华容分局": "生态环境局"}  # the registry's short name
     top = [short.get(u, u) for seed in (SEED_DEPARTMENTS, SEED_TOWNS) for u, *_ in expected_order(seed, True)[:4]]
     assert f"{'、'.join(top)}等单位得分较高，工作成效明显。" in md
