@@ -144,3 +144,16 @@ def test_the_api_table_is_checked_and_written_back():
 
     again = tomllib.loads(config_to_toml(cfg))
     assert again["paging"]["api"] == {"url": "/a?p={page}", "page_size": 5}
+
+
+def test_the_api_table_declares_exactly_the_api_spec_keys_with_its_defaults():
+    """[paging.api] is validated by config/validation.py ``ApiTable`` and read by parse/api_lists.py ``ApiSpec``:
+    the two declare the same keys and defaults (config cannot import parse), so neither drifts unnoticed."""
+    from dataclasses import fields
+
+    from flows.ingest.crawler.config.validation import ApiTable
+    from flows.ingest.crawler.parse.api_lists import ApiSpec
+
+    spec = {f.name: (f.default_factory() if callable(f.default_factory) else f.default) for f in fields(ApiSpec)}
+    table = {name: f.get_default(call_default_factory=True) for name, f in ApiTable.model_fields.items()}
+    assert table == spec

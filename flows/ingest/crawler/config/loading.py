@@ -5,33 +5,17 @@ and copies with another rate or other limits.
 from __future__ import annotations
 
 import copy
-
-from flows.domain.bounds import out_of_bounds
-import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .model import (
-    COLUMN_TYPES,
-    COMMON_LABELS,
-    LINK_KINDS,
-    Column,
-    ConfigError,
-    CrawlConfig,
-    DOC_DATE_FROM_BODY,
-    Limits,
-    META_FIELDS,
-    PAGING_KINDS,
-    Paging,
-    Politeness,
-    Selectors,
-    host_allowed,
-)
+from flows.domain.bounds import out_of_bounds
+
+from .model import COMMON_LABELS, Column, ConfigError, CrawlConfig, Limits, Paging, Politeness, Selectors, host_allowed
 from .presets import PRESETS, infer_column_type
-from .validation import LIMIT_FLAGS, _as_list, _build_dataclass, _check_limits
+from .validation import LIMIT_FLAGS, SECTIONS, CrawlTable, _check_limits, validated
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -45,50 +29,28 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _columns_and_links(data: dict, where: str, base_url: str, hosts: list[str]) -> tuple[list[Column], list[Column]]:
-    """``[[columns]]`` and ``[[links]]``, routed by ``kind``: a column is crawled; any other kind is a link
-    listed for the office (docs/crawler.md, "Discovery")."""
+def _columns_and_links(table: CrawlTable, where: str, base_url: str,
+                       hosts: list[str]) -> tuple[list[Column], list[Column]]:
+    """``[[columns]]`` and ``[[links]]``, routed by ``kind``: a column is crawled (within the allowed hosts,
+    never twice); any other kind is a link listed for the office (docs/crawler.md, "Discovery")."""
     columns: list[Column] = []
     links: list[Column] = []
-    raw_columns = data.get("columns", [])
-    raw_links = data.get("links", [])
-    if not isinstance(raw_columns, list):
-        raise ConfigError(f"{where}: columns 应写成 [[columns]] 表数组")
-    if not isinstance(raw_links, list):
-        raise ConfigError(f"{where}: links 应写成 [[links]] 表数组")
     seen_urls: dict[str, int] = {}
-    entries = [(f"columns[{i}]", col, "column") for i, col in enumerate(raw_columns, start=1)]
-    entries += [(f"links[{i}]", col, None) for i, col in enumerate(raw_links, start=1)]
-    for i, (key, col, default_kind) in enumerate(entries, start=1):
-        if not isinstance(col, dict):
-            raise ConfigError(f"{where}: {key} 应为表（name、url、type、unit）")
-        for req in ("name", "url"):
-            if not isinstance(col.get(req), str) or not col[req].strip():
-                raise ConfigError(f"{where}: {key}.{req} 应为非空字符串（第{i}个栏目）")
-        ctype = col.get("type") or infer_column_type(col["name"])
-        if ctype not in COLUMN_TYPES:
-            raise ConfigError(f"{where}: {key}.type（{col['name']}）应为 {' | '.join(COLUMN_TYPES)} 之一，"
-                              f"实为 {ctype!r}")
-        for k in col:
-            if k not in ("name", "url", "type", "unit", "section", "kind", "reason"):
-                raise ConfigError(f"{where}: {key} 中未知的键 {k!r}；可用：name、url、type、unit、section、kind、reason")
-        kind = col.get("kind") or default_kind
-        if kind not in LINK_KINDS:
-            raise ConfigError(f"{where}: {key}.kind（{col['name']}）应为 {' | '.join(LINK_KINDS)} 之一，实为 {kind!r}")
-        url = urljoin(base_url.rstrip("/") + "/", col["url"].strip())
-        if kind != "column":  # listed for the office, never fetched: any host, no duplicate check
-            links.append(Column(name=col["name"].strip(), url=url, type=ctype, unit=(col.get("unit") or None),
-                                section=(col.get("section") or None), kind=kind, reason=str(col.get("reason") or "")))
+    entries = [(f"columns[{i}]", col) for i, col in enumerate(table.columns, start=1)]
+    entries += [(f"links[{i}]", col) for i, col in enumerate(table.links, start=1)]
+    for i, (key, col) in enumerate(entries, start=1):
+        url = urljoin(base_url.rstrip("/") + "/", col.url)
+        column = Column(name=col.name, url=url, type=col.type or infer_column_type(col.name), unit=col.unit or None,
+                        section=col.section or None, kind=col.kind or "column", reason=col.reason)
+        if column.kind != "column":  # listed for the office, never fetched: any host, no duplicate check
+            links.append(column)
             continue
         if not host_allowed(url, hosts):
             raise ConfigError(f"{where}: {key}.url {url} 不在 portal.allowed_hosts {hosts} 之内")
         if url in seen_urls:
             raise ConfigError(f"{where}: {key}.url 与第{seen_urls[url]}个栏目重复：{url}")
         seen_urls[url] = i
-        columns.append(Column(name=col["name"].strip(), url=url, type=ctype,
-                              unit=(col.get("unit") or None), section=(col.get("section") or None),
-                              reason=str(col.get("reason") or "")))
-
+        columns.append(column)
     return columns, links
 
 
@@ -98,71 +60,17 @@ def config_from_dict(data: dict, where: str = "<config>") -> CrawlConfig:
     if not isinstance(portal, dict):
         raise ConfigError(f"{where}: 缺少 [portal] 表（应含 name、base_url、preset、allowed_hosts）")
     preset = portal.get("preset", "yueyang")
-    if preset not in PRESETS:
-        raise ConfigError(f"{where}: portal.preset 应为 {' | '.join(PRESETS)} 之一，实为 {preset!r}")
-    merged = _merge(PRESETS[preset], {k: v for k, v in data.items() if k != "portal"})
-    allowed_top = {"portal", "paging", "selectors", "labels", "politeness", "limits", "columns", "links",
-                   "doc_date_from_body"}
-    for key in data:
-        if key not in allowed_top:
-            raise ConfigError(f"{where}: 未知的表或键 {key!r}；可用：{', '.join(sorted(allowed_top))}")
-    for key in ("name", "base_url"):
-        if not isinstance(portal.get(key), str) or not portal[key].strip():
-            raise ConfigError(f"{where}: portal.{key} 应为非空字符串")
-    base_url = portal["base_url"].strip()
-    if urlsplit(base_url).scheme not in ("http", "https"):
-        raise ConfigError(f"{where}: portal.base_url 应以 http:// 或 https:// 开头，实为 {base_url!r}")
-    known_portal = {"name", "base_url", "preset", "county", "allowed_hosts", "contact", "start_url"}
-    for key in portal:
-        if key not in known_portal:
-            raise ConfigError(f"{where}: [portal] 中未知的键 {key!r}；可用：{', '.join(sorted(known_portal))}")
-    hosts = _as_list(portal.get("allowed_hosts")) or [urlsplit(base_url).hostname or ""]
-    if not all(isinstance(h, str) and h for h in hosts):
-        raise ConfigError(f"{where}: portal.allowed_hosts 应为主机名列表，实为 {hosts!r}")
-
-    paging = _build_dataclass(Paging, merged.get("paging", {}), where, "paging")
-    if paging.kind not in PAGING_KINDS:
-        raise ConfigError(f"{where}: paging.kind 应为 {' | '.join(PAGING_KINDS)} 之一，实为 {paging.kind!r}")
-    try:
-        re.compile(paging.page_count_regex)
-    except re.error as exc:
-        raise ConfigError(f"{where}: paging.page_count_regex 不是有效的正则表达式（{exc}）") from None
-    _check_api(paging, where)
-    if "{n}" not in paging.page_url_template:
-        raise ConfigError(f"{where}: paging.page_url_template 应含 {{n}}，实为 {paging.page_url_template!r}")
-    selectors = _build_dataclass(Selectors, merged.get("selectors", {}), where, "selectors")
-    politeness = _build_dataclass(Politeness, merged.get("politeness", {}), where, "politeness")
-    if politeness.rate <= 0:
-        raise ConfigError(f"{where}: politeness.rate 应为正数（每秒请求数），实为 {politeness.rate!r}")
-    if politeness.concurrency < 1:
-        raise ConfigError(f"{where}: politeness.concurrency 应为 ≥1 的整数，实为 {politeness.concurrency!r}")
-    for key in ("max_retry_after", "robots_retry"):
-        if getattr(politeness, key) < 0:
-            raise ConfigError(f"{where}: politeness.{key} 应为非负秒数，实为 {getattr(politeness, key)!r}")
-    limits = _build_dataclass(Limits, merged.get("limits", {}), where, "limits")
-    _check_limits(limits, where, "limits.")
-
-    labels = dict(COMMON_LABELS)
-    raw_labels = merged.get("labels", {})
-    if not isinstance(raw_labels, dict):
-        raise ConfigError(f"{where}: [labels] 应为 标签 = 字段 的表")
-    for label, fld in raw_labels.items():
-        if fld not in META_FIELDS and fld != "ignore":
-            raise ConfigError(f"{where}: labels.{label} 应为 {' | '.join(META_FIELDS)} | ignore 之一，实为 {fld!r}")
-        labels[label] = fld
-    doc_date_from_body = merged.get("doc_date_from_body", "if_missing")
-    if doc_date_from_body not in DOC_DATE_FROM_BODY:
-        raise ConfigError(f"{where}: doc_date_from_body 应为 {' | '.join(DOC_DATE_FROM_BODY)} 之一，"
-                          f"实为 {doc_date_from_body!r}")
-
-    columns, links = _columns_and_links(data, where, base_url, hosts)
-
+    table = validated(CrawlTable, _merge(PRESETS.get(preset, {}) if isinstance(preset, str) else {}, data), where)
+    base_url = table.portal.base_url
+    hosts = table.portal.allowed_hosts or [urlsplit(base_url).hostname]
+    columns, links = _columns_and_links(table, where, base_url, hosts)
+    given = {name: getattr(table, name).model_dump(exclude_unset=True) for name in SECTIONS}
     return CrawlConfig(
-        name=portal["name"].strip(), base_url=base_url, preset=preset,
-        county=str(portal.get("county", "")), allowed_hosts=hosts, contact=str(portal.get("contact", "")),
-        start_url=portal.get("start_url"), columns=columns, links=links, paging=paging, selectors=selectors,
-        labels=labels, politeness=politeness, doc_date_from_body=doc_date_from_body, source=where,
-        limits=limits,
+        name=table.portal.name, base_url=base_url, preset=table.portal.preset, county=table.portal.county,
+        allowed_hosts=hosts, contact=table.portal.contact, start_url=table.portal.start_url, columns=columns,
+        links=links, paging=Paging(**given["paging"]), selectors=Selectors(**given["selectors"]),
+        labels={**COMMON_LABELS, **table.labels}, politeness=Politeness(**given["politeness"]),
+        doc_date_from_body=table.doc_date_from_body, source=where, limits=Limits(**given["limits"]),
     )
 
 
@@ -182,35 +90,6 @@ def load_crawl_config(path: str | Path) -> CrawlConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
     return config_from_dict(data, str(path))
-
-
-def _check_api(paging: Paging, where: str) -> None:
-    """``[paging.api]``: only the ApiSpec's keys, a url, and kind = "api" to use it."""
-    from dataclasses import fields as dc_fields
-
-    from ..parse.api_lists import ApiSpec
-
-    if not isinstance(paging.api, dict):
-        raise ConfigError(f"{where}: paging.api 应为表（[paging.api]），实为 {paging.api!r}")
-    if not paging.api and paging.kind != "api":
-        return
-    known = {f.name for f in dc_fields(ApiSpec)}
-    unknown = sorted(set(paging.api) - known)
-    if unknown:
-        raise ConfigError(f"{where}: [paging.api] 中未知的键 {unknown[0]!r}；可用的键：{', '.join(sorted(known))}")
-    if not str(paging.api.get("url") or "").strip():
-        raise ConfigError(f"{where}: paging.kind = \"api\" 时 [paging.api] 应有 url（接口地址，可含 {{page}} {{start}} {{size}} {{id}}）")
-    for key in ("page_size", "first_page"):
-        value = paging.api.get(key, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "page_size" else 0):
-            raise ConfigError(f"{where}: paging.api.{key} 应为{'正' if key == 'page_size' else '非负'}整数，实为 {value!r}")
-    if str(paging.api.get("method", "GET")).upper() not in ("GET", "POST"):
-        raise ConfigError(f"{where}: paging.api.method 应为 GET 或 POST，实为 {paging.api.get('method')!r}")
-    if paging.api.get("id_regex"):
-        try:
-            re.compile(paging.api["id_regex"])
-        except re.error as exc:
-            raise ConfigError(f"{where}: paging.api.id_regex 不是有效的正则表达式（{exc}）") from None
 
 
 def make_config(preset: str, base_url: str, *, name: str | None = None, columns: list[Column] | None = None,
