@@ -25,11 +25,13 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 SESSION_HOME = Path(tempfile.mkdtemp(prefix="zwgk_home_"))
 os.environ["ZWGK_HOME"] = str(SESSION_HOME)
 
-# Prefect sets up its logging handlers when it is first imported, on the sys.stderr of that moment. Spread over
-# workers (pytest-xdist), a worker's first import could fall inside a CliRunner.invoke, whose stream is closed
-# afterwards, and every later log record would fail ("I/O operation on closed file"): import it here, once.
+# Prefect sets up its logging handlers when prefect.main is first imported (``import prefect`` alone is lazy and
+# sets up nothing), on the sys.stderr of that moment. Spread over workers (pytest-xdist), a worker's first import
+# could fall inside a CliRunner.invoke, whose stream is closed afterwards: every later log record would fail ("I/O
+# operation on closed file"; with log_prints, a RecursionError through print → log → handleError → print), even
+# within the same test. Import it here, once per worker, on the session's own stderr.
 from flows import prefect_env  # noqa: E402,F401
-import prefect  # noqa: E402,F401
+import prefect.main  # noqa: E402,F401
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups into the node ids
