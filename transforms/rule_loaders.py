@@ -93,3 +93,15 @@ def load_workdays(con, county_slug: str | list[str], period: str, calendar: Work
     with incoming(con, {"incoming_workdays": (["day", "is_workday"], days)}), runner.transaction(con):
         runner.execute(con, runner.sql("load/upsert_workdays"))
     return len(days)
+
+
+def load_build_settings(con, counties: list[dict], period: str) -> None:
+    """What a build of these counties (``{"slug", "rules", "scoring"}``) reads besides their data, in one
+    transaction: each county's rule settings and [scoring], and the working days the period needs. The county
+    chain (one county) and the region's (many) both load through here."""
+    from transforms.scoring_loaders import load_scoring
+
+    with runner.transaction(con):
+        load_rule_settings_many(con, {c["slug"]: c["rules"] for c in counties})
+        load_scoring(con, {c["slug"]: c.get("scoring") or {} for c in counties})
+        load_workdays(con, [c["slug"] for c in counties], period)

@@ -89,16 +89,14 @@ def transform(warehouse: str | Path, county_slug: str, period: str, rules: dict 
               scoring: dict | None = None) -> dict[str, int]:
     """Load the rule settings, the [scoring] and the working days the period needs, then build its marts —
     skipped when nothing the build reads changed since the last one (transforms/builds.py)."""
-    from transforms.rule_loaders import load_rule_settings, load_workdays
-    from transforms.scoring_loaders import load_scoring
+    from transforms.rule_loaders import load_build_settings
     from flows.domain.rules_config import rules_settings
 
     from transforms.builds import build
 
+    county = {"slug": county_slug, "rules": rules if rules is not None else rules_settings({}), "scoring": scoring}
     with runner.connect(warehouse) as con:
-        load_rule_settings(con, county_slug, rules if rules is not None else rules_settings({}))
-        load_scoring(con, {county_slug: scoring or {}})
-        load_workdays(con, county_slug, period)
+        load_build_settings(con, [county], period)  # as the region's transform_scope does, for one county
         counts, _skipped = build(con, county_slug, parse_period(period).code)
         return counts
 

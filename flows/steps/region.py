@@ -73,25 +73,19 @@ def transform_scope(warehouse: str | Path, period: str, counties: list[dict], *,
     """Rule settings and working days of each county (``{"slug", "rules"}``), then the marts of all of them
     in one pass. Returns slug → rows per mart, and slug → error for a county whose settings cannot load
     (when the pass itself fails, each county is built alone so that one county's failure is its own)."""
-    from transforms.rule_loaders import load_rule_settings, load_rule_settings_many, load_workdays
-    from transforms.scoring_loaders import load_scoring
+    from transforms.rule_loaders import load_build_settings
 
     code = parse_period(period).code
     marts, errors = {}, {}
     with runner.connect(warehouse, memory_limit=memory_limit) as con:
         ready = []
         try:  # every county's settings and working days at once
-            with runner.transaction(con):
-                load_rule_settings_many(con, {c["slug"]: c["rules"] for c in counties})
-                load_scoring(con, {c["slug"]: c.get("scoring") or {} for c in counties})
-                load_workdays(con, [c["slug"] for c in counties], code)
+            load_build_settings(con, counties, code)
             ready = [c["slug"] for c in counties]
         except Exception:  # one county's settings or dates broke it: load each alone, to name it
             for c in counties:
                 try:
-                    load_rule_settings(con, c["slug"], c["rules"])
-                    load_scoring(con, {c["slug"]: c.get("scoring") or {}})
-                    load_workdays(con, c["slug"], code)
+                    load_build_settings(con, [c], code)
                     ready.append(c["slug"])
                 except Exception as exc:  # noqa: BLE001 — reported for this county; the others go on
                     errors[c["slug"]] = {"error": f"{type(exc).__name__}: {exc}", "kind": error_kind(exc)}
