@@ -8,6 +8,7 @@ autoescaped (everything crawled or parsed is text, never markup); so is Markdown
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -15,7 +16,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+@cache
 def environment() -> Environment:
+    """One Jinja environment per process: a template is compiled once (a served schedule renders many
+    bulletins); the loader still reloads a template whose file changed (auto_reload)."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "md"), default_for_string=True),
