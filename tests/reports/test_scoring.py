@@ -236,3 +236,18 @@ def test_check_accepts_ranks_by_score_and_flags_ranks_that_contradict_it(rendere
     configured = json.loads(CliRunner().invoke(app, ["check", str(silent), "--config", str(SCORED), "--json"]).stdout)
     assert configured["tables"][0]["rank_basis"] == '配置：[scoring] rank_by = "score"'
     assert [f["message"] for f in configured["findings"] if f["code"] == "rank_inconsistent"] == [f["message"] for f in flagged]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["bulletin.html", "bulletin.docx"])
+def test_check_reads_our_own_tables_with_their_titles(rendered, name):
+    """The title of an attachment table is the HTML table's <caption>, and in Word a title paragraph broken over
+    two lines (华容县县直部门2021年上半年 / 信息公开情况统计): `zwgk check` reads it whole and takes the category from it."""
+    import json
+
+    from flows.cli import app
+
+    report = json.loads(CliRunner().invoke(app, ["check", str(rendered / name), "--json"]).stdout)
+    assert [(t["category"], t["title"], t["rows"]) for t in report["tables"]] == [
+        ("县直部门", "华容县县直部门2021年上半年信息公开情况统计", len(SEED_DEPARTMENTS)),
+        ("乡镇", "华容县各乡镇2021年上半年信息公开情况统计", len(SEED_TOWNS))]

@@ -163,7 +163,7 @@ def html_pieces(html: str) -> tuple[list[Piece], dict]:
             rows_in[key] = rows_in.get(key, 0) + 1
             cells = _row_grid(node, pending.setdefault(key, {}))
             out.append(Piece("row", cells, f"第{no}个表格第{rows_in[key]}行", table=no))
-        elif node.tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "br", "span", "font", "td") \
+        elif node.tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "br", "span", "font", "td", "caption") \
                 and not _inside(node, "tr"):
             if node.tag in ("div", "span", "font") and _has_block_child(node):
                 continue

@@ -70,6 +70,10 @@ def _title_before(pieces: list[Piece], at: int, barrier: int) -> tuple[str, str]
             continue
         if _TITLE_HINT.search(t) or re.search(r"20\d{2}", t):
             title = t
+            # a title broken over lines of one paragraph (华容县县直部门2021年上半年 / 信息公开情况统计): whole
+            while k - 1 >= barrier and pieces[k - 1].kind == "text" and pieces[k - 1].where == p.where:
+                k -= 1
+                title = pieces[k].text + title
             break
         if not label and read_number(t)[0] == "text":
             label = t
