@@ -27,12 +27,12 @@ def check_command(
     period: Annotated[Optional[str], typer.Option(help="期间（如 2021H1），文件标题和正文中都读不到时用")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（无法读取时含 error）")] = False,
     docs: Annotated[Optional[Path], typer.Option(help="把 GX 数据文档（Data Docs）写到此目录")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="县配置 TOML：用其名册（未给 --registry 时）和 [scoring]（按得分排名时核对名次与得分列）")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="县配置 TOML：用其名册（未给 --registry 时）、[scoring]（按得分排名时核对名次与得分列）和 [quotas]（未达最低标准的单位正文是否点名）")] = None,
 ) -> None:
     """Proofread a bulletin (every table column, totals in tables and prose, rates, ranks, unit names) or an annual report."""
     from flows.steps.document_check import check_file
 
-    rank_by = None
+    rank_by = quotas = None
     if config is not None:
         from flows.domain.config import load_config
 
@@ -41,9 +41,9 @@ def check_command(
         except INPUT_ERRORS as exc:
             _refuse(file, str(exc), as_json)
         registry = registry or cfg.registry
-        rank_by = cfg.scoring.get("rank_by")
+        rank_by, quotas = cfg.scoring.get("rank_by"), cfg.quotas
     try:
-        report = check_file(file, registry=registry, period=period, docs=docs, rank_by=rank_by)
+        report = check_file(file, registry=registry, period=period, docs=docs, rank_by=rank_by, quotas=quotas)
     except INPUT_ERRORS as exc:
         _refuse(file, str(exc), as_json)
     if report["kind"] == "annual_report":

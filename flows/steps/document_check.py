@@ -37,6 +37,51 @@ def reading_findings(doc: ReadDocument) -> list[Finding]:
     return out
 
 
+def quota_findings(doc: ReadDocument, quotas: dict | None, registry=None) -> list[Finding]:
+    """With a county's [quotas] (zwgk check --config; docs/rules.md, "Quotas"): the units of a table whose count is
+    below its category's minimum for the document's period and whom the text does not name (``quota_unnamed``) —
+    by the name the table prints or, with the registry, any name of the unit (简称, aliases); said
+    (``quota_unchecked``) when the period or the tables' categories cannot be read, never silently passed."""
+    if not (quotas or {}).get("minimum"):
+        return []
+    from flows.domain.periods import PeriodError, parse_period
+    from flows.domain.quotas import quota_for
+    from flows.ingest.bulletin import compact
+
+    try:
+        kind = parse_period(doc.period).kind if doc.period else None
+    except PeriodError:
+        kind = None
+    if kind is None:
+        return [Finding("quota_unchecked", "info", "未读出期间，最低标准（[quotas]）未核对；请用 --period 指定", "全文")]
+    text = compact("".join(t for t, _ in doc.paragraphs))
+    out, checked = [], 0
+    for t in doc.tables:
+        quota = None if t.from_prose else quota_for(quotas, t.category, kind)
+        count = next((c.name for c in t.columns if c.role == "count"), None)
+        if quota is None or count is None:
+            continue
+        checked += 1
+        below = [(r.unit, int(r.values[count])) for r in t.records
+                 if r.values.get(count) is not None and r.values[count] < quota]
+        unnamed = [(u, n) for u, n in below if not any(compact(name) in text for name in _names(u, registry))]
+        if unnamed:
+            names = "、".join(f"{u}（{n}条）" for u, n in unnamed)
+            out.append(Finding("quota_unnamed", "warning", (
+                f"{t.category}本期最低标准{quota}条：{names}未达到，正文未点名"), t.where))
+    if not checked:
+        out.append(Finding("quota_unchecked", "info", (
+            f"配置设有最低标准（{'、'.join(quotas['minimum'])}），但附表的类别或条数列未能读出，最低标准未核对"), "附件"))
+    return out
+
+
+def _names(unit: str, registry) -> list[str]:
+    """Every name a printed unit answers to: itself, and with the registry its canonical and short names and
+    aliases."""
+    found = registry.resolve(unit) if registry is not None else None
+    return [unit, *(found.names() if found is not None else ())]
+
+
 def document_json(doc: ReadDocument, findings: list[Finding], validation: str | None) -> dict:
     read_all = not any(f.code == NOT_READ and f.severity == "warning" for f in findings) and \
         all(t.complete for t in doc.tables)
@@ -176,7 +221,7 @@ def bulletin_report(file: Path, registry, period, docs, doc, parsed) -> dict:
 
 
 def check_file(file: str | Path, *, registry=None, period: str | None = None, docs=None,
-               rank_by: str | None = None) -> dict:
+               rank_by: str | None = None, quotas: dict | None = None) -> dict:
     """The ``zwgk check FILE --json`` object for a unit report (.csv/.xlsx), an annual report or a
     bulletin (.txt/.docx/.html). A file that cannot be read at all raises the reader's error. ``rank_by``:
     the county's [scoring] rank_by (score | count) — a bulletin's ranks are then checked against that column."""
@@ -198,4 +243,14 @@ def check_file(file: str | Path, *, registry=None, period: str | None = None, do
         from flows.steps.annual import check_report
 
         return check_report(file, docs_dir=docs)
-    return bulletin_report(file, registry, period, docs, doc, parsed)
+    report = bulletin_report(file, registry, period, docs, doc, parsed)
+    if period:
+        from flows.domain.periods import parse_period
+
+        doc.period = parse_period(period).code
+    if quotas:
+        from flows.domain.registry import load_registry
+
+        names = load_registry(registry) if registry else None
+        report["findings"] += [f.to_dict() for f in quota_findings(doc, quotas, names)]
+    return report

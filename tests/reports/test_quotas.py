@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bulletin_fixtures import SEED_DEPARTMENTS, SEED_TOWNS
+
+REGISTRY = Path(__file__).resolve().parents[2] / "data" / "registry" / "huarong.csv"
 from flows.domain.quotas import scaled
 
 pytestmark = pytest.mark.slow  # an expensive module fixture: in `make test`, not in `make test-fast`
@@ -92,3 +94,42 @@ def test_without_quotas_nothing_changes(tmp_path):
     tables = [{"category": "县直部门", "rows": [{"unit": "a", "short_name": "a", "count": 1}]}]
     assert apply_quotas(tables, parse_period("2021H1"), {}) is None
     assert tables[0]["extra_headers"] == [] and tables[0]["rows"][0]["extra"] == []
+
+
+def test_check_with_the_config_flags_units_below_quota_the_text_does_not_name(rendered, tmp_path):
+    """`zwgk check --config` knows [quotas]: our bulletin names every unit below the minimum (存在问题), so it
+    passes; the same bulletin without that item is flagged, naming exactly the units below the minimum (from the
+    seed's hand-typed rows) that the rest of its text does not mention."""
+    import json
+    import re
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.ingest.bulletin import compact
+
+    config = tmp_path / "county.toml"
+    config.write_text(f'county = "华容县"\nslug = "huarong"\nregistry = "{REGISTRY}"\n[quotas]\nper = "month"\n'
+                      'minimum = { "县直部门" = 5, "乡镇" = 3 }\n', encoding="utf-8")
+    good = json.loads(CliRunner().invoke(app, ["check", str(rendered / "bulletin.html"), "--config", str(config),
+                                               "--json"]).stdout)
+    assert not [f for f in good["findings"] if f["code"].startswith("quota_")], good["findings"]
+
+    html = (rendered / "bulletin.html").read_text(encoding="utf-8")
+    cut = re.sub(r"<p>\d+、<strong>信息发布未达到最低标准。</strong>.*?</p>", "", html, flags=re.S)
+    assert cut != html
+    bad = tmp_path / "unnamed.html"
+    bad.write_text(cut, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(bad), "--config", str(config), "--json"])
+    found = {f["message"].split("：")[0]: f["message"] for f in json.loads(result.stdout)["findings"]
+             if f["code"] == "quota_unnamed"}
+    text = compact(re.sub(r"<table.*?</table>", "", cut, flags=re.S))  # the prose, tables left out
+    # the overview names units by the registry's short names (typed here from data/registry/huarong.csv)
+    short = {"市生态环境局华容分局": "生态环境局", "广播电视台": "电视台", "文化旅游广电局": "文旅广电局",
+             "小集成洪泛区管委会": "小集成洪泛区"}
+    for seed, category, quota in ((SEED_DEPARTMENTS, "县直部门", 30), (SEED_TOWNS, "乡镇", 18)):
+        unnamed = [f"{u}（{c}条）" for u, c, _r in seed
+                   if c < quota and compact(u) not in text and compact(short.get(u, u)) not in text]
+        assert unnamed  # the overview names a few of them (信息发布量较少的单位有…), not all
+        assert found[f"{category}本期最低标准{quota}条"] == \
+            f"{category}本期最低标准{quota}条：{'、'.join(unnamed)}未达到，正文未点名"

@@ -2,7 +2,7 @@
 
 Roles: ``unit`` (单位, 单位名称, 部门, 乡镇, 县市区…), ``count`` (条数, 信息数, 数量, 发布数, 报送, 采用,
 采纳, 录用…), ``rate`` (采用率, 完成率…), ``score`` (得分, 分值, 积分…), ``quota`` (最低标准, 任务数),
-``rank`` (排名, 名次), ``serial`` (序号), ``note`` (备注). A header row is a row whose every non-blank
+``rank`` (排名, 名次), ``serial`` (序号), ``note`` (备注, 达标情况). A header row is a row whose every non-blank
 cell has a role, with at least one numeric role.
 """
 
@@ -40,12 +40,15 @@ _UNIT = re.compile(
     r"县\(市区\)|县市|区县|地区|名称|责任单位|报送单位|发布单位|公开单位|考核单位|被考核单位|县直单位|县直部门|"
     r"市直单位|市直部门|区直单位|区直部门|县级部门|市级部门|街道|部门单位)$"
 )
+_MET = re.compile(r"^(是否)?达标(情况)?(\(最低\d+条\))?$")
 _NOTE = re.compile(r"^(备注|说明|类别|分类|类型|栏目|存在问题|主要问题)$")
 
 
 def role_of(cell: str) -> str | None:
     """The role of one header cell, or None when it is no header word (data, a title, prose)."""
     text = _PERIOD_WORDS.sub("", compact(cell).lower().replace("（", "(").replace("）", ")"))
+    if _MET.match(text):  # 达标情况（最低30条）: whether the unit reached the minimum, in words (达标 / 未达标)
+        return "note"
     if not text or len(text) > 16 or re.search(r"\d|[:：]", text.replace("(%)", "")):
         return None  # a number, or a note such as 单位:条, is no header word
     if _RANK.search(text):
