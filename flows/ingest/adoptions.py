@@ -5,7 +5,8 @@ docs/rules.md, "Scores") weighs these counts beside the unit count itself.
 The sheet (CSV or .xlsx): a header row with the unit column (单位名称 / 单位 / 名称 …) and one column per
 source, named as [scoring.weights] names it (a unit in brackets is dropped: 市门户采用（条） → 市门户采用);
 optional 序号 / 类别 / 期间 / 备注 columns are ignored. Each source cell is a whole number of items, or blank
-(none). A bad cell gets one line naming the row, the column and what was expected, and nothing is loaded.
+(none); a unit is given once per source. A bad cell gets one line naming the row, the column and what was
+expected, and nothing is loaded.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def read_adoptions(path: str | Path) -> Adoptions:
 
     data = read_input(path, " .csv 或 .xlsx 格式的采用情况表")
     out = Adoptions(str(path), hashlib.sha256(data).hexdigest(), p.suffix.lower()[1:], [])
+    seen: dict[tuple[str, str], str] = {}  # (unit, source) → where it was first given
     for sheet in read_sheets(p, data):
         filled = [(no, cells) for no, cells in sheet.rows if any(cells)]
         found = next(((k, h) for k, (_, cells) in enumerate(filled[:_HEADER_SEARCH_ROWS]) if (h := _header(cells))),
@@ -94,6 +96,11 @@ def read_adoptions(path: str | Path) -> Adoptions:
                 if value is None or not 0 <= value <= MAX_COUNT:
                     raise BulletinParseError(path, f"{where}“{source}”列", (
                         f"应为不小于 0 的整数（采用条数），实为“{raw[:40]}”"))
+                key = (compact(unit), source)
+                if key in seen:
+                    raise BulletinParseError(path, f"{where}“{source}”列", (
+                        f"“{unit}”的{source}已在{seen[key]}填写；每个单位每个来源只填一次"))
+                seen[key] = where
                 out.rows.append(AdoptionRow(unit, source, value, where))
     if not out.sources:
         raise BulletinParseError(path, "第1行", "文件为空：应有表头（单位名称和各来源列，如 市门户采用）和各单位的数据行")

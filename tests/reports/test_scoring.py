@@ -66,10 +66,36 @@ def test_the_adoptions_sheet_is_read_and_a_bad_cell_is_named(tmp_path):
     with pytest.raises(BulletinParseError) as info:
         read_adoptions(bad)
     assert str(info.value) == f"{bad}: 第3行“市门户采用”列: 应为不小于 0 的整数（采用条数），实为“三条”"
+    twice = tmp_path / "twice.csv"
+    twice.write_text("单位名称,市门户采用\n公安局,6\n公 安 局,2\n", encoding="utf-8")
+    with pytest.raises(BulletinParseError) as info:
+        read_adoptions(twice)
+    assert str(info.value) == f"{twice}: 第3行“市门户采用”列: “公 安 局”的市门户采用已在第2行填写；每个单位每个来源只填一次"
     headless = tmp_path / "headless.csv"
     headless.write_text("公安局,6\n", encoding="utf-8")
     with pytest.raises(BulletinParseError, match="表头应有单位列"):
         read_adoptions(headless)
+
+
+def test_an_xlsx_adoptions_sheet_reads_as_the_csv(tmp_path):
+    from openpyxl import Workbook
+
+    from flows.ingest.adoptions import read_adoptions
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "采用情况"
+    ws.append(["华容县2021年上半年采用情况"])
+    ws.append(["单位", "市门户采用（条）", "省门户采用", "备注"])
+    ws.append(["公安局", 6, None, "含转载"])
+    ws.append(["民政局", 3.0, 1, None])
+    ws.append(["合计", 9, 1, None])
+    book.save(tmp_path / "a.xlsx")
+    sheet = read_adoptions(tmp_path / "a.xlsx")
+    assert sheet.sources == ["市门户采用", "省门户采用"]
+    assert [(r.unit_raw, r.source, r.count, r.where) for r in sheet.rows] == [
+        ("公安局", "市门户采用", 6, "采用情况!第3行"), ("民政局", "市门户采用", 3, "采用情况!第4行"),
+        ("民政局", "省门户采用", 1, "采用情况!第4行")]
 
 
 def _build(tmp: Path, cfg) -> Path:
