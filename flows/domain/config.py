@@ -279,6 +279,12 @@ class CountyTable(Table):
     quotas: QuotasTable = QuotasTable()
     scoring: ScoringTable = ScoringTable()
 
+    @model_validator(mode="after")
+    def _adoptions_are_scored(self):
+        if any(s.kind == "adoptions" for s in self.sources) and not self.scoring.weights:
+            raise ValueError("[[sources]] 中有 kind = \"adoptions\" 的采用情况表，但未设置 [scoring.weights]（各来源每条的分值）")
+        return self
+
     @field_validator("slug")
     @classmethod
     def _slug(cls, value: str) -> str:

@@ -59,8 +59,10 @@ def _header(cells: list[str]) -> tuple[int, dict[int, str]] | None:
     return (unit, sources) if sources else None
 
 
-def read_adoptions(path: str | Path) -> Adoptions:
-    """The sheet's counts, or BulletinParseError naming the file, the row and column, and what was expected."""
+def read_adoptions(path: str | Path, wanted: list[str] | None = None) -> Adoptions:
+    """The sheet's counts, or BulletinParseError naming the file, the row and column, and what was expected.
+    ``wanted``: the sources the county weighs ([scoring.weights]); any other column (得分, 排名 an office
+    computed by hand …) is left unread, and a sheet with none of them is refused."""
     p = Path(path)
     if p.suffix.lower() not in FORMATS:
         raise BulletinParseError(path, "文件格式", f"采用情况表应为 .csv 或 .xlsx，实为“{p.suffix or '无扩展名'}”")
@@ -80,6 +82,12 @@ def read_adoptions(path: str | Path) -> Adoptions:
                     " [scoring.weights] 中的名称一致"))
             continue
         k, (unit_col, sources) = found
+        if wanted is not None:
+            header = "、".join(sources.values())
+            sources = {i: s for i, s in sources.items() if s in wanted}
+            if not sources:
+                raise BulletinParseError(path, sheet.where(filled[k][0]), (
+                    f"表头中没有 [scoring.weights] 所列的来源列（{'、'.join(wanted)}），表头为：{header}"))
         for name in sources.values():
             if name not in out.sources:
                 out.sources.append(name)

@@ -59,7 +59,7 @@ def ingest_config(config: CountyConfig, warehouse: str | Path, period: str) -> d
                 from flows.ingest.adoptions import read_adoptions
                 from transforms.scoring_loaders import load_adoptions
 
-                sheet = read_adoptions(source.path)
+                sheet = read_adoptions(source.path, list(config.scoring.get("weights", {})))
                 result = load_adoptions(con, sheet, county_slug=config.slug,
                                         period=source.period)
                 loads.append({"source": str(source.path), "sha256": sheet.sha256, "load_id": result.load_id,

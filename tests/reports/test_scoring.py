@@ -42,6 +42,7 @@ def test_the_config_takes_scoring_and_refuses_bad_settings_in_one_line(tmp_path)
         ('[scoring]\nrank_by = "points"\n', "rank_by"),
         ('[scoring.weights]\n"市门户采用" = -1\n', "weights"),
         ('[[sources]]\npath = "a.csv"\nkind = "adoptions"\n', "period"),
+        ('[[sources]]\npath = "a.csv"\nkind = "adoptions"\nperiod = "2021H1"\n', "[scoring.weights]"),
     ):
         bad = tmp_path / "bad.toml"
         bad.write_text(base + body, encoding="utf-8")
@@ -71,6 +72,12 @@ def test_the_adoptions_sheet_is_read_and_a_bad_cell_is_named(tmp_path):
     with pytest.raises(BulletinParseError) as info:
         read_adoptions(twice)
     assert str(info.value) == f"{twice}: 第3行“市门户采用”列: “公 安 局”的市门户采用已在第2行填写；每个单位每个来源只填一次"
+    scored = tmp_path / "scored.csv"  # an office's own 得分 and 排名 beside the counts: left unread when told
+    scored.write_text("单位名称,市门户采用,得分,排名\n公安局,6,355.5,1\n", encoding="utf-8")
+    assert [(r.source, r.count) for r in read_adoptions(scored, ["本县门户采用", "市门户采用"]).rows] == [("市门户采用", 6)]
+    with pytest.raises(BulletinParseError) as info:
+        read_adoptions(scored, ["省门户采用"])
+    assert str(info.value) == f"{scored}: 第1行: 表头中没有 [scoring.weights] 所列的来源列（省门户采用），表头为：市门户采用、得分"
     headless = tmp_path / "headless.csv"
     headless.write_text("公安局,6\n", encoding="utf-8")
     with pytest.raises(BulletinParseError, match="表头应有单位列"):
