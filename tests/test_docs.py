@@ -114,6 +114,9 @@ NOT_RUN = {
     "crawl --config data/portals/huarong.toml --max-items 2000 --column-budget 1800 --time-budget 7200": NETWORK,
     "ingest old/2020年下半年通报.docx old/2020年上半年通报.txt": OFFICE_FILES,
     "ingest reports/2021H2_units.xlsx --period 2021H2": OFFICE_FILES,
+    "ingest data/adoptions/huarong_demo_2021H1.csv --kind adoptions --period 2021H1 "
+    "--config data/counties/huarong_scored.toml": "another county's rows in the quick start's warehouse "
+                                                   "(tests/reports/test_scoring.py runs it)",
     "backfill 2019H1..2021H2": "six flow runs, minutes (tests/flows/test_flow.py)",
     "backfill 2021Q1..2021Q4 --config data/counties/huarong.toml": "four flow runs, minutes (tests/flows/test_flow.py)",
     "annual --config data/counties/huarong.toml --year 2022": "the same flow as --year 2020, on a year the demo "

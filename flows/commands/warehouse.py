@@ -24,6 +24,7 @@ def ingest_command(
     period: Annotated[Optional[str], typer.Option(help="期间；通报标题中有则可省")] = None,
     warehouse: Annotated[Optional[Path], typer.Option(help=WAREHOUSE_HELP)] = None,
     wait: Annotated[float, typer.Option(help=WAIT_HELP)] = 0,
+    kind: Annotated[str, typer.Option(help="auto：通报或单位报送表；adoptions：采用情况表（须 --period，且配置有 [scoring.weights]）")] = "auto",
 ) -> None:
     """Load past bulletins or unit reports into the warehouse, all or nothing, and rebuild their marts.
 
@@ -36,9 +37,15 @@ def ingest_command(
     try:
         cfg = load_config(config)
         code = parse_period(period).code if period else None
+        _check_kind(kind, code, cfg)
         parsed = []
         for file in files:
             try:
+                if kind == "adoptions":
+                    from flows.ingest.adoptions import read_adoptions
+
+                    parsed.append((file, read_adoptions(file, list(cfg.scoring["weights"])), code))
+                    continue
                 parsed.append((file, *pipeline.parse_for_ingest(file, period=code, county=cfg.county)))
             except INPUT_ERRORS as exc:
                 more = f"；其余 {len(files) - 1} 个文件也未导入（任一文件有误则全部不导入）" if len(files) > 1 else ""
@@ -58,12 +65,29 @@ def ingest_command(
         fail(str(exc))
 
 
+def _check_kind(kind: str, code: str | None, cfg) -> None:
+    if kind not in ("auto", "adoptions"):
+        fail(f"--kind 应为 auto 或 adoptions，实为 {kind!r}")
+    if kind == "adoptions" and code is None:
+        fail("采用情况表（--kind adoptions）须用 --period 指定期间，如 --period 2021H1")
+    if kind == "adoptions" and not cfg.scoring:
+        fail(f"{cfg.path}: 未设置 [scoring.weights]（各来源每条的分值），采用情况表无从计分；见 docs/rules.md “Scores”")
+
+
 def _load(warehouse: Path, cfg, registry, parsed: list) -> list:
-    """Load every parsed file in one transaction (all or nothing)."""
+    """Load every parsed file in one transaction (all or nothing): bulletins and unit reports, or adoptions
+    sheets (flows/ingest/adoptions.py)."""
+    from flows.ingest.adoptions import Adoptions
     from flows.steps import pipeline
     from transforms import runner
     from transforms.loaders import load_county
     from transforms.loaders import load_registry as load_registry_into
+    from transforms.scoring_loaders import load_adoptions
+
+    def one(con, p, chosen):
+        if isinstance(p, Adoptions):
+            return load_adoptions(con, p, county_slug=cfg.slug, period=chosen)
+        return pipeline.load_for_ingest(con, p, chosen, county_slug=cfg.slug, county=cfg.county)
 
     with runner.connect(warehouse) as con:
         with runner.transaction(con):
@@ -71,8 +95,7 @@ def _load(warehouse: Path, cfg, registry, parsed: list) -> list:
                         portal=pipeline.portal_name(cfg))
             if registry is not None:
                 load_registry_into(con, registry, cfg.slug)
-            return [(file, chosen, pipeline.load_for_ingest(con, p, chosen, county_slug=cfg.slug, county=cfg.county))
-                    for file, p, chosen in parsed]
+            return [(file, chosen, one(con, p, chosen)) for file, p, chosen in parsed]
 
 
 def runs_command(

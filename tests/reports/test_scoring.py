@@ -284,3 +284,29 @@ def test_check_reads_our_own_tables_with_their_titles(rendered, name):
     assert [(t["category"], t["title"], t["rows"]) for t in report["tables"]] == [
         ("县直部门", "华容县县直部门2021年上半年信息公开情况统计", len(SEED_DEPARTMENTS)),
         ("乡镇", "华容县各乡镇2021年上半年信息公开情况统计", len(SEED_TOWNS))]
+
+
+@pytest.mark.slow
+def test_ingest_loads_an_adoptions_sheet_all_or_nothing_and_the_ranks_follow(tmp_path):
+    """`zwgk ingest --kind adoptions`: the sheet beside the seed, then the marts ranked by score; a bad sheet among
+    good files loads none of them; without --period or without [scoring.weights] it is one line, exit 2."""
+    from flows.cli import app
+
+    warehouse, adoptions = tmp_path / "wh.duckdb", ROOT / "data" / "adoptions" / "huarong_demo_2021H1.csv"
+    common = ["--config", str(SCORED), "--warehouse", str(warehouse)]
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("单位名称,市门户采用\n公安局,六\n", encoding="utf-8")
+    refused = runner.invoke(app, ["ingest", str(adoptions), str(bad), "--kind", "adoptions", "--period", "2021H1",
+                                  *common])
+    assert refused.exit_code == 2 and "其余 1 个文件也未导入" in refused.output and not warehouse.exists()
+    for args in (["--kind", "adoptions"], ["--kind", "adoptions", "--period", "2021H1", "--config",
+                                           str(ROOT / "data" / "counties" / "huarong.toml")]):
+        result = runner.invoke(app, ["ingest", str(adoptions), "--warehouse", str(warehouse), *args])
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert runner.invoke(app, ["ingest", str(ROOT / "data" / "bulletins" / "huarong_2021H1.txt"), *common]).exit_code == 0
+    loaded = runner.invoke(app, ["ingest", str(adoptions), "--kind", "adoptions", "--period", "2021H1", *common])
+    assert loaded.exit_code == 0 and "2021H1 已导入，6 行" in loaded.output, loaded.output
+    got = _mart(warehouse, "huarong-scored", "县直部门")
+    assert [(u, c, int(s)) for u, c, s, _r in got] == [(u, c, s) for u, c, _city, s in
+                                                       expected_order(SEED_DEPARTMENTS, by_score=True)]
