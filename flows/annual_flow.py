@@ -16,7 +16,8 @@ from flows import prefect_env  # noqa: F401  (Prefect defaults before prefect is
 from prefect import flow, get_run_logger, task
 
 from flows.steps import annual as annual_steps
-from flows.county_flow import RunFailed, retry_note, schedule_retry
+from flows.county_flow import retry_note, schedule_retry
+from flows.steps.runs import RunFailed
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import office_today
 from flows.domain.settings import settings

@@ -25,7 +25,7 @@ from flows.domain.periods import parse_period_range
 from flows.steps.validate import run_settings
 from flows.domain.settings import settings
 from flows.steps.ownership import check_ours
-from flows.steps.runs import failed_run, finished_run, resolve_period, run_record
+from flows.steps.runs import RunFailed, failed_run, finished_run, resolve_period, run_record
 # A scheduled run the busy warehouse kept out is tried again by its schedule (docs/reliability.md, "A scheduled
 # run is never lost"); a run started by hand is not retried: the person who started it is told at once.
 from flows.steps.runlock import BUSY_RETRIES, BUSY_RETRY_DELAY, WarehouseBusy, warehouse_lock
@@ -53,14 +53,6 @@ def retry_note(when: str | None, retries_left: int) -> str:
     if when:
         return f"已安排于 {when} 自动重试（此后还可重试 {retries_left - 1} 次）"
     return "未安排自动重试，请在仓库空闲后手动运行"
-
-
-class RunFailed(RuntimeError):
-    """A flow run that failed in one of its tasks; the message names the task and the reason."""
-
-    def __init__(self, task_name: str, reason: BaseException):
-        self.task_name = task_name
-        super().__init__(f"任务 {task_name} 失败：{type(reason).__name__}: {reason}")
 
 
 @task(name="ingest", cache_policy=NO_CACHE, task_run_name="ingest-{period}")

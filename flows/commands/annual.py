@@ -81,9 +81,8 @@ def annual_command(
     if draft is not None:
         _draft(config, draft, year, out, warehouse)
         return
-    use_server(ephemeral)
-    from flows.county_flow import RunFailed
     from flows.domain.config import ConfigError, load_config
+    from flows.steps.outputs import check_writable_out
 
     try:
         cfg = load_config(config)
@@ -92,12 +91,15 @@ def annual_command(
         annual_settings(cfg)
     except ConfigError as exc:
         fail(str(exc))
-    from flows.annual_flow import annual_report_review
+    from flows.steps.runs import RunFailed
 
     try:
+        check_writable_out(out_or_default(out))
         # the command takes the warehouse before the flow starts (the flow takes it again), so a busy
-        # warehouse is one line, not a failed flow run's traceback
+        # warehouse is one line, not a failed flow run's traceback; the Prefect server is started after
         with warehouse_lock(warehouse_or_default(warehouse), f"zwgk annual {cfg.slug} {year or ''}".strip()):
+            use_server(ephemeral)
+            from flows.annual_flow import annual_report_review
             from flows.steps.runlog import route_logs
 
             route_logs(warehouse_or_default(warehouse))  # tracebacks to the log file, not the terminal

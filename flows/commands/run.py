@@ -17,7 +17,9 @@ from flows.commands.common import (EPHEMERAL_HELP, EXIT_FOUND, INPUT_ERRORS, LAT
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import PeriodError, parse_period
 from flows.domain.settings import settings
+from flows.steps.outputs import check_writable_out
 from flows.steps.ownership import NotOurs, check_ours
+from flows.steps.runs import RunFailed
 from flows.steps.runlock import FolderNotWritable, WarehouseBusy, warehouse_lock
 
 TZ = ZoneInfo("Asia/Shanghai")  # run_history's times (flows/steps/outputs.py TZ)
@@ -56,7 +58,6 @@ def run_command(
             period = cfg.default_period or parse_period("").code  # a code, or latest[:kind]
     except INPUT_ERRORS as exc:
         fail(str(exc))
-    use_server(ephemeral)
     if not force and not period.startswith("latest"):  # refused before anything runs (flows/steps/ownership.py)
         final = out / cfg.slug / period
         try:
@@ -65,20 +66,24 @@ def run_command(
         except NotOurs as exc:
             fail(str(exc))
     summary = _run_flow(cfg, config, period, out, warehouse_or_default(warehouse), notify_success, wait, recrawl,
-                        force, partial_ok)
+                        force, partial_ok, ephemeral)
     _print_run(summary)
     if summary["status"] == "draft" and not draft_ok:
         raise typer.Exit(EXIT_FOUND)
 
 
 def _run_flow(cfg, config: Path, period: str, out: Path, warehouse: Path, notify_success: bool, wait: float,
-              recrawl: bool = False, force: bool = False, partial_ok: bool = False) -> dict:
+              recrawl: bool = False, force: bool = False, partial_ok: bool = False, ephemeral: bool = False) -> dict:
     """Run the flow holding the warehouse; a failure is one line on the terminal (its traceback is in the
-    log file): exit 2 for what the office can fix (input, config, period, a busy warehouse), else 1."""
+    log file): exit 2 for what the office can fix (input, config, period, a busy warehouse, a folder that
+    cannot be written), else 1. The Prefect server is started only once the output folder looks writable
+    and the warehouse is held: a doomed run says so at once, not after the server's start-up."""
     started = datetime.now(TZ).replace(tzinfo=None, microsecond=0)
     try:
+        check_writable_out(out)
         with warehouse_lock(warehouse, f"zwgk run {cfg.slug} {period}", wait=wait, on_wait=say):
-            from flows.county_flow import RunFailed, half_yearly_bulletin
+            use_server(ephemeral)
+            from flows.county_flow import half_yearly_bulletin
             from flows.prefect_env import foreground_run
             from flows.steps.runlog import route_logs
 
@@ -234,9 +239,10 @@ def backfill_command(
         codes = [p.code for p in parse_period_range(periods)]
     except INPUT_ERRORS as exc:
         fail(str(exc))
-    use_server(ephemeral)
     try:
+        check_writable_out(out)
         with warehouse_lock(warehouse, f"zwgk backfill {cfg.slug} {periods}", wait=wait, on_wait=say):
+            use_server(ephemeral)
             from flows.county_flow import backfill
             from flows.steps.runlog import route_logs
 

@@ -21,7 +21,6 @@ from transforms import runner
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-
 def _inside(out_root: str | Path, target: str | Path) -> Path:
     """target, resolved, when it lies strictly inside out_root; otherwise refuse (a slug such as
     "../victim" must never make a run write, rename or delete outside the output root)."""
@@ -86,6 +85,26 @@ def remove_stale_staging(parent: str | Path) -> list[Path]:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     return removed
+
+
+def check_writable_out(out_root: str | Path) -> None:
+    """Refuse an output root that cannot be written, before a run starts anything (its Prefect server, a
+    crawl): the nearest folder that exists on the way to it must be a folder this process may write in.
+    The real proof is still ``staging_folder``; this only spares a doomed run its slow first steps."""
+    from flows.steps.runlock import FolderNotWritable
+
+    target = Path(out_root).absolute()
+    existing = next((p for p in (target, *target.parents) if p.exists()), None)
+    if existing is None:
+        return
+    if not existing.is_dir():
+        reason = f"{existing} 不是文件夹"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+        reason = f"{existing} {'在只读文件系统上' if read_only else '没有写权限'}"
+    else:
+        return
+    raise FolderNotWritable(f"{target}: 无法写入（{reason}）——输出目录须可写；请修改权限，或用 --out / ZWGK_HOME 换一个目录")
 
 
 def staging_dir(out_root: str | Path, county_slug: str, period: str) -> Path:

@@ -12,6 +12,14 @@ from flows.steps.outputs import TZ
 from transforms import runner
 
 
+class RunFailed(RuntimeError):
+    """A flow run that failed in one of its tasks; the message names the task and the reason."""
+
+    def __init__(self, task_name: str, reason: BaseException):
+        self.task_name = task_name
+        super().__init__(f"任务 {task_name} 失败：{type(reason).__name__}: {reason}")
+
+
 def notify(summary: dict, config_urls: list[str], notify_success: bool) -> dict:
     """Send one alert for this run when it is a draft or failed (or final, when asked)."""
     from flows.alerts import alert_urls, compose_alert, send_alert, should_alert

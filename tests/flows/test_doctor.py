@@ -162,6 +162,7 @@ def test_a_read_only_warehouse_folder_is_one_line_from_every_writing_command(tmp
         assert "Traceback" not in proc.stderr and len(errors) == 1, (args, proc.stderr[-2000:])
         assert str(warehouse.parent) in errors[0] and "无法写入" in errors[0], (args, errors)
     assert sorted(p.name for p in (read_only_folder / folder).iterdir()) == before
+    assert not (tmp_path / "prefect").exists()  # no Prefect server started for runs that could not write
 
 
 def test_a_read_only_output_folder_is_one_line_before_anything_is_rendered(tmp_path, read_only_folder):
@@ -174,3 +175,5 @@ def test_a_read_only_output_folder_is_one_line_before_anything_is_rendered(tmp_p
         assert proc.returncode == 2, (args, proc.stdout[-1000:], proc.stderr[-2000:])
         assert "Traceback" not in proc.stderr and len(errors) == 1, (args, proc.stderr[-2000:])
         assert str(out) in errors[0] and "输出目录须可写" in errors[0], (args, errors)
+    # refused before anything started: no Prefect server was started in the work directory for it
+    assert not (tmp_path / "prefect").exists()
