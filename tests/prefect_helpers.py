@@ -1,6 +1,17 @@
-"""Reading a flow run's task states back through the Prefect API (under the test harness)."""
+"""Prefect helpers for the tests: the migrated database a test server starts from, and reading a flow run back
+through the Prefect API (under the test harness)."""
 
 import asyncio
+import shutil
+from pathlib import Path
+
+
+def seed_prefect_home(home: Path, template: Path, name: str = "prefect.db") -> Path:
+    """Put a copy of the session's migrated Prefect database (conftest.prefect_db_template) where a Prefect
+    server started with PREFECT_HOME=home looks for it: the server skips the migrations of an empty database."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, home / name)
+    return home / name
 
 
 def task_states(flow_run_id) -> dict[str, str]:
@@ -41,7 +52,7 @@ def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root, th
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL
 
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
     with open(log_path, "w") as log:
         server = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", *serve_args], cwd=root, env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
@@ -49,10 +60,10 @@ def serve_and_trigger(serve_args: list[str], deployment: str, log_path, root, th
             deadline, flow_run = time.time() + 120, None
             while time.time() < deadline:
                 try:
-                    flow_run = run_deployment(deployment, timeout=180, poll_interval=2)
+                    flow_run = run_deployment(deployment, timeout=180, poll_interval=0.5)
                     break
-                except Exception:  # the deployment is not registered yet
-                    time.sleep(2)
+                except Exception:  # the deployment is not registered yet: ask again
+                    time.sleep(0.5)
             if then is not None and flow_run is not None:
                 flow_run = then(flow_run)
         finally:
@@ -83,5 +94,5 @@ def wait_for_flow_run(deployment_id, tag: str, timeout: float = 240):
         done = [r for r in asyncio.run(read()) if r.state and r.state.is_final()]
         if done:
             return done[0]
-        time.sleep(1)
+        time.sleep(0.5)
     return None

@@ -30,9 +30,15 @@ def _flow_runs(url: str) -> list[dict]:
 
 
 @pytest.fixture
-def server_env(tmp_path):
+def server_env(tmp_path, prefect_db_template):
+    """A private work directory and client PREFECT_HOME, their Prefect databases already migrated (a copy of the
+    session's template: tests/conftest.py): the project's server, or Prefect's temporary one, starts on it."""
+    from prefect_helpers import seed_prefect_home
+
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(ZWGK_HOME=str(tmp_path / "zwgk_home"), PREFECT_HOME=str(tmp_path / "client_home"), COLUMNS="200")
+    seed_prefect_home(tmp_path / "zwgk_home" / "prefect" / "home", prefect_db_template)
+    seed_prefect_home(tmp_path / "client_home", prefect_db_template)
     yield env
     _zwgk(env, "server", "stop", timeout=120)  # whatever happened above
 

@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -214,6 +216,16 @@ def _holder(wh, seconds: float, what: str = "zwgk run huarong 2021H1（手动）
     return proc
 
 
+def _release_when_said(log: Path, text: str, holder: subprocess.Popen, timeout: float = 240) -> None:
+    """Kill the holder as soon as ``text`` appears in ``log`` (or the holder is gone, or at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and holder.poll() is None:
+        if log.exists() and text in log.read_text(encoding="utf-8", errors="replace"):
+            break
+        time.sleep(0.2)
+    holder.kill()
+
+
 def _seed_config(tmp_path, seed_path, urls=()):
     (tmp_path / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "reg.csv").write_text((ROOT / "data" / "registry" / "huarong.csv").read_text(encoding="utf-8"),
@@ -232,7 +244,11 @@ def test_a_scheduled_run_waits_for_a_busy_warehouse_then_runs(prefect_harness, t
 
     config = _seed_config(tmp_path, seed_path)
     out, wh = tmp_path / "out", tmp_path / "wh.duckdb"
-    holder = _holder(wh, 20)
+    holder = _holder(wh, 300)
+    # the holder lets go once the scheduled run has said it is waiting (not after a fixed time)
+    releaser = threading.Thread(target=_release_when_said, args=(tmp_path / "serve.log", "正被进程", holder),
+                                daemon=True)
+    releaser.start()
     try:
         args = ["--config", str(config), "--out", str(out), "--warehouse", str(wh), "--name", "busy",
                 "--period", "2021H1", "--busy-wait", "300", "--annual-cron", ""]
@@ -240,6 +256,7 @@ def test_a_scheduled_run_waits_for_a_busy_warehouse_then_runs(prefect_harness, t
     finally:
         holder.kill()
         holder.wait()
+        releaser.join(timeout=5)
     assert flow_run is not None and flow_run.state.is_completed(), (tmp_path / "serve.log").read_text()[-3000:]
     assert (out / "huarong" / "2021H1" / "bulletin.md").exists()
     assert "正被进程" in (tmp_path / "serve.log").read_text(encoding="utf-8")  # it said it was waiting
