@@ -23,7 +23,7 @@ from flows.steps import pipeline
 from flows.domain.config import DEFAULT_CONFIG, load_config
 from flows.domain.periods import parse_period_range
 from flows.steps.validate import run_settings
-from flows.domain.settings import settings
+from flows.domain.settings import render_cache, settings
 from flows.steps.ownership import check_ours
 from flows.steps.runs import RunFailed, failed_run, finished_run, resolve_period, run_record
 # A scheduled run the busy warehouse kept out is tried again by its schedule (docs/reliability.md, "A scheduled
@@ -244,8 +244,8 @@ def _bulletin(county: str, period: str | None, config: str | None, out_dir: str 
     notify_success = cfg.notify_success if notify_success is None else notify_success
     started = pipeline.now_iso()
     record = run_record(cfg.slug, cfg.county, code, started, flow_run.id)
-    cache_root = Path(out_root).resolve() / ".cache"
-    cache_dir = cache_root / "validation"
+    cache_dir = Path(out_root).resolve() / ".cache" / "validation"
+    cache_root = render_cache(out_root)  # charts, documents, PDFs: <out>/.cache or $ZWGK_RENDER_CACHE
 
     staged = pipeline.staging_dir(out_root, cfg.slug, code)
     step = "check_outputs"

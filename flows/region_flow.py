@@ -40,7 +40,7 @@ from flows.steps.validate import run_settings
 from flows.domain.config import ConfigError, load_config
 from flows.domain.periods import parse_period
 from flows.domain.region_config import load_region_config, region_warehouse
-from flows.domain.settings import settings as zwgk_settings
+from flows.domain.settings import render_cache, settings as zwgk_settings
 from flows.steps import pipeline
 from flows.steps import region as steps
 from flows.steps.region import county_result
@@ -216,7 +216,7 @@ def _compute(counties: _Counties, db: str, region_slug: str, period: str, docs_r
 def _render(counties: _Counties, db: str, period: str, out_dir: str, validations: dict, started: str,
             n_workers: int) -> dict:
     """Every county's documents on Dask (read-only), then the PDFs, a LibreOffice process per worker."""
-    cache_root = str(Path(out_dir).resolve() / ".cache")
+    cache_root = str(render_cache(out_dir))
     futures, staged = {}, {}
     for slug in counties.ok():
         path, _ = counties.configs[slug]

@@ -25,6 +25,15 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 SESSION_HOME = Path(tempfile.mkdtemp(prefix="zwgk_home_"))
 os.environ["ZWGK_HOME"] = str(SESSION_HOME)
 
+# One documents cache for the whole session, every worker and `zwgk` subprocess included (flows/domain/settings.py
+# render_cache): a bulletin rendered again by another test, the same Word file, reuses its PDF (a LibreOffice start,
+# ~2.5 s) and its charts. Made by the first process that imports this file (pytest's main process under
+# pytest-xdist: the workers inherit it) and removed by it at the end. The quick start (default_run) and the tests
+# of the caches themselves use their own.
+OWN_RENDER_CACHE = not os.environ.get("ZWGK_RENDER_CACHE")
+if OWN_RENDER_CACHE:
+    os.environ["ZWGK_RENDER_CACHE"] = tempfile.mkdtemp(prefix="zwgk_render_cache_")
+
 # Prefect sets up its logging handlers when prefect.main is first imported (``import prefect`` alone is lazy and
 # sets up nothing), on the sys.stderr of that moment. Spread over workers (pytest-xdist), a worker's first import
 # could fall inside a CliRunner.invoke, whose stream is closed afterwards: every later log record would fail ("I/O
@@ -61,6 +70,11 @@ def pytest_collection_finish(session):
     if lost:
         raise pytest.UsageError(f"pytest-xdist did not apply --dist loadgroup to {len(lost)} tests (first: {lost[0]}); "
                                 "pin pytest to a version pytest-xdist supports (pyproject.toml)")
+
+
+def pytest_sessionfinish(session):
+    if OWN_RENDER_CACHE and not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(os.environ.get("ZWGK_RENDER_CACHE", ""), ignore_errors=True)
 
 
 def repoint_closed_log_streams() -> int:
@@ -195,7 +209,7 @@ def default_run(tmp_path_factory):
     from types import SimpleNamespace
 
     home, cwd = tmp_path_factory.mktemp("default_home"), tmp_path_factory.mktemp("elsewhere")
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in {"PREFECT_API_URL", "ZWGK_RENDER_CACHE"}}
     env.update(ZWGK_HOME=str(home), COLUMNS="200")
     zwgk = [sys.executable, "-m", "flows.cli"]
     before = tree_state(ROOT)

@@ -18,6 +18,10 @@ directory when the command starts)::
       work/                  region runs: per-county DuckDB files, Parquet, the region DuckDB (--work)
       prefect/               the project's Prefect server (zwgk server): home/, server.json, server.log
 
+Inside the output root, ``.cache/`` keeps what an unchanged rerun reuses (validation results and Data Docs;
+charts, rendered documents and PDFs). ``$ZWGK_RENDER_CACHE`` moves the documents' part to one folder shared by
+several output roots (``render_cache``).
+
 The crawl store, the demo portal and the log belong to a warehouse: they sit in its folder, so a
 ``--warehouse`` elsewhere takes them along (``beside_warehouse``). Flags win over ``ZWGK_HOME``, which wins
 over ``var/``. Relative paths inside a county or region TOML resolve against that file's folder
@@ -88,6 +92,19 @@ def settings(home: str | Path | None = None) -> Settings:
     """The settings in force: ``home`` if given, else ``$ZWGK_HOME``, else ``<project root>/var``."""
     chosen = home or os.environ.get(HOME_ENV) or PROJECT_ROOT / WORK_DIR_NAME
     return Settings(root=PROJECT_ROOT, home=Path(chosen).expanduser().resolve())
+
+
+RENDER_CACHE_ENV = "ZWGK_RENDER_CACHE"
+
+
+def render_cache(out_root: str | Path) -> Path:
+    """Where runs keep the documents they can reuse (charts, rendered bulletins and workbooks, PDFs):
+    ``<output root>/.cache``, or ``$ZWGK_RENDER_CACHE`` when set, one folder shared by several output roots
+    (an analyst's scratch outputs, a CI job, a test session). Sharing is safe: every entry is keyed on what it
+    was made from (reports/output_cache.py, reports/pdf.py, reports/chart_cache.py). The validation results
+    and their Data Docs stay under each output root's own .cache."""
+    chosen = os.environ.get(RENDER_CACHE_ENV)
+    return Path(chosen).expanduser().resolve() if chosen else Path(out_root).resolve() / ".cache"
 
 
 def beside_warehouse(warehouse: str | Path | None, name: str) -> Path:
