@@ -60,6 +60,20 @@ def test_staging_of_dead_runs_removed_live_ones_kept(tmp_path):
     assert staged.stat().st_mode & 0o777 == 0o777 & ~pipeline.current_umask()
 
 
+def test_an_output_root_that_cannot_be_written_is_refused_before_the_run_starts(tmp_path):
+    """check_writable_out, what `zwgk run`, `backfill` and `annual` ask before they start the Prefect server:
+    the nearest existing folder on the way to --out must be a folder this process may write in."""
+    from flows.steps.outputs import check_writable_out
+    from flows.steps.runlock import FolderNotWritable
+
+    check_writable_out(tmp_path / "out" / "deeper")  # not there yet, under a writable folder: fine
+    blocker = tmp_path / "a_file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(FolderNotWritable, match=r"a_file/out: 无法写入（.*a_file 不是文件夹）——输出目录须可写"):
+        check_writable_out(blocker / "out")
+    assert not (tmp_path / "out").exists()  # asking writes nothing
+
+
 def test_one_writer_per_warehouse(tmp_path):
     wh = tmp_path / "wh.duckdb"
     holder = _holder(wh, 60, "zwgk run huarong 2021H1")
