@@ -72,7 +72,7 @@ def schema_digest() -> str:
     """A hash of the raw tables' DDL and the load statements: a cached warehouse made by other ones is rebuilt."""
     import hashlib
 
-    from transforms.runner import SQL_DIR
+    from transforms.model_files import SQL_DIR
 
     digest = hashlib.sha256()
     for path in sorted([*(SQL_DIR / "raw").glob("*.sql"), *(SQL_DIR / "load").glob("*.sql")]):

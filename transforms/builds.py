@@ -18,27 +18,23 @@ from functools import cache
 
 import duckdb
 
-from transforms import runner
+from transforms import model_files, runner
 
 
 @cache
 def input_tables(family: str = "bulletin") -> tuple[str, ...]:
     """The raw and registry tables the family's staging and mart models read (by name in their SQL)."""
     raw = set()
-    for path in (runner.SQL_DIR / "raw").glob("*.sql"):
-        raw.update(re.findall(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", path.read_text(encoding="utf-8"), re.I))
+    for text in model_files.layer_files("raw").values():
+        raw.update(re.findall(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", text, re.I))
     texts = [text for name, text in {**runner.models("staging"), **runner.models("marts")}.items()
              if name.removeprefix("stg_").startswith("annual_") == (family == "annual")]
-    body = "\n".join(runner._strip_comments(t) for t in texts)
+    body = "\n".join(model_files.strip_comments(t) for t in texts)
     return tuple(sorted(t for t in raw if re.search(rf"\b{t}\b", body)))
 
 
 def _code_digest() -> str:
-    digest = hashlib.sha256()
-    for layer in ("staging", "marts"):
-        for name, text in runner.models(layer).items():
-            digest.update(f"{layer}/{name}\0{text}\0".encode())
-    return digest.hexdigest()
+    return model_files.files_digest("staging", "marts")
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, county_slug: str, period: str) -> str:

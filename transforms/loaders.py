@@ -20,7 +20,8 @@ from flows.ingest.bulletin_model import ParsedBulletin
 from flows.ingest.claims import find_claims
 from flows.domain.periods import parse_period
 from flows.domain.registry import Registry, normalize_name
-from transforms.runner import execute, scalar, sql, template, transaction
+from transforms.model_files import sql, template
+from transforms.runner import execute, scalar, transaction
 
 
 @contextmanager

@@ -34,7 +34,8 @@ from pathlib import Path
 import duckdb
 
 from transforms import runner
-from transforms.runner import SQL_DIR, execute, template
+from transforms.model_files import SQL_DIR, template
+from transforms.runner import execute
 
 # The county marts a region's models read (as ``src_<mart>`` views: over the marts in the same
 # warehouse, or over their Parquet export).

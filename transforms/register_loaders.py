@@ -10,7 +10,8 @@ from datetime import datetime
 import duckdb
 
 from transforms.loaders import incoming
-from transforms.runner import execute, sql, transaction
+from transforms.model_files import sql
+from transforms.runner import execute, transaction
 
 APPLICATION_COLUMNS = ["load_id", "row_no", "number", "received", "channel", "applicant", "content", "unit",
                        "correction_notice", "correction_received", "consult_from", "consult_to", "extended_on",

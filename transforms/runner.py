@@ -24,6 +24,7 @@ This is the one module that opens DuckDB (``connect``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -34,125 +35,9 @@ from pathlib import Path
 import duckdb
 
 from transforms.errors import StoreDamaged, WarehouseInUse
+from transforms.model_files import files_digest, known_tables, layer_files, models, sql, template
 
-SQL_DIR = Path(__file__).resolve().parent
-LAYERS = ("staging", "marts")
-MODEL_LAYERS = ("raw", "staging", "marts", "region")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLACEHOLDER = re.compile(r"\{(table|view|column|folder|columns|order|model|path|alias|incoming|unnest)\}")
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.I)
-
-
-@cache
-def sql(name: str) -> str:
-    """The text of ``transforms/<name>.sql`` (e.g. ``queries/units_for_period``)."""
-    path = SQL_DIR / f"{name}.sql"
-    return path.read_text(encoding="utf-8")
-
-
-def models(layer: str) -> dict[str, str]:
-    """name → SQL for every model of a layer (a folder under transforms/), in dependency order."""
-    found = {p.stem: p.read_text(encoding="utf-8") for p in sorted((SQL_DIR / layer).glob("*.sql"))}
-    return {name: found[name] for name in _toposort(found, layer)}
-
-
-@cache
-def known_tables() -> frozenset[str]:
-    """Every table or view the model files define: their file names, and the tables the raw DDL creates."""
-    names = {p.stem for layer in MODEL_LAYERS for p in (SQL_DIR / layer).glob("*.sql")}
-    for path in (SQL_DIR / "raw").glob("*.sql"):
-        names.update(re.findall(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", path.read_text(encoding="utf-8"), re.I))
-    return frozenset(names)
-
-
-def _identifier(value: str, *, table: bool) -> str:
-    """A name a template may hold: letters, digits and _ only; a table or view must be one the model
-    files define (``src_<mart>``: the region's view of a mart's Parquet files). Never a user's value."""
-    if not isinstance(value, str) or not _IDENT.match(value):
-        raise ValueError(f"transforms: not an identifier: {value!r}")
-    if table and value not in known_tables() and value.removeprefix("src_") not in known_tables():
-        raise ValueError(f"transforms: {value!r} is not a model of transforms/")
-    return value
-
-
-def template(name: str, **fill) -> str:
-    """The statement ``templates/<name>.sql`` with its placeholders filled — the one way a table or
-    column name enters SQL here. Values are never placeholders: they are always parameters.
-
-    - ``{table}``, ``{view}``: a table or view the model files define (``known_tables``), double-quoted;
-      ``{folder}``: the same name bare (inside a string literal, e.g. a Parquet folder).
-    - ``{column}``: a column name read from the catalog (letters, digits, _), double-quoted.
-    - ``{columns}``: ``[(column, cast)]``, cast ``None`` or ``"BIGINT"``; ``{order}``: ``[column]``.
-    - ``{model}``: the SELECT of a model or query file, as ``models()`` / ``sql()`` return it.
-    - ``{incoming}``: a load's temporary table (``incoming_…``); ``{unnest}``: its ``[column]``, each read
-      from the list parameter ``$c<i>``.
-    """
-    def quoted(value: str, table: bool) -> str:
-        return f'"{_identifier(value, table=table)}"'
-
-    def render(match: re.Match) -> str:
-        key = match.group(1)
-        if key not in fill:
-            raise KeyError(f"templates/{name}.sql: no value for {{{key}}}")
-        value = fill[key]
-        if key in ("table", "view"):
-            return quoted(value, True)
-        if key == "folder":
-            return _identifier(value, table=True)
-        if key == "path":  # a file path, as a SQL string literal
-            return "'" + str(value).replace("'", "''") + "'"
-        if key == "alias":
-            if value not in ("src", "fresh"):
-                raise ValueError(f"templates/{name}.sql: alias must be src or fresh, not {value!r}")
-            return value
-        if key == "column":
-            return quoted(value, False)
-        if key == "incoming":  # a load's temporary table of rows from Python (``incoming``)
-            if not value.startswith("incoming_"):
-                raise ValueError(f"templates/{name}.sql: {value!r} is not an incoming_ table")
-            return quoted(value, False)
-        if key == "unnest":  # one list parameter per column, $c0, $c1, … in the order given
-            return ", ".join(f"unnest($c{i}) AS {quoted(c, False)}" for i, c in enumerate(value))
-        if key == "order":
-            return ", ".join(quoted(c, False) for c in value)
-        if key == "columns":
-            if any(cast not in (None, "BIGINT") for _, cast in value):
-                raise ValueError(f"templates/{name}.sql: casts may only be BIGINT")
-            return ", ".join(f"CAST({quoted(c, False)} AS {cast}) AS {quoted(c, False)}" if cast
-                             else quoted(c, False) for c, cast in value)
-        return value  # model: the text of a .sql file under transforms/
-
-    body = re.sub(r"^--[^\n]*\n", "", sql(f"templates/{name}"), flags=re.M)  # the header names placeholders
-    return _PLACEHOLDER.sub(render, body)
-
-
-def _toposort(found: Mapping[str, str], layer: str = "") -> list[str]:
-    deps = {
-        name: {other for other in found if other != name and re.search(rf"\b{other}\b", _strip_comments(text))}
-        for name, text in found.items()
-    }
-    order: list[str] = []
-    visiting: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in order:
-            return
-        if name in visiting:
-            raise RuntimeError(f"transforms{'/' + layer if layer == 'region' else ''}: models reference each other "
-                               f"in a cycle at {name}")
-        visiting.add(name)
-        for dep in sorted(deps[name]):
-            visit(dep)
-        visiting.discard(name)
-        order.append(name)
-
-    for name in sorted(found):
-        visit(name)
-    return order
-
-
-def _strip_comments(text: str) -> str:
-    return re.sub(r"--[^\n]*", "", text)
 
 
 def execute(con: duckdb.DuckDBPyConnection, statement: str, params=None) -> list[tuple]:
@@ -212,11 +97,55 @@ def connect_crawl_index(path: str | Path) -> sqlite3.Connection:
     return con
 
 
+def _code_digest(*layers: str) -> str:
+    """The model files of these layers, raw/'s DDL and DuckDB's version, as one hash."""
+    return hashlib.sha256(f"duckdb {duckdb.__version__}\0{files_digest('raw', *layers)}".encode()).hexdigest()
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    """name → (columns with types, view definition) for every table and view of the main schema."""
+    return {name: (shape, definition) for name, shape, definition in execute(con, sql("queries/catalog_signature"))}
+
+
+def _catalog_digest(catalog: Mapping[str, tuple[str, str]], names: Iterable[str]) -> str:
+    return hashlib.sha256(repr([(n, catalog.get(n)) for n in sorted(set(names))]).encode()).hexdigest()
+
+
+def _stamp_current(con: duckdb.DuckDBPyConnection, part: str, code: str, names: Iterable[str]) -> bool:
+    """Whether this part of the structure was made by these model files and is still as they left it
+    (raw/schema_stamps.sql): every table or view named is there, with the columns (and view
+    definition) it had when stamped."""
+    catalog = _catalog(con)
+    if "schema_stamps" not in catalog:  # a new warehouse, or one made before the stamps
+        return False
+    stamp = execute(con, sql("queries/schema_stamp"), {"part": part})
+    return bool(stamp) and stamp[0][0] == code and stamp[0][1] == _catalog_digest(catalog, names)
+
+
+def _record_stamp(con: duckdb.DuckDBPyConnection, part: str, code: str, names: Iterable[str]) -> None:
+    catalog = _catalog(con)
+    if "schema_stamps" in catalog:  # not on a connection opened without the schema
+        execute(con, sql("load/record_schema_stamp"),
+                {"part": part, "code": code, "catalog": _catalog_digest(catalog, names)})
+
+
+@cache
+def _raw_tables() -> frozenset[str]:
+    return frozenset(name for text in layer_files("raw").values()
+                     for name in re.findall(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)", text, re.I))
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The raw tables and the staging views, made or brought up to date; skipped (one query) when the
+    warehouse's stamp says the same model files made them and nothing was changed since."""
+    names = _raw_tables() | set(models("staging"))
+    code = _code_digest("staging")
+    if _stamp_current(con, "schema", code, names):
+        return
     with transaction(con):
         unmarked = columns(con, "raw_superseded_items") is None and columns(con, "raw_crawled_items") is not None
-        for path in sorted((SQL_DIR / "raw").glob("*.sql")):
-            execute(con, path.read_text(encoding="utf-8"))
+        for text in layer_files("raw").values():
+            execute(con, text)
         if unmarked:  # a warehouse made before the supersession was kept at load: computed once, here
             slugs = [slug for (slug,) in execute(con, sql("queries/crawled_counties_unmarked"))]
             if slugs:
@@ -227,6 +156,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             execute(con, template("widen_column", table=table, column=column))
         for name, text in models("staging").items():
             execute(con, template("create_view", table=name, model=text))
+        _record_stamp(con, "schema", code, names)
 
 
 _open_transactions: set[int] = set()
@@ -293,7 +223,7 @@ def run_scope(con: duckdb.DuckDBPyConnection, pairs: Iterable[tuple[str, str]], 
     with transaction(con):
         execute(con, sql("scope/create_scope"))
         _fill_scope(con, wanted, requested=True)
-        held = _recreate_changed(con, marts)
+        held = _recreate_marts(con, marts, family)
         rebuilt = _scope_rows(held, skip={row[:2] for row in wanted})
         batches = _batches(con, [(row, True) for row in wanted] + [(row, False) for row in rebuilt])
         for i, batch in enumerate(batches):
@@ -385,6 +315,17 @@ def _fill_scope(con: duckdb.DuckDBPyConnection, rows: list[tuple], *, requested:
         execute(con, sql("scope/fill_scope"), {"county_slugs": slugs, "periods": codes, "period_kinds": kinds,
                                                 "period_starts": starts, "period_ends": ends,
                                                 "requested": requested})
+
+
+def _recreate_marts(con: duckdb.DuckDBPyConnection, marts: Mapping[str, str], family: str) -> list[tuple]:
+    """``_recreate_changed`` for a family's marts, skipped when the stamp says the same model files made
+    every mart table and none was altered since (describing each mart's SELECT plans it: ~1 s a build)."""
+    part, code = f"marts:{family}", _code_digest("staging", "marts")
+    if _stamp_current(con, part, code, marts):
+        return []
+    held = _recreate_changed(con, marts)
+    _record_stamp(con, part, code, marts)
+    return held
 
 
 def _recreate_changed(con: duckdb.DuckDBPyConnection, todo: Mapping[str, str], params: Mapping[str, object] | None = None,

@@ -13,7 +13,8 @@ from flows.domain.periods import parse_period
 from flows.domain.registry import normalize_name
 from flows.ingest.adoptions import Adoptions
 from transforms.loaders import LoadResult, incoming
-from transforms.runner import execute, scalar, sql, transaction
+from transforms.model_files import sql
+from transforms.runner import execute, scalar, transaction
 
 ADOPTION_COLUMNS = ["load_id", "row_no", "unit_raw", "unit_name", "source", "count", "where"]
 

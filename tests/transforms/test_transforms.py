@@ -8,7 +8,7 @@ from model_fixtures import bulletin, row
 
 from flows.domain.registry import load_registry
 from transforms.loaders import load_parsed, load_registry as load_registry_into
-from transforms import runner
+from transforms import model_files, runner
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_load_is_a_transaction(con, monkeypatch):
     assert con.execute("SELECT count(*) FROM raw_reported_tables").fetchall()[0][0] == 0
 
 
-MODEL_FILES = sorted(p for layer in ("staging", "marts", "region") for p in (runner.SQL_DIR / layer).glob("*.sql"))
+MODEL_FILES = sorted(p for layer in ("staging", "marts", "region") for p in (model_files.SQL_DIR / layer).glob("*.sql"))
 
 
 @pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from transforms.runner import connect_crawl_index, sql
+from transforms.model_files import sql
+from transforms.runner import connect_crawl_index
 
 from .dates import SHANGHAI
 
