@@ -131,3 +131,21 @@ def test_report_gives_the_warm_runs_breakdown_when_a_goal_is_missed():
     fast = {**warm, "seconds": 4.0}
     page = "\n".join(warm_section([fast, {**floor, "seconds": 1.0}]))
     assert "before the flow run begins" not in page
+
+
+def test_warehouse_bench_measures_both_paths_through_the_product(tmp_path):
+    """bench/bench_warehouse.py: the stamped and the full path of opening and of building are both measured
+    (the full one really ran: the stamps it removed are back), with their ratio; no timing is asserted."""
+    from bench import bench_warehouse
+
+    records = {r["name"]: r for r in bench_warehouse.run(2, tmp_path)}
+    assert set(records) == {"open", "build"}
+    for r in records.values():
+        assert r["stamped_s"] > 0 and r["full_s"] > 0
+        assert r["stamped_over_full"] == pytest.approx(r["stamped_s"] / r["full_s"], abs=0.01)
+    assert records["open"]["duckdb_open_s"] > 0
+    con = runner.connect(tmp_path / "wh.duckdb", read_only=True, schema=False)
+    try:
+        assert sorted(p for (p,) in con.execute("SELECT part FROM schema_stamps").fetchall()) == ["marts:bulletin", "schema"]
+    finally:
+        con.close()
